@@ -1,0 +1,273 @@
+/* lactd-store.h — lactd's single source of truth: an SQLite history.
+ *
+ * Sensors and their record epochs, every session (from a sensor or entered
+ * by hand), rejected raw records, goals and reminder state. No SQL lives
+ * outside lactd-store*.c.
+ *
+ * Volumes are kept as integer tenths of a millilitre so that sums are
+ * exact; LACTD_VOLUME_NONE marks a volume that was not measured and is
+ * never added to anything.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define LACTD_STORE_ERROR (lactd_store_error_quark ())
+GQuark lactd_store_error_quark (void);
+
+typedef enum {
+  LACTD_STORE_ERROR_STORAGE,      /* I/O, disk full, read-only, busy too long */
+  LACTD_STORE_ERROR_INVALID,      /* a value broke a rule */
+  LACTD_STORE_ERROR_NOT_FOUND,    /* no such session or sensor */
+} LactdStoreError;
+
+#define LACTD_VOLUME_NONE (-1)
+
+typedef enum {
+  LACTD_SESSION_KIND_PUMP = 0,
+  LACTD_SESSION_KIND_SNS = 1,
+  LACTD_SESSION_KIND_HAND = 2,
+  LACTD_SESSION_KIND_BREASTFEED = 3,
+} LactdSessionKind;
+
+/* "pump", "sns", "hand", "breastfeed"; NULL for an unknown value. */
+const char *lactd_session_kind_to_string (LactdSessionKind kind);
+gboolean lactd_session_kind_from_string (const char *str,
+                                         LactdSessionKind *kind_out);
+
+typedef struct {
+  guint64 id;                /* assigned by the store; 0 before */
+  gboolean from_sensor;      /* source "sensor" or "manual" */
+  char address[18];          /* "XX:XX:XX:XX:XX:XX", "" for manual */
+  guint32 epoch;             /* record epoch, 0 for manual */
+  guint32 seq;               /* 0 for manual */
+  LactdSessionKind kind;
+  gint64 start;              /* Unix seconds, UTC */
+  gint32 utc_offset_min;     /* local offset at start, minutes */
+  guint32 duration_left;     /* seconds */
+  guint32 duration_right;    /* seconds */
+  gboolean double_sided;
+  gboolean interrupted;
+  gboolean clock_unsynced;
+  gint32 volume_left_tenths;  /* 0.1 mL, or LACTD_VOLUME_NONE */
+  gint32 volume_right_tenths;
+  gint32 supplement_tenths;
+} LactdSession;
+
+/* start + max(left, right) when double-sided, else start + left + right. */
+gint64 lactd_session_end (const LactdSession *session);
+/* left + right tenths that were measured (an unmeasured side adds 0). */
+gint64 lactd_session_expressed_tenths (const LactdSession *session);
+
+typedef struct {
+  char address[18];
+  char *name;
+  char *kind;                /* "pump", "sns" or "unknown" */
+  char *model;
+  char *firmware;
+  guint32 epoch;             /* current record epoch (0 before first sync) */
+  gboolean epoch_known;
+  guint32 acknowledged_seq;  /* highest seq acknowledged in that epoch */
+  gint64 last_seen;          /* 0 never */
+  gint64 last_sync;          /* 0 never */
+  guint32 rejected_records;
+  guint32 lost_records;
+} LactdSensorRow;
+
+void lactd_sensor_row_free (LactdSensorRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdSensorRow, lactd_sensor_row_free)
+
+typedef struct _LactdStore LactdStore;
+
+/* Opens (creating directories mode 0700 and the schema as needed) and
+ * migrates. A file that is not a healthy SQLite database is moved aside to
+ * "<path>.corrupt-YYYYMMDDTHHMMSSZ" and a fresh store is created; the
+ * moved-aside path is then given by lactd_store_get_recovered_path(). */
+LactdStore *lactd_store_open (const char *path, GError **error);
+void lactd_store_free (LactdStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdStore, lactd_store_free)
+
+/* $XDG_DATA_HOME/lactd/lactd.db */
+char *lactd_store_default_path (void);
+const char *lactd_store_get_path (LactdStore *store);
+/* NULL unless a corrupt file was moved aside at open. */
+const char *lactd_store_get_recovered_path (LactdStore *store);
+int lactd_store_get_schema_version (LactdStore *store);
+
+/* ---------------------------------------------------------- sensors */
+
+/* Creates or updates (name, kind) the paired sensor. */
+gboolean lactd_store_remember_sensor (LactdStore *store, const char *address,
+                                      const char *name, const char *kind,
+                                      GError **error);
+gboolean lactd_store_forget_sensor (LactdStore *store, const char *address,
+                                    GError **error);
+/* Array of LactdSensorRow*, ordered by address. */
+GPtrArray *lactd_store_list_sensors (LactdStore *store, GError **error);
+LactdSensorRow *lactd_store_get_sensor (LactdStore *store,
+                                        const char *address, GError **error);
+gboolean lactd_store_update_sensor_info (LactdStore *store,
+                                         const char *address,
+                                         const char *model,
+                                         const char *firmware, GError **error);
+gboolean lactd_store_touch_sensor (LactdStore *store, const char *address,
+                                   gint64 last_seen, GError **error);
+gboolean lactd_store_set_last_sync (LactdStore *store, const char *address,
+                                    gint64 last_sync, GError **error);
+/* Records the sensor's current epoch. A changed epoch starts a fresh
+ * sequence: acknowledged_seq for the new epoch starts at its own value
+ * (0 if never seen). Sessions of older epochs stay as they are. */
+gboolean lactd_store_set_sensor_epoch (LactdStore *store, const char *address,
+                                       guint32 epoch, GError **error);
+/* Remembers h as acknowledged for (address, epoch): only after the RACP
+ * delete <= h was written. Never decreases. */
+gboolean lactd_store_set_acknowledged (LactdStore *store, const char *address,
+                                       guint32 epoch, guint32 seq,
+                                       GError **error);
+guint32 lactd_store_get_acknowledged (LactdStore *store, const char *address,
+                                      guint32 epoch);
+gboolean lactd_store_add_lost_records (LactdStore *store, const char *address,
+                                       guint32 count, GError **error);
+/* Highest seq stored (session or rejected) for (address, epoch); 0 none. */
+guint32 lactd_store_highest_seq (LactdStore *store, const char *address,
+                                 guint32 epoch);
+/* How many numbers in [first, last] are neither stored as a session nor
+ * kept as rejected for (address, epoch): the lost ones of sync step 4. */
+guint32 lactd_store_count_unhandled (LactdStore *store, const char *address,
+                                     guint32 epoch, guint32 first,
+                                     guint32 last);
+
+/* ------------------------------------------------- batched sync writes */
+
+typedef enum {
+  LACTD_ADD_STORED,      /* new session stored */
+  LACTD_ADD_DUPLICATE,   /* identical record already stored: nothing done */
+  LACTD_ADD_CONFLICT,    /* different record under the same key: kept
+                            aside, the first one untouched */
+} LactdAddResult;
+
+typedef struct _LactdStoreBatch LactdStoreBatch;
+
+/* Opens one write transaction for records of (address, epoch). Only one
+ * batch may be open per store at a time. */
+LactdStoreBatch *lactd_store_batch_begin (LactdStore *store,
+                                          const char *address, guint32 epoch,
+                                          GError **error);
+/* session->address/epoch are taken from the batch; session->id is set
+ * for LACTD_ADD_STORED (and to the existing id for DUPLICATE). */
+gboolean lactd_store_batch_add_session (LactdStoreBatch *batch,
+                                        LactdSession *session,
+                                        LactdAddResult *result,
+                                        GError **error);
+/* A record that broke a rule: its raw bytes and the codec's reason. seq 0
+ * when its number could not be read (it then handles no number). A second
+ * rejection of the same (address, epoch, seq) is a no-op. */
+gboolean lactd_store_batch_add_rejected (LactdStoreBatch *batch, guint32 seq,
+                                         const guint8 *raw, gsize raw_len,
+                                         const char *reason_code,
+                                         const char *reason_message,
+                                         GError **error);
+/* Commits durably (fsync of the WAL: survives power loss). On success,
+ * *ack_seq is the highest h such that every number from the lowest number
+ * handled in this batch up to h is durably handled (stored, duplicate,
+ * conflict or rejected): the only number that may be acknowledged to the
+ * sensor. 0 when the batch handled no number. On failure nothing of the
+ * batch is kept and *ack_seq is 0. The batch is freed either way. */
+gboolean lactd_store_batch_commit (LactdStoreBatch *batch, guint32 *ack_seq,
+                                   GError **error);
+/* Rolls back and frees. */
+void lactd_store_batch_abort (LactdStoreBatch *batch);
+/* Sessions stored by this batch so far (LactdSession*, owned by batch). */
+GPtrArray *lactd_store_batch_get_stored (LactdStoreBatch *batch);
+guint32 lactd_store_batch_get_rejected_count (LactdStoreBatch *batch);
+
+/* ----------------------------------------------------------- manual */
+
+/* Validates as strictly as the codec: kind, start >= 2020-01-01 and at most
+ * 60 s after now, utc offset -720..840 min, durations <= 14400 s, volumes
+ * 0..10000 tenths or LACTD_VOLUME_NONE. Sets session->id. */
+gboolean lactd_store_add_manual (LactdStore *store, LactdSession *session,
+                                 gint64 now, GError **error);
+gboolean lactd_store_delete_session (LactdStore *store, guint64 id,
+                                     GError **error);
+gboolean lactd_store_get_session (LactdStore *store, guint64 id,
+                                  LactdSession *out, GError **error);
+
+/* ---------------------------------------------------------- queries */
+
+/* Sessions with from <= start < to, oldest first. GArray of LactdSession. */
+GArray *lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
+                                   GError **error);
+
+typedef struct {
+  char day[11];              /* YYYY-MM-DD */
+  guint32 sessions;
+  guint32 night_sessions;
+  guint32 seconds_left;
+  guint32 seconds_right;
+  gint64 expressed_tenths;
+  gint64 supplement_tenths;
+} LactdDaySummary;
+
+/* A night window in minutes after local midnight; start > end crosses
+ * midnight. A session is in it when its start, in local time by its own
+ * utc_offset_min, falls in [start, end). */
+typedef struct {
+  guint16 start_min;
+  guint16 end_min;
+} LactdNightWindow;
+
+/* One entry per local calendar day from first_day to last_day inclusive
+ * (GDate julian days), with zeros for empty days. A session belongs to
+ * the local day of its start by its own offset. GArray of LactdDaySummary. */
+GArray *lactd_store_daily_summary (LactdStore *store, guint32 first_julian,
+                                   guint32 last_julian,
+                                   const LactdNightWindow *night,
+                                   GError **error);
+
+typedef struct {
+  guint32 sessions;
+  guint32 night_sessions;
+  guint32 seconds_left;
+  guint32 seconds_right;
+  gint64 expressed_tenths;
+  gint64 supplement_tenths;
+} LactdTotals;
+
+/* Totals over sessions with from <= start < to (e.g. the rolling 24 h). */
+gboolean lactd_store_totals (LactdStore *store, gint64 from, gint64 to,
+                             const LactdNightWindow *night,
+                             LactdTotals *out, GError **error);
+
+typedef struct {
+  gint64 expressed_tenths;   /* over [first_julian, last_julian] */
+  gint64 supplement_tenths;
+  guint32 days_counted;      /* days in the range on or after the day of the
+                                first stored session */
+  guint32 first_session_julian; /* 0 when no session at all */
+  guint32 first_milk_julian;    /* first local day with expressed > 0, over
+                                   all history; 0 when none */
+} LactdTrendFigures;
+
+gboolean lactd_store_trend (LactdStore *store, guint32 first_julian,
+                            guint32 last_julian, LactdTrendFigures *out,
+                            GError **error);
+
+/* The session whose end is latest; FALSE (no error) when none stored. */
+gboolean lactd_store_latest_session (LactdStore *store, LactdSession *out,
+                                     GError **error);
+
+/* ---------------------------------------------------------- settings */
+
+/* A small key/value table for goals and reminder state. Returns NULL
+ * (no error) when the key is absent. */
+char *lactd_store_get_setting (LactdStore *store, const char *key,
+                               GError **error);
+gboolean lactd_store_set_setting (LactdStore *store, const char *key,
+                                  const char *value, GError **error);
+
+G_END_DECLS
