@@ -270,4 +270,13 @@ char *lactd_store_get_setting (LactdStore *store, const char *key,
 gboolean lactd_store_set_setting (LactdStore *store, const char *key,
                                   const char *value, GError **error);
 
+/* ------------------------------------------------ maintenance, tests */
+
+/* Runs a full WAL checkpoint (e.g. before measuring the file's size). */
+gboolean lactd_store_checkpoint (LactdStore *store, GError **error);
+/* PRAGMA max_page_count on the store's own connection: lets tests make
+ * the disk "full" (SQLITE_FULL) at a chosen size. */
+gboolean lactd_store_set_max_page_count (LactdStore *store,
+                                         guint32 max_pages, GError **error);
+
 G_END_DECLS

@@ -1,0 +1,119 @@
+/* lactd-store-private.h — what the lactd-store*.c files share: the store
+ * and batch structures, the prepared-statement cache and error helpers.
+ * Nothing outside lactd-store*.c includes this.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "lactd-store.h"
+
+G_BEGIN_DECLS
+
+/* The current schema version (PRAGMA user_version). */
+#define LACTD_STORE_SCHEMA_VERSION 2
+
+/* Unix seconds from 0001-01-01 (GDate julian day 1) to 1970-01-01:
+ * (719163 - 1) days would be from day 1; adding 719163 days' worth keeps
+ * the dividend positive so SQLite's truncating division floors, and the
+ * quotient is the GDate julian day directly. */
+#define LACTD_JULIAN_UNIX_EPOCH 719163
+#define LACTD_JULIAN_BIAS_SECONDS "62135683200"
+/* SQL for the local GDate julian day and minute of day of a session's
+ * start by its own offset. */
+#define LACTD_SQL_LOCAL_JULIAN \
+  "((start + utc_offset_min * 60 + " LACTD_JULIAN_BIAS_SECONDS ") / 86400)"
+#define LACTD_SQL_LOCAL_MINUTE \
+  "(((start + utc_offset_min * 60 + " LACTD_JULIAN_BIAS_SECONDS ") % 86400) / 60)"
+/* 1 when the local minute is in the window [?night_start, ?night_end),
+ * crossing midnight when start > end; never when start == end. */
+#define LACTD_SQL_IS_NIGHT \
+  "(CASE WHEN :night_start <= :night_end " \
+  "THEN (" LACTD_SQL_LOCAL_MINUTE " >= :night_start AND " \
+  LACTD_SQL_LOCAL_MINUTE " < :night_end) " \
+  "ELSE (" LACTD_SQL_LOCAL_MINUTE " >= :night_start OR " \
+  LACTD_SQL_LOCAL_MINUTE " < :night_end) END)"
+/* Offsets lie in -720..840 minutes: a local day's sessions start within
+ * this many seconds around its UTC midnights. */
+#define LACTD_OFFSET_SLACK_SECONDS (15 * 3600)
+/* A session lasts at most two full sides. */
+#define LACTD_MAX_SESSION_SECONDS (2 * 14400)
+
+#define LACTD_SESSION_COLUMNS \
+  "id, source, address, epoch, seq, kind, start, utc_offset_min, " \
+  "duration_left, duration_right, double_sided, interrupted, " \
+  "clock_unsynced, volume_left_tenths, volume_right_tenths, " \
+  "supplement_tenths"
+
+typedef enum {
+  STMT_SETTING_GET,
+  STMT_SETTING_SET,
+  STMT_SENSOR_UPSERT,
+  STMT_SENSOR_DELETE,
+  STMT_SENSOR_LIST,
+  STMT_SENSOR_GET,
+  STMT_SENSOR_INFO,
+  STMT_SENSOR_TOUCH,
+  STMT_SENSOR_LAST_SYNC,
+  STMT_SENSOR_EPOCH,
+  STMT_SENSOR_ADD_LOST,
+  STMT_SENSOR_ADD_REJECTED,
+  STMT_EPOCH_ENSURE,
+  STMT_EPOCH_ACK,
+  STMT_EPOCH_GET_ACK,
+  STMT_HIGHEST_SEQ,
+  STMT_SEQ_HANDLED,
+  STMT_COUNT_HANDLED_RANGE,
+  STMT_SESSION_BY_KEY,
+  STMT_SESSION_INSERT,
+  STMT_CONFLICT_INSERT,
+  STMT_REJECTED_INSERT,
+  STMT_SESSION_DELETE,
+  STMT_SESSION_GET,
+  STMT_SESSION_LIST,
+  STMT_DAILY_SUMMARY,
+  STMT_TOTALS,
+  STMT_TREND_SUMS,
+  STMT_FIRST_SESSION_DAY,
+  STMT_FIRST_MILK_DAY,
+  STMT_LATEST_SESSION,
+  N_STMTS
+} LactdStoreStmt;
+
+struct _LactdStore {
+  sqlite3 *db;
+  char *path;
+  char *recovered_path;
+  int schema_version;
+  gboolean batch_open;
+  sqlite3_stmt *stmts[N_STMTS];
+};
+
+/* lactd-store.c */
+void lactd_store_set_sqlite_error (LactdStore *store, GError **error,
+                                   int rc, const char *what);
+sqlite3_stmt *lactd_store_stmt (LactdStore *store, LactdStoreStmt which,
+                                GError **error);
+gboolean lactd_store_exec (LactdStore *store, const char *sql,
+                           GError **error);
+/* Steps a statement that returns no row (or whose rows are ignored) and
+ * resets it. */
+gboolean lactd_store_step_done (LactdStore *store, sqlite3_stmt *stmt,
+                                const char *what, GError **error);
+gboolean lactd_store_transaction_begin (LactdStore *store, GError **error);
+gboolean lactd_store_transaction_commit (LactdStore *store, GError **error);
+void lactd_store_transaction_rollback (LactdStore *store);
+
+/* lactd-store-sensors.c */
+gboolean lactd_store_address_is_valid (const char *address);
+
+/* lactd-store-sessions.c */
+void lactd_store_read_session (sqlite3_stmt *stmt, int first_column,
+                               LactdSession *out);
+
+/* lactd-store-schema.c */
+gboolean lactd_store_migrate (LactdStore *store, GError **error);
+
+G_END_DECLS

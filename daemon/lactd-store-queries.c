@@ -1,0 +1,283 @@
+/* lactd-store-queries.c — History1 and Goals1 figures.
+ *
+ * A session belongs to the local day of its start by its own utc_offset_min
+ * (never by the daemon's current zone), so every figure is computed in SQL
+ * from the stored offsets: the local GDate julian day is
+ * (start + offset * 60 + bias) / 86400 with a bias that keeps the dividend
+ * positive (see lactd-store-private.h). Day-based queries first narrow by
+ * the UTC range that can hold those local days (the start index), then
+ * filter by local day.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lactd-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "lactd-store-private.h"
+
+/* The widest day range a summary accepts (sanity, not policy). */
+#define MAX_SUMMARY_DAYS 100000
+
+static gint64
+julian_to_utc_midnight (guint32 julian)
+{
+  return ((gint64) julian - LACTD_JULIAN_UNIX_EPOCH) * 86400;
+}
+
+static void
+bind_night (sqlite3_stmt *stmt, const LactdNightWindow *night)
+{
+  /* Without a window nothing is night (start == end is empty). */
+  int start_min = night ? night->start_min : 0;
+  int end_min = night ? night->end_min : 0;
+
+  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":night_start"),
+                    start_min);
+  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":night_end"),
+                    end_min);
+}
+
+static gboolean
+check_day_range (guint32 first_julian, guint32 last_julian, GError **error)
+{
+  if (!g_date_valid_julian (first_julian) ||
+      !g_date_valid_julian (last_julian) || first_julian > last_julian ||
+      last_julian - first_julian >= MAX_SUMMARY_DAYS)
+    {
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
+                   "Invalid day range %u..%u", first_julian, last_julian);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GArray *
+lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
+                           GError **error)
+{
+  g_autoptr(GArray) sessions = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  stmt = lactd_store_stmt (store, STMT_SESSION_LIST, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  sessions = g_array_new (FALSE, FALSE, sizeof (LactdSession));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LactdSession session;
+      lactd_store_read_session (stmt, 0, &session);
+      g_array_append_val (sessions, session);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "listing sessions");
+      return NULL;
+    }
+  return g_steal_pointer (&sessions);
+}
+
+static void
+format_day (guint32 julian, char day[11])
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, julian);
+  g_snprintf (day, 11, "%04u-%02u-%02u", (guint) g_date_get_year (&date),
+              (guint) g_date_get_month (&date), (guint) g_date_get_day (&date));
+}
+
+GArray *
+lactd_store_daily_summary (LactdStore *store, guint32 first_julian,
+                           guint32 last_julian,
+                           const LactdNightWindow *night, GError **error)
+{
+  g_autoptr(GArray) days = NULL;
+  sqlite3_stmt *stmt;
+  guint32 n_days;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  if (!check_day_range (first_julian, last_julian, error))
+    return NULL;
+
+  n_days = last_julian - first_julian + 1;
+  days = g_array_sized_new (FALSE, TRUE, sizeof (LactdDaySummary), n_days);
+  g_array_set_size (days, n_days);
+  for (guint32 i = 0; i < n_days; i++)
+    format_day (first_julian + i,
+                g_array_index (days, LactdDaySummary, i).day);
+
+  stmt = lactd_store_stmt (store, STMT_DAILY_SUMMARY, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, julian_to_utc_midnight (first_julian) -
+                               LACTD_OFFSET_SLACK_SECONDS);
+  sqlite3_bind_int64 (stmt, 2, julian_to_utc_midnight (last_julian + 1) +
+                               LACTD_OFFSET_SLACK_SECONDS);
+  sqlite3_bind_int64 (stmt, 3, first_julian);
+  sqlite3_bind_int64 (stmt, 4, last_julian);
+  bind_night (stmt, night);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 julian = sqlite3_column_int64 (stmt, 0);
+      LactdDaySummary *day;
+
+      if (julian < first_julian || julian > last_julian)
+        continue;  /* cannot happen: the query filters by day */
+      day = &g_array_index (days, LactdDaySummary, julian - first_julian);
+      day->sessions = (guint32) sqlite3_column_int64 (stmt, 1);
+      day->night_sessions = (guint32) sqlite3_column_int64 (stmt, 2);
+      day->seconds_left = (guint32) sqlite3_column_int64 (stmt, 3);
+      day->seconds_right = (guint32) sqlite3_column_int64 (stmt, 4);
+      day->expressed_tenths = sqlite3_column_int64 (stmt, 5);
+      day->supplement_tenths = sqlite3_column_int64 (stmt, 6);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      lactd_store_set_sqlite_error (store, error, rc,
+                                    "summarising days");
+      return NULL;
+    }
+  return g_steal_pointer (&days);
+}
+
+gboolean
+lactd_store_totals (LactdStore *store, gint64 from, gint64 to,
+                    const LactdNightWindow *night, LactdTotals *out,
+                    GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  stmt = lactd_store_stmt (store, STMT_TOTALS, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  bind_night (stmt, night);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      out->sessions = (guint32) sqlite3_column_int64 (stmt, 0);
+      out->night_sessions = (guint32) sqlite3_column_int64 (stmt, 1);
+      out->seconds_left = (guint32) sqlite3_column_int64 (stmt, 2);
+      out->seconds_right = (guint32) sqlite3_column_int64 (stmt, 3);
+      out->expressed_tenths = sqlite3_column_int64 (stmt, 4);
+      out->supplement_tenths = sqlite3_column_int64 (stmt, 5);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "adding up sessions");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A one-value query: *value is 0 when the result is NULL. */
+static gboolean
+query_julian (LactdStore *store, LactdStoreStmt which, guint32 *value,
+              GError **error)
+{
+  sqlite3_stmt *stmt = lactd_store_stmt (store, which, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  *value = rc == SQLITE_ROW ? (guint32) sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "reading trend days");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+lactd_store_trend (LactdStore *store, guint32 first_julian,
+                   guint32 last_julian, LactdTrendFigures *out,
+                   GError **error)
+{
+  sqlite3_stmt *stmt;
+  guint32 counted_from;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  if (!check_day_range (first_julian, last_julian, error))
+    return FALSE;
+
+  stmt = lactd_store_stmt (store, STMT_TREND_SUMS, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, julian_to_utc_midnight (first_julian) -
+                               LACTD_OFFSET_SLACK_SECONDS);
+  sqlite3_bind_int64 (stmt, 2, julian_to_utc_midnight (last_julian + 1) +
+                               LACTD_OFFSET_SLACK_SECONDS);
+  sqlite3_bind_int64 (stmt, 3, first_julian);
+  sqlite3_bind_int64 (stmt, 4, last_julian);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      out->expressed_tenths = sqlite3_column_int64 (stmt, 0);
+      out->supplement_tenths = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "adding up the trend");
+      return FALSE;
+    }
+
+  if (!query_julian (store, STMT_FIRST_SESSION_DAY,
+                     &out->first_session_julian, error) ||
+      !query_julian (store, STMT_FIRST_MILK_DAY, &out->first_milk_julian,
+                     error))
+    return FALSE;
+
+  if (out->first_session_julian != 0)
+    {
+      counted_from = MAX (first_julian, out->first_session_julian);
+      out->days_counted = counted_from <= last_julian
+                          ? last_julian - counted_from + 1 : 0;
+    }
+  return TRUE;
+}
+
+gboolean
+lactd_store_latest_session (LactdStore *store, LactdSession *out,
+                            GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && out != NULL, FALSE);
+  stmt = lactd_store_stmt (store, STMT_LATEST_SESSION, error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    lactd_store_read_session (stmt, 0, out);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      lactd_store_set_sqlite_error (store, error, rc,
+                                    "finding the latest session");
+      return FALSE;
+    }
+  return rc == SQLITE_ROW;
+}

@@ -1,0 +1,652 @@
+/* lactd-store.c — opening, health check, recovery and the statement cache
+ * of lactd's SQLite store, plus settings and the small session helpers.
+ *
+ * One connection per store, used from the main thread only. The database
+ * runs in WAL mode with synchronous=NORMAL: a commit survives a crash of
+ * the process, and the sync batches, which must survive power loss before
+ * anything is acknowledged to a sensor, switch to synchronous=FULL (see
+ * lactd-store-batch.c).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lactd-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "lactd-store-private.h"
+
+/* How long a write waits for another process's lock before it fails. */
+#define LACTD_STORE_BUSY_TIMEOUT_MS 5000
+
+G_DEFINE_QUARK (lactd-store-error-quark, lactd_store_error)
+
+static const char *const statement_sql[N_STMTS] = {
+  [STMT_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+  [STMT_SETTING_SET] =
+    "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  [STMT_SENSOR_UPSERT] =
+    "INSERT INTO sensors (address, name, kind) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (address) DO UPDATE SET name = excluded.name, "
+    "kind = excluded.kind",
+  [STMT_SENSOR_DELETE] = "DELETE FROM sensors WHERE address = ?1",
+  [STMT_SENSOR_LIST] =
+    "SELECT s.address, s.name, s.kind, s.model, s.firmware, s.epoch, "
+    "s.epoch_known, coalesce(e.acknowledged_seq, 0), s.last_seen, "
+    "s.last_sync, s.rejected_count, s.lost_count FROM sensors s "
+    "LEFT JOIN sensor_epochs e ON e.address = s.address "
+    "AND e.epoch = s.epoch ORDER BY s.address",
+  [STMT_SENSOR_GET] =
+    "SELECT s.address, s.name, s.kind, s.model, s.firmware, s.epoch, "
+    "s.epoch_known, coalesce(e.acknowledged_seq, 0), s.last_seen, "
+    "s.last_sync, s.rejected_count, s.lost_count FROM sensors s "
+    "LEFT JOIN sensor_epochs e ON e.address = s.address "
+    "AND e.epoch = s.epoch WHERE s.address = ?1",
+  [STMT_SENSOR_INFO] =
+    "UPDATE sensors SET model = ?2, firmware = ?3 WHERE address = ?1",
+  [STMT_SENSOR_TOUCH] = "UPDATE sensors SET last_seen = ?2 WHERE address = ?1",
+  [STMT_SENSOR_LAST_SYNC] =
+    "UPDATE sensors SET last_sync = ?2 WHERE address = ?1",
+  [STMT_SENSOR_EPOCH] =
+    "UPDATE sensors SET epoch = ?2, epoch_known = 1 WHERE address = ?1",
+  [STMT_SENSOR_ADD_LOST] =
+    "UPDATE sensors SET lost_count = lost_count + ?2 WHERE address = ?1",
+  [STMT_SENSOR_ADD_REJECTED] =
+    "UPDATE sensors SET rejected_count = rejected_count + 1 "
+    "WHERE address = ?1",
+  [STMT_EPOCH_ENSURE] =
+    "INSERT OR IGNORE INTO sensor_epochs (address, epoch) VALUES (?1, ?2)",
+  [STMT_EPOCH_ACK] =
+    "INSERT INTO sensor_epochs (address, epoch, acknowledged_seq) "
+    "VALUES (?1, ?2, ?3) ON CONFLICT (address, epoch) DO UPDATE SET "
+    "acknowledged_seq = max(acknowledged_seq, excluded.acknowledged_seq)",
+  [STMT_EPOCH_GET_ACK] =
+    "SELECT acknowledged_seq FROM sensor_epochs "
+    "WHERE address = ?1 AND epoch = ?2",
+  [STMT_HIGHEST_SEQ] =
+    "SELECT max(coalesce((SELECT max(seq) FROM sessions "
+    "WHERE source = 'sensor' AND address = ?1 AND epoch = ?2), 0), "
+    "coalesce((SELECT max(seq) FROM rejected_records "
+    "WHERE address = ?1 AND epoch = ?2), 0))",
+  [STMT_SEQ_HANDLED] =
+    "SELECT EXISTS (SELECT 1 FROM sessions WHERE source = 'sensor' "
+    "AND address = ?1 AND epoch = ?2 AND seq = ?3) "
+    "OR EXISTS (SELECT 1 FROM rejected_records "
+    "WHERE address = ?1 AND epoch = ?2 AND seq = ?3 AND seq > 0)",
+  [STMT_COUNT_HANDLED_RANGE] =
+    "SELECT count(*) FROM (SELECT seq FROM sessions "
+    "WHERE source = 'sensor' AND address = ?1 AND epoch = ?2 "
+    "AND seq BETWEEN ?3 AND ?4 UNION SELECT seq FROM rejected_records "
+    "WHERE address = ?1 AND epoch = ?2 AND seq BETWEEN ?3 AND ?4 "
+    "AND seq > 0)",
+  [STMT_SESSION_BY_KEY] =
+    "SELECT " LACTD_SESSION_COLUMNS " FROM sessions "
+    "WHERE source = 'sensor' AND address = ?1 AND epoch = ?2 AND seq = ?3",
+  [STMT_SESSION_INSERT] =
+    "INSERT INTO sessions (source, address, epoch, seq, kind, start, "
+    "utc_offset_min, duration_left, duration_right, double_sided, "
+    "interrupted, clock_unsynced, volume_left_tenths, volume_right_tenths, "
+    "supplement_tenths, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+  [STMT_CONFLICT_INSERT] =
+    "INSERT OR IGNORE INTO conflicts (address, epoch, seq, kind, start, "
+    "utc_offset_min, duration_left, duration_right, double_sided, "
+    "interrupted, clock_unsynced, volume_left_tenths, volume_right_tenths, "
+    "supplement_tenths, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+    "?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+  [STMT_REJECTED_INSERT] =
+    "INSERT OR IGNORE INTO rejected_records (address, epoch, seq, raw, "
+    "reason_code, reason_message, stored_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
+  [STMT_SESSION_GET] =
+    "SELECT " LACTD_SESSION_COLUMNS " FROM sessions WHERE id = ?1",
+  [STMT_SESSION_LIST] =
+    "SELECT " LACTD_SESSION_COLUMNS " FROM sessions "
+    "WHERE start >= ?1 AND start < ?2 ORDER BY start, id",
+  [STMT_DAILY_SUMMARY] =
+    "SELECT day, count(*), sum(night), sum(duration_left), "
+    "sum(duration_right), "
+    "sum(coalesce(volume_left_tenths, 0) + coalesce(volume_right_tenths, 0)), "
+    "sum(coalesce(supplement_tenths, 0)) FROM "
+    "(SELECT " LACTD_SQL_LOCAL_JULIAN " AS day, " LACTD_SQL_IS_NIGHT
+    " AS night, duration_left, duration_right, volume_left_tenths, "
+    "volume_right_tenths, supplement_tenths FROM sessions "
+    "WHERE start >= ?1 AND start < ?2) "
+    "WHERE day BETWEEN ?3 AND ?4 GROUP BY day ORDER BY day",
+  [STMT_TOTALS] =
+    "SELECT count(*), coalesce(sum(" LACTD_SQL_IS_NIGHT "), 0), "
+    "coalesce(sum(duration_left), 0), coalesce(sum(duration_right), 0), "
+    "coalesce(sum(coalesce(volume_left_tenths, 0) "
+    "+ coalesce(volume_right_tenths, 0)), 0), "
+    "coalesce(sum(coalesce(supplement_tenths, 0)), 0) FROM sessions "
+    "WHERE start >= ?1 AND start < ?2",
+  [STMT_TREND_SUMS] =
+    "SELECT coalesce(sum(coalesce(volume_left_tenths, 0) "
+    "+ coalesce(volume_right_tenths, 0)), 0), "
+    "coalesce(sum(coalesce(supplement_tenths, 0)), 0) FROM sessions "
+    "WHERE start >= ?1 AND start < ?2 "
+    "AND " LACTD_SQL_LOCAL_JULIAN " BETWEEN ?3 AND ?4",
+  /* The first local day lies within a day and a bit of the first start
+   * (offsets differ by at most 26 h), so only that stretch is read. */
+  [STMT_FIRST_SESSION_DAY] =
+    "SELECT min(" LACTD_SQL_LOCAL_JULIAN ") FROM sessions, "
+    "(SELECT min(start) AS first FROM sessions) "
+    "WHERE start BETWEEN first AND first + 108000",
+  [STMT_FIRST_MILK_DAY] =
+    "SELECT min(" LACTD_SQL_LOCAL_JULIAN ") FROM sessions, "
+    "(SELECT start AS first FROM sessions "
+    "WHERE coalesce(volume_left_tenths, 0) "
+    "+ coalesce(volume_right_tenths, 0) > 0 ORDER BY start LIMIT 1) "
+    "WHERE start BETWEEN first AND first + 108000 "
+    "AND coalesce(volume_left_tenths, 0) "
+    "+ coalesce(volume_right_tenths, 0) > 0",
+  /* A session lasts at most 8 h, so the latest end is among the
+   * sessions that started in the 8 h before the latest start. */
+  [STMT_LATEST_SESSION] =
+    "SELECT " LACTD_SESSION_COLUMNS " FROM sessions "
+    "WHERE start >= (SELECT max(start) FROM sessions) - 28800 "
+    "ORDER BY start + CASE WHEN double_sided "
+    "THEN max(duration_left, duration_right) "
+    "ELSE duration_left + duration_right END DESC, start DESC, id DESC "
+    "LIMIT 1",
+};
+
+void
+lactd_store_set_sqlite_error (LactdStore *store, GError **error, int rc,
+                              const char *what)
+{
+  const char *message = store->db ? sqlite3_errmsg (store->db)
+                                  : sqlite3_errstr (rc);
+
+  /* sqlite3_errmsg() may describe a later call; prefer the code's text
+   * when they disagree. */
+  if (store->db && (sqlite3_errcode (store->db) & 0xff) != (rc & 0xff))
+    message = sqlite3_errstr (rc);
+  g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+               "Store %s: %s failed: %s", store->path, what, message);
+}
+
+sqlite3_stmt *
+lactd_store_stmt (LactdStore *store, LactdStoreStmt which, GError **error)
+{
+  sqlite3_stmt *stmt = store->stmts[which];
+
+  if (stmt == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (store->db, statement_sql[which], -1,
+                                   SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          lactd_store_set_sqlite_error (store, error, rc,
+                                        "preparing a statement");
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      store->stmts[which] = stmt;
+    }
+  else
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  return stmt;
+}
+
+gboolean
+lactd_store_exec (LactdStore *store, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      /* Name short statements; a long script (a migration) by its kind. */
+      lactd_store_set_sqlite_error (store, error, rc,
+                                    strlen (sql) < 64 ? sql : "a schema "
+                                    "migration");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+lactd_store_step_done (LactdStore *store, sqlite3_stmt *stmt,
+                       const char *what, GError **error)
+{
+  int rc;
+
+  do
+    rc = sqlite3_step (stmt);
+  while (rc == SQLITE_ROW);
+  if (rc != SQLITE_DONE)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, what);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* IMMEDIATE takes the write lock at once, so a busy database is waited for
+ * by the busy handler here rather than failing later mid-transaction. */
+gboolean
+lactd_store_transaction_begin (LactdStore *store, GError **error)
+{
+  return lactd_store_exec (store, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+lactd_store_transaction_commit (LactdStore *store, GError **error)
+{
+  if (!lactd_store_exec (store, "COMMIT", error))
+    {
+      lactd_store_transaction_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+lactd_store_transaction_rollback (LactdStore *store)
+{
+  /* SQLite may already have rolled back by itself (SQLITE_FULL, IOERR). */
+  if (!sqlite3_get_autocommit (store->db))
+    {
+      int rc = sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        g_warning ("Store %s: rollback failed: %s", store->path,
+                   sqlite3_errmsg (store->db));
+    }
+}
+
+/* ------------------------------------------------------- open / close */
+
+static void
+close_db (LactdStore *store)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    {
+      sqlite3_finalize (store->stmts[i]);
+      store->stmts[i] = NULL;
+    }
+  if (store->db != NULL)
+    {
+      int rc = sqlite3_close (store->db);
+      if (rc != SQLITE_OK)
+        g_warning ("Store %s: close failed: %s", store->path,
+                   sqlite3_errstr (rc));
+      store->db = NULL;
+    }
+}
+
+static gboolean
+is_corruption (int rc)
+{
+  return (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
+}
+
+/* Runs PRAGMA quick_check. TRUE when healthy; FALSE with *corrupt set when
+ * the file is damaged or not a database, FALSE with an error for anything
+ * else (I/O, permissions, busy). */
+static gboolean
+check_health (LactdStore *store, gboolean *corrupt, char **problem,
+              GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  *corrupt = FALSE;
+  rc = sqlite3_prepare_v2 (store->db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          const char *verdict = (const char *) sqlite3_column_text (stmt, 0);
+          if (g_strcmp0 (verdict, "ok") != 0)
+            {
+              *corrupt = TRUE;
+              *problem = g_strdup (verdict ? verdict : "quick_check failed");
+            }
+          rc = SQLITE_OK;
+        }
+    }
+  if (rc != SQLITE_OK && rc != SQLITE_DONE)
+    {
+      if (is_corruption (rc))
+        {
+          *corrupt = TRUE;
+          *problem = g_strdup (sqlite3_errmsg (store->db));
+        }
+      else
+        lactd_store_set_sqlite_error (store, error, rc,
+                                      "reading the database");
+    }
+  sqlite3_finalize (stmt);
+  return !*corrupt && (rc == SQLITE_OK || rc == SQLITE_DONE);
+}
+
+static gboolean
+open_db (LactdStore *store, gboolean *corrupt, char **problem,
+         GError **error)
+{
+  int rc;
+
+  *corrupt = FALSE;
+  rc = sqlite3_open_v2 (store->path, &store->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "opening");
+      close_db (store);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (store->db, LACTD_STORE_BUSY_TIMEOUT_MS);
+  if (sqlite3_db_readonly (store->db, "main") == 1)
+    {
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                   "Store %s: opening failed: %s", store->path,
+                   sqlite3_errstr (SQLITE_READONLY));
+      close_db (store);
+      return FALSE;
+    }
+  if (!check_health (store, corrupt, problem, error))
+    {
+      close_db (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Moves a damaged database and its WAL and shared-memory files aside so
+ * that nothing is lost for a later rescue. */
+static char *
+move_aside (const char *path, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *target = g_strdup_printf ("%s.corrupt-%s", path, stamp);
+  static const char *const companions[] = { "-wal", "-shm", "-journal" };
+
+  for (guint n = 1; g_file_test (target, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (target);
+      target = g_strdup_printf ("%s.corrupt-%s.%u", path, stamp, n);
+    }
+  if (g_rename (path, target) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                   "Store %s is damaged and cannot be moved aside to %s: %s",
+                   path, target, g_strerror (saved_errno));
+      return NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *from = g_strconcat (path, companions[i], NULL);
+      g_autofree char *to = g_strconcat (target, companions[i], NULL);
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0)
+        g_warning ("Store %s: cannot move %s aside: %s", path, from,
+                   g_strerror (errno));
+    }
+  return g_steal_pointer (&target);
+}
+
+static gboolean
+configure_db (LactdStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (store->db, "PRAGMA journal_mode = WAL", -1,
+                           &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0),
+                              "wal") == 0;
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "enabling WAL");
+      return FALSE;
+    }
+  if (!wal)
+    {
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                   "Store %s: the database refuses WAL mode", store->path);
+      return FALSE;
+    }
+  return lactd_store_exec (store, "PRAGMA synchronous = NORMAL", error) &&
+         lactd_store_exec (store, "PRAGMA foreign_keys = ON", error);
+}
+
+LactdStore *
+lactd_store_open (const char *path, GError **error)
+{
+  g_autoptr(LactdStore) store = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *problem = NULL;
+  gboolean corrupt = FALSE;
+
+  g_return_val_if_fail (path != NULL && *path != '\0', NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  store = g_new0 (LactdStore, 1);
+  store->path = g_strdup (path);
+
+  directory = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                   "Store %s: cannot create directory %s: %s", path,
+                   directory, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                   "Store %s: opening failed: %s (it is a directory)", path,
+                   sqlite3_errstr (SQLITE_CANTOPEN));
+      return NULL;
+    }
+
+  if (!open_db (store, &corrupt, &problem, error))
+    {
+      if (!corrupt)
+        return NULL;
+      store->recovered_path = move_aside (path, error);
+      if (store->recovered_path == NULL)
+        return NULL;
+      g_warning ("Store %s is not a healthy SQLite database (%s): moved it "
+                 "aside to %s and started an empty store",
+                 path, problem, store->recovered_path);
+      g_clear_pointer (&problem, g_free);
+      if (!open_db (store, &corrupt, &problem, error))
+        {
+          if (corrupt)
+            g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                         "Store %s: a fresh database is damaged too: %s",
+                         path, problem);
+          return NULL;
+        }
+    }
+
+  if (!configure_db (store, error) || !lactd_store_migrate (store, error))
+    return NULL;
+
+  g_debug ("Opened store %s (schema version %d)", path,
+           store->schema_version);
+  return g_steal_pointer (&store);
+}
+
+void
+lactd_store_free (LactdStore *store)
+{
+  if (store == NULL)
+    return;
+  if (store->batch_open)
+    g_warning ("Store %s freed with a batch still open", store->path);
+  close_db (store);
+  g_free (store->path);
+  g_free (store->recovered_path);
+  g_free (store);
+}
+
+char *
+lactd_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "lactd", "lactd.db", NULL);
+}
+
+const char *
+lactd_store_get_path (LactdStore *store)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  return store->path;
+}
+
+const char *
+lactd_store_get_recovered_path (LactdStore *store)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  return store->recovered_path;
+}
+
+int
+lactd_store_get_schema_version (LactdStore *store)
+{
+  g_return_val_if_fail (store != NULL, 0);
+  return store->schema_version;
+}
+
+gboolean
+lactd_store_set_max_page_count (LactdStore *store, guint32 max_pages,
+                                GError **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  sql = g_strdup_printf ("PRAGMA max_page_count = %u", max_pages);
+  return lactd_store_exec (store, sql, error);
+}
+
+gboolean
+lactd_store_checkpoint (LactdStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  return lactd_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+}
+
+/* ---------------------------------------------------------- settings */
+
+char *
+lactd_store_get_setting (LactdStore *store, const char *key, GError **error)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && key != NULL, NULL);
+  stmt = lactd_store_stmt (store, STMT_SETTING_GET, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    lactd_store_set_sqlite_error (store, error, rc, "reading a setting");
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+lactd_store_set_setting (LactdStore *store, const char *key,
+                         const char *value, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL && key != NULL && value != NULL, FALSE);
+  stmt = lactd_store_stmt (store, STMT_SETTING_SET, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  return lactd_store_step_done (store, stmt, "writing a setting", error);
+}
+
+/* ------------------------------------------------------ session helpers */
+
+static const char *const session_kind_names[] = {
+  [LACTD_SESSION_KIND_PUMP] = "pump",
+  [LACTD_SESSION_KIND_SNS] = "sns",
+  [LACTD_SESSION_KIND_HAND] = "hand",
+  [LACTD_SESSION_KIND_BREASTFEED] = "breastfeed",
+};
+
+const char *
+lactd_session_kind_to_string (LactdSessionKind kind)
+{
+  if ((guint) kind >= G_N_ELEMENTS (session_kind_names))
+    return NULL;
+  return session_kind_names[kind];
+}
+
+gboolean
+lactd_session_kind_from_string (const char *str, LactdSessionKind *kind_out)
+{
+  if (str == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (session_kind_names); i++)
+    {
+      if (strcmp (str, session_kind_names[i]) == 0)
+        {
+          if (kind_out != NULL)
+            *kind_out = (LactdSessionKind) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+gint64
+lactd_session_end (const LactdSession *session)
+{
+  g_return_val_if_fail (session != NULL, 0);
+  if (session->double_sided)
+    return session->start + MAX (session->duration_left,
+                                 session->duration_right);
+  return session->start + (gint64) session->duration_left +
+         (gint64) session->duration_right;
+}
+
+gint64
+lactd_session_expressed_tenths (const LactdSession *session)
+{
+  gint64 sum = 0;
+
+  g_return_val_if_fail (session != NULL, 0);
+  if (session->volume_left_tenths != LACTD_VOLUME_NONE)
+    sum += session->volume_left_tenths;
+  if (session->volume_right_tenths != LACTD_VOLUME_NONE)
+    sum += session->volume_right_tenths;
+  return sum;
+}
+
+void
+lactd_sensor_row_free (LactdSensorRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->name);
+  g_free (row->kind);
+  g_free (row->model);
+  g_free (row->firmware);
+  g_free (row);
+}
