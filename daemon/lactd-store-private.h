@@ -27,14 +27,17 @@ G_BEGIN_DECLS
   "((start + utc_offset_min * 60 + " LACTD_JULIAN_BIAS_SECONDS ") / 86400)"
 #define LACTD_SQL_LOCAL_MINUTE \
   "(((start + utc_offset_min * 60 + " LACTD_JULIAN_BIAS_SECONDS ") % 86400) / 60)"
-/* 1 when the local minute is in the window [?night_start, ?night_end),
- * crossing midnight when start > end; never when start == end. */
+/* 1 when the local minute is in the window [?5, ?6) (night start and
+ * end), crossing midnight when start > end; never when start == end.
+ * Numbered, not named: a name would take the number of its first use. */
+#define LACTD_SQL_NIGHT_START_PARAM 5
+#define LACTD_SQL_NIGHT_END_PARAM 6
 #define LACTD_SQL_IS_NIGHT \
-  "(CASE WHEN :night_start <= :night_end " \
-  "THEN (" LACTD_SQL_LOCAL_MINUTE " >= :night_start AND " \
-  LACTD_SQL_LOCAL_MINUTE " < :night_end) " \
-  "ELSE (" LACTD_SQL_LOCAL_MINUTE " >= :night_start OR " \
-  LACTD_SQL_LOCAL_MINUTE " < :night_end) END)"
+  "(CASE WHEN ?5 <= ?6 " \
+  "THEN (" LACTD_SQL_LOCAL_MINUTE " >= ?5 AND " \
+  LACTD_SQL_LOCAL_MINUTE " < ?6) " \
+  "ELSE (" LACTD_SQL_LOCAL_MINUTE " >= ?5 OR " \
+  LACTD_SQL_LOCAL_MINUTE " < ?6) END)"
 /* Offsets lie in -720..840 minutes: a local day's sessions start within
  * this many seconds around its UTC midnights. */
 #define LACTD_OFFSET_SLACK_SECONDS (15 * 3600)

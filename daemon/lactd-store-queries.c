@@ -34,10 +34,8 @@ bind_night (sqlite3_stmt *stmt, const LactdNightWindow *night)
   int start_min = night ? night->start_min : 0;
   int end_min = night ? night->end_min : 0;
 
-  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":night_start"),
-                    start_min);
-  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":night_end"),
-                    end_min);
+  sqlite3_bind_int (stmt, LACTD_SQL_NIGHT_START_PARAM, start_min);
+  sqlite3_bind_int (stmt, LACTD_SQL_NIGHT_END_PARAM, end_min);
 }
 
 static gboolean
