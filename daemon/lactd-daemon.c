@@ -1,0 +1,706 @@
+/* lactd-daemon.c — the owner object: store, sensors, goals and the D-Bus
+ * service, wired in the order the contract asks for (store open and
+ * sensors loaded before the bus name is taken).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lactd"
+
+#include "config.h"
+
+#include "lactd-daemon.h"
+
+#include "lactd-bluez.h"
+#include "lactd-clock.h"
+#include "lactd-dbus.h"
+#include "lactd-dbus-values.h"
+#include "lactd-error.h"
+#include "lactd-goals.h"
+#include "lactd-history.h"
+#include "lactd-sensor.h"
+#include "lactd-sim-link.h"
+
+#define LACTD_BUS_NAME "org.lactd"
+#define LACTD_OBJECT_PATH "/org/lactd"
+#define BLUEZ_WAIT_MS 2000
+
+struct _LactdDaemon {
+  GObject parent_instance;
+
+  char *db_path;
+  char *simulate;                     /* NULL: BlueZ */
+  gboolean replace;
+
+  LactdStore *store;
+  GDBusConnection *bus;
+  GDBusConnection *system_bus;        /* NULL when there is none */
+  guint sleep_subscription;
+  guint name_id;
+
+  GDBusObjectManagerServer *object_manager;
+  LactdManager1 *manager;
+  LactdHistory *history;
+  LactdClock *clock;
+  LactdGoals *goals;
+  LactdBluez *bluez;                  /* NULL when simulating */
+
+  GHashTable *sensors;                /* address → LactdSensor */
+  gboolean pairing;                   /* one Pair at a time */
+};
+
+G_DEFINE_TYPE (LactdDaemon, lactd_daemon, G_TYPE_OBJECT)
+
+enum { SIGNAL_QUIT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The simulated sensor's address: a locally administered one, so it can
+ * never be mistaken for a real device. */
+#define SIM_ADDRESS "5E:00:00:5E:00:01"
+
+/* ------------------------------------------------------------- sensors */
+
+static void
+update_sensors_property (LactdDaemon *self)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->sensors);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (paths,
+                     (gpointer) lactd_sensor_get_object_path (value));
+  g_ptr_array_sort_values (paths, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (paths, NULL);
+  lactd_manager1_set_sensors (self->manager,
+                              (const char *const *) paths->pdata);
+}
+
+static gboolean
+any_live_session (LactdDaemon *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->sensors);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (lactd_sensor_get_live_active (value))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_sensor_session_stored (LactdSensor *sensor, gpointer session,
+                          LactdDaemon *self)
+{
+  lactd_history_announce (self->history, session);
+  lactd_goals_session_stored (self->goals);
+}
+
+static void
+on_sensor_live_active (LactdSensor *sensor, gboolean active,
+                       LactdDaemon *self)
+{
+  lactd_goals_set_live_active (self->goals, any_live_session (self));
+}
+
+static void
+on_sensor_battery (LactdSensor *sensor, guint percent, LactdDaemon *self)
+{
+  if (percent <= 100)
+    lactd_goals_battery_level (self->goals, lactd_sensor_get_address (sensor),
+                               (guint8) percent);
+}
+
+static LactdSensor *
+add_sensor (LactdDaemon *self, LactdLink *link)
+{
+  LactdSensor *sensor = lactd_sensor_new (self->store, link, self->manager);
+
+  g_signal_connect_object (sensor, "session-stored",
+                           G_CALLBACK (on_sensor_session_stored), self, 0);
+  g_signal_connect_object (sensor, "live-active-changed",
+                           G_CALLBACK (on_sensor_live_active), self, 0);
+  g_signal_connect_object (sensor, "battery-changed",
+                           G_CALLBACK (on_sensor_battery), self, 0);
+  g_hash_table_insert (self->sensors,
+                       g_strdup (lactd_sensor_get_address (sensor)), sensor);
+  /* Announced through InterfacesAdded when exported. */
+  g_dbus_object_manager_server_export (
+      self->object_manager,
+      G_DBUS_OBJECT_SKELETON (lactd_sensor_get_object (sensor)));
+  update_sensors_property (self);
+  g_message ("Sensor %s at %s", lactd_sensor_get_address (sensor),
+             lactd_sensor_get_object_path (sensor));
+  return sensor;
+}
+
+static void
+remove_sensor (LactdDaemon *self, LactdSensor *sensor)
+{
+  g_autofree char *address = g_strdup (lactd_sensor_get_address (sensor));
+
+  g_dbus_object_manager_server_unexport (self->object_manager,
+                                         lactd_sensor_get_object_path (sensor));
+  g_hash_table_remove (self->sensors, address);
+  update_sensors_property (self);
+  lactd_goals_set_live_active (self->goals, any_live_session (self));
+}
+
+static LactdLink *
+create_link (LactdDaemon *self, const char *address, GError **error)
+{
+  if (self->simulate != NULL)
+    return LACTD_LINK (lactd_sim_link_new (address, self->simulate, error));
+  return LACTD_LINK (lactd_bluez_link_new (self->bluez, address));
+}
+
+static gboolean
+load_sensors (LactdDaemon *self, GError **error)
+{
+  g_autoptr(GPtrArray) rows = lactd_store_list_sensors (self->store, error);
+
+  if (rows == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      LactdSensorRow *row = g_ptr_array_index (rows, i);
+      g_autoptr(LactdLink) link = NULL;
+      g_autoptr(GError) link_error = NULL;
+
+      /* A simulated daemon shows only its simulated sensor, and a real one
+       * never shows the simulated sensor: they cannot mix by accident. */
+      if ((self->simulate != NULL) != (g_strcmp0 (row->address, SIM_ADDRESS) == 0))
+        continue;
+
+      link = create_link (self, row->address, &link_error);
+      if (link == NULL)
+        {
+          g_warning ("Cannot set up sensor %s: %s", row->address,
+                     link_error->message);
+          continue;
+        }
+      add_sensor (self, link);
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ Manager1 */
+
+static void
+discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  LactdDaemon *self = g_object_get_data (G_OBJECT (invocation), "lactd-daemon");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GVariantBuilder builder;
+
+  found = lactd_bluez_discover_finish (LACTD_BLUEZ (source), result, &error);
+  if (found == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation),
+                                              error);
+      return;
+    }
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssn)"));
+  for (guint i = 0; i < found->len; i++)
+    {
+      LactdDiscovered *d = g_ptr_array_index (found, i);
+      LactdSensor *known = g_hash_table_lookup (self->sensors, d->address);
+      g_autofree char *kind = NULL;
+
+      if (known != NULL)
+        {
+          LactdObjectSkeleton *object = lactd_sensor_get_object (known);
+          g_autoptr(LactdSensor1) iface = lactd_object_get_sensor1 (LACTD_OBJECT (object));
+          kind = g_strdup (lactd_sensor1_get_kind (iface));
+        }
+      if (kind == NULL || (g_strcmp0 (kind, "pump") != 0 &&
+                           g_strcmp0 (kind, "sns") != 0))
+        {
+          g_free (kind);
+          kind = g_strdup ("unknown");
+        }
+      g_variant_builder_add (&builder, "(ssssn)", d->address,
+                             d->name != NULL ? d->name : "", kind,
+                             d->device_path, d->rssi);
+    }
+  lactd_manager1_complete_discover (self->manager,
+                                    g_steal_pointer (&invocation),
+                                    g_variant_builder_end (&builder));
+}
+
+static gboolean
+handle_discover (LactdManager1 *manager, GDBusMethodInvocation *invocation,
+                 guint timeout_seconds, LactdDaemon *self)
+{
+  if (timeout_seconds < 1 || timeout_seconds > 60)
+    {
+      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
+          LACTD_ERROR_INVALID_ARGS,
+          "timeout_seconds: %u is outside 1-60", timeout_seconds);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  if (self->simulate != NULL)
+    {
+      /* The simulated sensor is the only one in range. */
+      GVariantBuilder builder;
+      LactdSensor *sensor = g_hash_table_lookup (self->sensors, SIM_ADDRESS);
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssn)"));
+      if (sensor != NULL)
+        {
+          g_autoptr(LactdSensor1) iface =
+            lactd_object_get_sensor1 (LACTD_OBJECT (lactd_sensor_get_object (sensor)));
+          g_variant_builder_add (&builder, "(ssssn)", SIM_ADDRESS,
+                                 lactd_sensor1_get_name (iface),
+                                 lactd_sensor1_get_kind (iface), "", (gint16) -40);
+        }
+      lactd_manager1_complete_discover (manager, invocation,
+                                        g_variant_builder_end (&builder));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
+  lactd_bluez_discover_async (self->bluez, timeout_seconds, NULL,
+                              discover_done, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  LactdDaemon *self = g_object_get_data (G_OBJECT (invocation), "lactd-daemon");
+  const char *address = g_object_get_data (G_OBJECT (invocation), "lactd-address");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LactdLink) link = NULL;
+  g_autofree char *name = NULL;
+  LactdSensor *sensor;
+
+  self->pairing = FALSE;
+  name = lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error);
+  if (name == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation),
+                                              error);
+      return;
+    }
+
+  if (!lactd_store_remember_sensor (self->store, address, name, "unknown",
+                                    &error))
+    {
+      lactd_error_from_store (&error);
+      g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation),
+                                              error);
+      return;
+    }
+
+  sensor = g_hash_table_lookup (self->sensors, address);
+  if (sensor == NULL)
+    {
+      link = create_link (self, address, &error);
+      if (link == NULL)
+        {
+          g_dbus_method_invocation_return_error_literal (
+              g_steal_pointer (&invocation), LACTD_ERROR,
+              LACTD_ERROR_PAIRING_FAILED, error->message);
+          return;
+        }
+      sensor = add_sensor (self, link);
+    }
+  g_message ("Paired with %s (%s)", address, name);
+  lactd_link_request_connect (lactd_sensor_get_link (sensor));
+  lactd_manager1_complete_pair (self->manager, g_steal_pointer (&invocation),
+                                lactd_sensor_get_object_path (sensor));
+}
+
+static gboolean
+handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
+             const char *address_arg, LactdDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+  char address[LACTD_ADDRESS_STRLEN];
+  LactdSensor *sensor;
+
+  if (!lactd_address_normalize (address_arg, address, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  /* Pairing an already paired sensor returns its path. */
+  sensor = g_hash_table_lookup (self->sensors, address);
+  if (sensor != NULL)
+    {
+      lactd_manager1_complete_pair (manager, invocation,
+                                    lactd_sensor_get_object_path (sensor));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (self->simulate != NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
+          LACTD_ERROR_PAIRING_FAILED,
+          "%s: no such sensor; this daemon runs with its simulated sensor "
+          "only (%s)", address, SIM_ADDRESS);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (self->pairing)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
+          LACTD_ERROR_BUSY, "another pairing is in progress");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  self->pairing = TRUE;
+  g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
+  g_object_set_data_full (G_OBJECT (invocation), "lactd-address",
+                          g_strdup (address), g_free);
+  lactd_bluez_pair_async (self->bluez, address, NULL, pair_done,
+                          g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static LactdSensor *
+sensor_for_path (LactdDaemon *self, const char *path, GError **error)
+{
+  char address[LACTD_ADDRESS_STRLEN];
+  LactdSensor *sensor;
+
+  if (!lactd_address_from_object_path (path, address, error))
+    return NULL;
+  sensor = g_hash_table_lookup (self->sensors, address);
+  if (sensor == NULL)
+    g_set_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,
+                 "%s is not a paired sensor", path);
+  return sensor;
+}
+
+static void
+forget_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lactd_bluez_forget_finish (LACTD_BLUEZ (source), result, &error))
+    g_message ("BlueZ could not remove the bond: %s", error->message);
+  lactd_manager1_complete_forget (
+      LACTD_MANAGER1 (g_object_get_data (G_OBJECT (invocation), "lactd-manager")),
+      g_steal_pointer (&invocation));
+}
+
+static gboolean
+handle_forget (LactdManager1 *manager, GDBusMethodInvocation *invocation,
+               const char *path, LactdDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  LactdSensor *sensor = sensor_for_path (self, path, &error);
+
+  if (sensor == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  address = g_strdup (lactd_sensor_get_address (sensor));
+  if (!lactd_store_forget_sensor (self->store, address, &error))
+    {
+      lactd_error_from_store (&error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  remove_sensor (self, sensor);
+  g_message ("Forgot sensor %s; its sessions stay", address);
+
+  if (self->bluez == NULL)
+    {
+      lactd_manager1_complete_forget (manager, invocation);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  g_object_set_data (G_OBJECT (invocation), "lactd-manager", manager);
+  lactd_bluez_forget_async (self->bluez, address, NULL, forget_done,
+                            g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ------------------------------------------------------------- goals */
+
+static LactdNightWindow
+current_night_window (gpointer user_data)
+{
+  LactdDaemon *self = user_data;
+  LactdGoal goal = lactd_goals_get_goal (self->goals);
+
+  return lactd_goal_night_window (&goal);
+}
+
+static void
+on_history_changed (LactdHistory *history, LactdDaemon *self)
+{
+  lactd_goals_session_stored (self->goals);
+}
+
+static void
+on_prepare_for_sleep (GDBusConnection *connection, const char *sender,
+                      const char *path, const char *interface,
+                      const char *signal, GVariant *parameters,
+                      gpointer user_data)
+{
+  LactdDaemon *self = user_data;
+  gboolean going_to_sleep = FALSE;
+
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (going_to_sleep)
+    return;
+  g_message ("Resumed from suspend: re-evaluating reminders and links");
+  lactd_goals_resume (self->goals);
+  if (self->bluez != NULL)
+    lactd_bluez_resume (self->bluez);
+}
+
+/* ---------------------------------------------------------- bluetooth */
+
+static void
+on_bluetooth_state (GObject *object, GParamSpec *pspec, LactdDaemon *self)
+{
+  lactd_manager1_set_bluetooth_state (self->manager,
+                                      lactd_bluez_get_state (self->bluez));
+}
+
+static void
+on_pairing_passkey (LactdBluez *bluez, const char *address, guint passkey,
+                    LactdDaemon *self)
+{
+  lactd_manager1_emit_pairing_passkey (self->manager, address, passkey);
+}
+
+static void
+on_link_error (LactdBluez *bluez, const char *address, const char *message,
+               LactdDaemon *self)
+{
+  LactdSensor *sensor = g_hash_table_lookup (self->sensors, address);
+
+  if (sensor != NULL)
+    lactd_sensor_set_link_error (sensor, message);
+}
+
+static gboolean
+start_bluetooth (LactdDaemon *self, GError **error)
+{
+  if (self->simulate != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      g_message ("Simulated sensor, scenario '%s': nothing from Bluetooth",
+                 self->simulate);
+      lactd_manager1_set_bluetooth_state (self->manager, "simulated");
+      if (!lactd_store_remember_sensor (self->store, SIM_ADDRESS,
+                                        "lactd simulated sensor", "unknown",
+                                        error))
+        return FALSE;
+      return TRUE;
+    }
+
+  self->bluez = lactd_bluez_new ();
+  g_signal_connect_object (self->bluez, "notify::state",
+                           G_CALLBACK (on_bluetooth_state), self, 0);
+  g_signal_connect_object (self->bluez, "pairing-passkey",
+                           G_CALLBACK (on_pairing_passkey), self, 0);
+  g_signal_connect_object (self->bluez, "link-error",
+                           G_CALLBACK (on_link_error), self, 0);
+  /* Learn BlueZ's state before taking the name, but never wait longer
+   * than the contract's 2 s. */
+  lactd_bluez_start (self->bluez, BLUEZ_WAIT_MS);
+  lactd_manager1_set_bluetooth_state (self->manager,
+                                      lactd_bluez_get_state (self->bluez));
+  return TRUE;
+}
+
+/* ---------------------------------------------------------- bus name */
+
+static void
+on_name_acquired (GDBusConnection *connection, const char *name,
+                  gpointer user_data)
+{
+  g_message ("Owning %s", name);
+}
+
+static void
+on_name_lost (GDBusConnection *connection, const char *name,
+              gpointer user_data)
+{
+  LactdDaemon *self = user_data;
+
+  g_signal_emit (self, signals[SIGNAL_QUIT], 0,
+                 connection == NULL
+                   ? "Lost the session bus connection"
+                   : "Lost the bus name org.lactd (another lactd replaced "
+                     "this one or already runs; use --replace)");
+}
+
+static gboolean
+export_objects (LactdDaemon *self, GError **error)
+{
+  if (!g_dbus_interface_skeleton_export (
+          G_DBUS_INTERFACE_SKELETON (self->manager), self->bus,
+          LACTD_OBJECT_PATH, error))
+    return FALSE;
+  if (!g_dbus_interface_skeleton_export (
+          G_DBUS_INTERFACE_SKELETON (lactd_history_get_interface (self->history)),
+          self->bus, LACTD_OBJECT_PATH, error))
+    return FALSE;
+  if (!g_dbus_interface_skeleton_export (
+          G_DBUS_INTERFACE_SKELETON (lactd_goals_get_interface (self->goals)),
+          self->bus, LACTD_OBJECT_PATH, error))
+    return FALSE;
+  g_dbus_object_manager_server_set_connection (self->object_manager, self->bus);
+  return TRUE;
+}
+
+gboolean
+lactd_daemon_start (LactdDaemon *self, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *recovered;
+  GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
+
+  self->store = lactd_store_open (self->db_path, error);
+  if (self->store == NULL)
+    return FALSE;
+  recovered = lactd_store_get_recovered_path (self->store);
+  if (recovered != NULL)
+    g_warning ("The database %s was damaged; it was moved to %s and lactd "
+               "goes on with a fresh one", self->db_path, recovered);
+  g_message ("Database %s", self->db_path);
+
+  self->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  if (self->bus == NULL)
+    return FALSE;
+  /* Suspend and resume come from logind on the system bus; without one
+   * (tests, a container) there is simply nothing to watch. */
+  self->system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &local_error);
+  if (self->system_bus == NULL)
+    g_debug ("No system bus: %s", local_error->message);
+
+  self->clock = lactd_real_clock_new (error);
+  if (self->clock == NULL)
+    return FALSE;
+  self->goals = lactd_goals_new (self->store, self->clock, error);
+  if (self->goals == NULL)
+    return FALSE;
+  self->history = lactd_history_new (self->store, current_night_window, self);
+  g_signal_connect_object (self->history, "sessions-changed",
+                           G_CALLBACK (on_history_changed), self, 0);
+
+  self->manager = lactd_manager1_skeleton_new ();
+  lactd_manager1_set_version (self->manager, VERSION);
+  lactd_manager1_set_bluetooth_state (self->manager, "no-bluez");
+  g_signal_connect (self->manager, "handle-discover",
+                    G_CALLBACK (handle_discover), self);
+  g_signal_connect (self->manager, "handle-pair",
+                    G_CALLBACK (handle_pair), self);
+  g_signal_connect (self->manager, "handle-forget",
+                    G_CALLBACK (handle_forget), self);
+  self->object_manager = g_dbus_object_manager_server_new (LACTD_OBJECT_PATH);
+
+  if (!start_bluetooth (self, error))
+    return FALSE;
+  if (!load_sensors (self, error))
+    return FALSE;
+  update_sensors_property (self);
+
+  if (self->system_bus != NULL)
+    self->sleep_subscription = g_dbus_connection_signal_subscribe (
+        self->system_bus, "org.freedesktop.login1",
+        "org.freedesktop.login1.Manager", "PrepareForSleep",
+        "/org/freedesktop/login1", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+        on_prepare_for_sleep, self, NULL);
+
+  if (!export_objects (self, error))
+    return FALSE;
+
+  if (self->replace)
+    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
+  self->name_id = g_bus_own_name_on_connection (self->bus, LACTD_BUS_NAME,
+                                                flags, on_name_acquired,
+                                                on_name_lost, self, NULL);
+  return TRUE;
+}
+
+void
+lactd_daemon_stop (LactdDaemon *self)
+{
+  if (self->name_id != 0)
+    g_bus_unown_name (self->name_id);
+  self->name_id = 0;
+  if (self->bus != NULL)
+    g_dbus_connection_flush_sync (self->bus, NULL, NULL);
+}
+
+static void
+lactd_daemon_dispose (GObject *object)
+{
+  LactdDaemon *self = LACTD_DAEMON (object);
+
+  lactd_daemon_stop (self);
+  if (self->sleep_subscription != 0 && self->system_bus != NULL)
+    g_dbus_connection_signal_unsubscribe (self->system_bus,
+                                          self->sleep_subscription);
+  self->sleep_subscription = 0;
+  g_clear_pointer (&self->sensors, g_hash_table_unref);
+  g_clear_object (&self->object_manager);
+  g_clear_object (&self->history);
+  g_clear_object (&self->goals);
+  g_clear_object (&self->clock);
+  g_clear_object (&self->bluez);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->system_bus);
+  g_clear_object (&self->bus);
+  g_clear_pointer (&self->store, lactd_store_free);
+  G_OBJECT_CLASS (lactd_daemon_parent_class)->dispose (object);
+}
+
+static void
+lactd_daemon_finalize (GObject *object)
+{
+  LactdDaemon *self = LACTD_DAEMON (object);
+
+  g_free (self->db_path);
+  g_free (self->simulate);
+  G_OBJECT_CLASS (lactd_daemon_parent_class)->finalize (object);
+}
+
+static void
+lactd_daemon_class_init (LactdDaemonClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lactd_daemon_dispose;
+  object_class->finalize = lactd_daemon_finalize;
+
+  signals[SIGNAL_QUIT] =
+    g_signal_new ("quit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+lactd_daemon_init (LactdDaemon *self)
+{
+  self->sensors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         g_object_unref);
+}
+
+LactdDaemon *
+lactd_daemon_new (const char *db_path, const char *simulate, gboolean replace)
+{
+  LactdDaemon *self = g_object_new (LACTD_TYPE_DAEMON, NULL);
+
+  self->db_path = g_strdup (db_path);
+  self->simulate = g_strdup (simulate);
+  self->replace = replace;
+  return self;
+}

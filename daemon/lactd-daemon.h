@@ -1,0 +1,28 @@
+/* lactd-daemon.h — the main loop's owner object: it holds the store, the
+ * sensors, goals and the D-Bus service, and wires them together.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lactd-store.h"
+
+G_BEGIN_DECLS
+
+#define LACTD_TYPE_DAEMON (lactd_daemon_get_type ())
+G_DECLARE_FINAL_TYPE (LactdDaemon, lactd_daemon, LACTD, DAEMON, GObject)
+
+/* simulate: NULL for real sensors through BlueZ, else a scenario name of
+ * the built-in simulated sensor. Signal "quit" (const char *reason) asks
+ * the owner of the main loop to stop (e.g. the bus name was lost). */
+LactdDaemon *lactd_daemon_new (const char *db_path, const char *simulate,
+                               gboolean replace);
+/* Opens the store, loads sensors, learns BlueZ's state (at most 2 s),
+ * exports the objects and only then asks for the bus name. */
+gboolean lactd_daemon_start (LactdDaemon *self, GError **error);
+/* Releases the name and closes the store cleanly. */
+void lactd_daemon_stop (LactdDaemon *self);
+
+G_END_DECLS

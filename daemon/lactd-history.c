@@ -1,0 +1,198 @@
+/* lactd-history.c — org.lactd.History1: every argument validated before
+ * the store is touched, every failure a named org.lactd.Error.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lactd"
+
+#include "lactd-history.h"
+
+#include "lactd-error.h"
+
+struct _LactdHistory {
+  GObject parent_instance;
+
+  LactdStore *store;                 /* not owned */
+  LactdNightWindowFunc night_window;
+  gpointer night_window_data;
+  LactdHistory1 *iface;
+};
+
+G_DEFINE_TYPE (LactdHistory, lactd_history, G_TYPE_OBJECT)
+
+enum { SIGNAL_SESSIONS_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Answers the invocation with the store's error mapped to org.lactd.Error. */
+static void
+return_store_error (GDBusMethodInvocation *invocation, GError *error)
+{
+  lactd_error_from_store (&error);
+  g_dbus_method_invocation_return_gerror (invocation, error);
+}
+
+static gboolean
+handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
+                      gint64 from, gint64 to, LactdHistory *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sessions = NULL;
+
+  if (to == 0)
+    to = now_seconds () + 1;   /* "now" includes a session started now */
+  if (from > to)
+    {
+      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
+          LACTD_ERROR_INVALID_ARGS,
+          "from (%" G_GINT64_FORMAT ") is after to (%" G_GINT64_FORMAT ")",
+          from, to);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  sessions = lactd_store_list_sessions (self->store, from, to, &error);
+  if (sessions == NULL)
+    {
+      return_store_error (invocation, g_steal_pointer (&error));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  lactd_history1_complete_list_sessions (iface, invocation,
+                                         lactd_sessions_to_variant (sessions));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_daily_summary (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
+                      const char *first_day, const char *last_day,
+                      LactdHistory *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) days = NULL;
+  guint32 first, last;
+  LactdNightWindow night;
+
+  if (!lactd_parse_day_range (first_day, last_day, &first, &last, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  night = self->night_window (self->night_window_data);
+  days = lactd_store_daily_summary (self->store, first, last, &night, &error);
+  if (days == NULL)
+    {
+      return_store_error (invocation, g_steal_pointer (&error));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  lactd_history1_complete_daily_summary (iface, invocation,
+                                         lactd_day_summaries_to_variant (days));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_add_session (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
+                    GVariant *dict, LactdHistory *self)
+{
+  g_autoptr(GError) error = NULL;
+  LactdSession session;
+  gint64 now = now_seconds ();
+
+  if (!lactd_session_from_variant (dict, now, &session, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (!lactd_store_add_manual (self->store, &session, now, &error))
+    {
+      return_store_error (invocation, g_steal_pointer (&error));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  g_message ("Manual %s session %" G_GUINT64_FORMAT " stored",
+             lactd_session_kind_to_string (session.kind), session.id);
+  lactd_history1_complete_add_session (iface, invocation, session.id);
+  lactd_history_announce (self, &session);
+  g_signal_emit (self, signals[SIGNAL_SESSIONS_CHANGED], 0);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_delete_session (LactdHistory1 *iface,
+                       GDBusMethodInvocation *invocation, guint64 id,
+                       LactdHistory *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lactd_store_delete_session (self->store, id, &error))
+    {
+      return_store_error (invocation, g_steal_pointer (&error));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  g_message ("Session %" G_GUINT64_FORMAT " deleted", id);
+  lactd_history1_complete_delete_session (iface, invocation);
+  g_signal_emit (self, signals[SIGNAL_SESSIONS_CHANGED], 0);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+lactd_history_dispose (GObject *object)
+{
+  LactdHistory *self = LACTD_HISTORY (object);
+
+  g_clear_object (&self->iface);
+  G_OBJECT_CLASS (lactd_history_parent_class)->dispose (object);
+}
+
+static void
+lactd_history_class_init (LactdHistoryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = lactd_history_dispose;
+
+  signals[SIGNAL_SESSIONS_CHANGED] =
+    g_signal_new ("sessions-changed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+lactd_history_init (LactdHistory *self)
+{
+  self->iface = lactd_history1_skeleton_new ();
+  g_signal_connect (self->iface, "handle-list-sessions",
+                    G_CALLBACK (handle_list_sessions), self);
+  g_signal_connect (self->iface, "handle-daily-summary",
+                    G_CALLBACK (handle_daily_summary), self);
+  g_signal_connect (self->iface, "handle-add-session",
+                    G_CALLBACK (handle_add_session), self);
+  g_signal_connect (self->iface, "handle-delete-session",
+                    G_CALLBACK (handle_delete_session), self);
+}
+
+LactdHistory *
+lactd_history_new (LactdStore *store, LactdNightWindowFunc night_window,
+                   gpointer night_window_data)
+{
+  LactdHistory *self = g_object_new (LACTD_TYPE_HISTORY, NULL);
+
+  self->store = store;
+  self->night_window = night_window;
+  self->night_window_data = night_window_data;
+  return self;
+}
+
+LactdHistory1 *
+lactd_history_get_interface (LactdHistory *self)
+{
+  return self->iface;
+}
+
+void
+lactd_history_announce (LactdHistory *self, const LactdSession *session)
+{
+  lactd_history1_emit_session_added (self->iface,
+                                     lactd_session_to_variant (session));
+}

@@ -1,0 +1,30 @@
+/* lactd-history.h — org.lactd.History1: the session history on the bus.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lactd-dbus.h"
+#include "lactd-dbus-values.h"
+#include "lactd-store.h"
+
+G_BEGIN_DECLS
+
+#define LACTD_TYPE_HISTORY (lactd_history_get_type ())
+G_DECLARE_FINAL_TYPE (LactdHistory, lactd_history, LACTD, HISTORY, GObject)
+
+/* Returns the night window currently in force (from the goal). */
+typedef LactdNightWindow (*LactdNightWindowFunc) (gpointer user_data);
+
+/* Signals: "sessions-changed" (): a session was added or deleted by hand
+ * (goals re-evaluate). */
+LactdHistory *lactd_history_new (LactdStore *store,
+                                 LactdNightWindowFunc night_window,
+                                 gpointer night_window_data);
+LactdHistory1 *lactd_history_get_interface (LactdHistory *self);
+/* Emits SessionAdded for a session stored by any source. */
+void lactd_history_announce (LactdHistory *self, const LactdSession *session);
+
+G_END_DECLS
