@@ -1,0 +1,171 @@
+/* lactd-dbus-values.h — between the store's and the codec's C types and
+ * the dictionaries, day strings and object paths of the D-Bus API.
+ *
+ * Everything here is pure: no I/O, no bus, no clock (callers pass "now").
+ * Every parser validates completely and either fills its output or fails
+ * with a LACTD_ERROR_INVALID_ARGS (or _NOT_FOUND) message naming what was
+ * wrong, never leaving a partial result. Every *_to_variant() returns a
+ * floating GVariant, like g_variant_builder_end().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lactd-store.h"
+#include "lsp.h"
+
+G_BEGIN_DECLS
+
+/* ------------------------------------------------------------ limits */
+
+#define LACTD_MIN_START            1577836800LL /* 2020-01-01T00:00:00Z */
+#define LACTD_MAX_START_AHEAD_S    60           /* AddSession start vs now */
+#define LACTD_MIN_UTC_OFFSET_MIN   (-720)
+#define LACTD_MAX_UTC_OFFSET_MIN   840
+#define LACTD_MAX_DURATION_S       14400u
+#define LACTD_MAX_VOLUME_ML        1000.0
+#define LACTD_MAX_SUMMARY_DAYS     3660u
+
+#define LACTD_ADDRESS_STRLEN       18  /* "XX:XX:XX:XX:XX:XX" + NUL */
+#define LACTD_DAY_STRLEN           11  /* "YYYY-MM-DD" + NUL */
+#define LACTD_HHMM_STRLEN          6   /* "HH:MM" + NUL */
+#define LACTD_SENSOR_PATH_PREFIX   "/org/lactd/sensor/"
+
+/* ----------------------------------------------------------- volumes */
+
+/* tenths / 10.0; only for a measured volume (not LACTD_VOLUME_NONE). */
+double lactd_tenths_to_ml (gint64 tenths);
+
+/* ---------------------------------------------------------- sessions */
+
+/* The session dictionary with exactly the contract's keys, in its order:
+ * id t, source s, sensor s, seq u, kind s, start x, end x, utc_offset i,
+ * duration_left u, duration_right u, double b, volume_left_ml d,
+ * volume_right_ml d, supplement_ml d (each volume only when measured),
+ * interrupted b, clock_unsynced b. */
+GVariant *lactd_session_to_variant (const LactdSession *session);
+/* aa{sv} of a GArray of LactdSession, in array order. */
+GVariant *lactd_sessions_to_variant (const GArray *sessions);
+
+/* AddSession's dictionary to a manual LactdSession (id 0, from_sensor
+ * FALSE, address "", epoch 0, seq 0, not interrupted, clock synced).
+ * Required: kind s, start x. Optional: utc_offset i (default: the local
+ * zone's offset at start), duration_left u, duration_right u (default 0),
+ * double b (default FALSE), volume_left_ml d, volume_right_ml d,
+ * supplement_ml d (default not measured). Any other or repeated key, a
+ * wrong type or a value out of range fails with INVALID_ARGS. */
+gboolean lactd_session_from_variant (GVariant *dict, gint64 now,
+                                     LactdSession *out, GError **error);
+
+/* -------------------------------------------------------------- days */
+
+/* Strict "YYYY-MM-DD" naming a real calendar day (year >= 1) to a GDate
+ * julian day number. */
+gboolean lactd_parse_day (const char *day, guint32 *julian_out,
+                          GError **error);
+/* The inverse; "" for a julian number GDate does not accept (0). */
+void lactd_format_day (guint32 julian, char out[LACTD_DAY_STRLEN]);
+/* DailySummary's arguments: both days valid, first <= last and at most
+ * LACTD_MAX_SUMMARY_DAYS days inclusive. */
+gboolean lactd_parse_day_range (const char *first_day, const char *last_day,
+                                guint32 *first_julian_out,
+                                guint32 *last_julian_out, GError **error);
+
+/* day s, sessions u, night_sessions u, seconds_left u, seconds_right u,
+ * expressed_ml d, supplement_ml d: always every key. */
+GVariant *lactd_day_summary_to_variant (const LactdDaySummary *day);
+/* aa{sv} of a GArray of LactdDaySummary. */
+GVariant *lactd_day_summaries_to_variant (const GArray *days);
+
+/* -------------------------------------------------------------- live */
+
+/* "none", "left", "right", "both"; NULL for a value out of range. */
+const char *lactd_side_to_string (lsp_side side);
+/* "idle", "stimulation", "expression", "paused"; NULL when out of range. */
+const char *lactd_phase_to_string (lsp_phase phase);
+
+/* seq u, elapsed u, side s, phase s, active b, and only when present
+ * volume_left_ml d, volume_right_ml d, supplement_ml d, suction y,
+ * battery y. */
+GVariant *lactd_live_to_variant (const lsp_live *live);
+
+/* ------------------------------------------------------------- goals */
+
+typedef struct {
+  guint32 sessions_per_day;   /* 1-24 */
+  guint32 minutes_per_side;   /* 1-60 */
+  guint32 max_gap_minutes;    /* 1-1440 */
+  guint16 night_start_min;    /* minutes after local midnight, 0-1439 */
+  guint16 night_end_min;      /* != night_start_min; < start crosses midnight */
+  gboolean reminders;
+} LactdGoal;
+
+/* 8 sessions, 15 min per side, 180 min gap, night 01:00-05:00, reminders. */
+LactdGoal lactd_goal_defaults (void);
+/* Every field in range and night_start != night_end. */
+gboolean lactd_goal_validate (const LactdGoal *goal, GError **error);
+LactdNightWindow lactd_goal_night_window (const LactdGoal *goal);
+
+/* SetGoal: applies the changes dictionary (keys sessions_per_day u,
+ * minutes_per_side u, max_gap_minutes u, night_start s, night_end s,
+ * reminders b; any subset, each at most once) to current. *out is written
+ * only on success. */
+gboolean lactd_goal_apply_changes (const LactdGoal *current,
+                                   GVariant *changes, LactdGoal *out,
+                                   GError **error);
+/* The same check without a result. */
+gboolean lactd_goal_changes_validate (const LactdGoal *current,
+                                      GVariant *changes, GError **error);
+/* The Goal property: every key. */
+GVariant *lactd_goal_to_variant (const LactdGoal *goal);
+
+/* For the store's settings table: "sessions_per_day=8;minutes_per_side=15;
+ * max_gap_minutes=180;night_start=01:00;night_end=05:00;reminders=true".
+ * from_string: a missing key keeps its default and an unknown key is
+ * ignored (a later version may add some); a malformed or out-of-range
+ * value fails. */
+char *lactd_goal_to_string (const LactdGoal *goal);
+gboolean lactd_goal_from_string (const char *str, LactdGoal *out,
+                                 GError **error);
+
+/* Strict "HH:MM", 00:00-23:59, two digits each. */
+gboolean lactd_parse_hhmm (const char *str, guint16 *minutes_out,
+                           GError **error);
+void lactd_format_hhmm (guint16 minutes, char out[LACTD_HHMM_STRLEN]);
+
+/* ------------------------------------------------ progress and trend */
+
+/* The Progress property: sessions u, target u, night_done b,
+ * seconds_left u, seconds_right u, expressed_ml d, supplement_ml d,
+ * next_due x. */
+GVariant *lactd_progress_to_variant (const LactdTotals *totals,
+                                     guint32 target, gboolean night_done,
+                                     gint64 next_due);
+/* The Trend property from the store's figures over the last 7 complete
+ * days: expressed_ml_per_day d and supplement_ml_per_day d (totals over
+ * days_counted days, rounded to 0.1 mL; 0 when days_counted is 0),
+ * own_milk_share d (only when expressed + supplement > 0),
+ * first_milk_day s ("" when none). */
+GVariant *lactd_trend_to_variant (const LactdTrendFigures *figures);
+
+/* ----------------------------------------------- addresses and paths */
+
+/* Exactly "XX:XX:XX:XX:XX:XX" with upper-case hex digits: the form the
+ * API emits. */
+gboolean lactd_address_is_valid (const char *address);
+/* Input side (Pair): accepts upper or lower case hex and writes the
+ * upper-case form; anything else is INVALID_ARGS. */
+gboolean lactd_address_normalize (const char *address,
+                                  char out[LACTD_ADDRESS_STRLEN],
+                                  GError **error);
+/* "/org/lactd/sensor/C0_FF_EE_00_00_01" for a valid address. */
+char *lactd_sensor_object_path (const char *address);
+/* The inverse, for Forget(o): NOT_FOUND for any path that is not a
+ * sensor path. */
+gboolean lactd_address_from_object_path (const char *object_path,
+                                         char address_out[LACTD_ADDRESS_STRLEN],
+                                         GError **error);
+
+G_END_DECLS
