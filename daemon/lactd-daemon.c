@@ -433,9 +433,7 @@ static LactdNightWindow
 current_night_window (gpointer user_data)
 {
   LactdDaemon *self = user_data;
-  LactdGoal goal = lactd_goals_get_goal (self->goals);
-
-  return lactd_goal_night_window (&goal);
+  return lactd_goal_night_window (lactd_goals_get_goal (self->goals));
 }
 
 static void
@@ -526,7 +524,11 @@ static void
 on_name_acquired (GDBusConnection *connection, const char *name,
                   gpointer user_data)
 {
+  LactdDaemon *self = user_data;
+
   g_message ("Owning %s", name);
+  /* Reminders only once a client can hear them. */
+  lactd_goals_start (self->goals);
 }
 
 static void
@@ -554,7 +556,7 @@ export_objects (LactdDaemon *self, GError **error)
           self->bus, LACTD_OBJECT_PATH, error))
     return FALSE;
   if (!g_dbus_interface_skeleton_export (
-          G_DBUS_INTERFACE_SKELETON (lactd_goals_get_interface (self->goals)),
+          G_DBUS_INTERFACE_SKELETON (self->goals),
           self->bus, LACTD_OBJECT_PATH, error))
     return FALSE;
   g_dbus_object_manager_server_set_connection (self->object_manager, self->bus);
