@@ -327,6 +327,11 @@ int32_t lsp_record_utc_offset_minutes (const lsp_record *record,
  * has_battery, utc_offset_quarters when unknown, seq of an ALL request).
  * Encoders ignore those companions. */
 
+/* Outputs: a decoder writes *out only when it returns LSP_OK; an encoder
+ * writes nothing (neither bytes nor *len_out) unless it returns LSP_OK.
+ * Checks run in the packet's byte order after the length, so the status
+ * names the first broken rule (docs/protocol.md lists the order). */
+
 #ifdef __cplusplus
 }
 #endif
