@@ -37,3 +37,5 @@ guint64 store_test_add (LactdStore *store, LactdSession *session);
 
 /* One integer from SQL on a second connection to path. */
 gint64 store_test_sql_int (const char *path, const char *sql);
+/* One text value from SQL on a second connection to path. */
+char *store_test_sql_text (const char *path, const char *sql);
