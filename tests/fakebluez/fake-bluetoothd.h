@@ -1,0 +1,231 @@
+/* fake-bluetoothd.h — internals of the fake bluetoothd used by lactd's
+ * integration tests.
+ *
+ * The fake serves org.bluez on whatever bus DBUS_SYSTEM_BUS_ADDRESS names
+ * and behaves like bluetoothd 5.66 where python3-dbusmock's bluez5
+ * template does not: it has GATT objects, Pair keeps UUIDs, Connect sets
+ * Connected and then ServicesResolved, every change is announced with
+ * PropertiesChanged and objects come and go with InterfacesAdded/Removed.
+ * Each simulated sensor is an LSP v1 peripheral (fake-sensor.c) producing
+ * bytes with the project's encoder.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lsp.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FakeBluez FakeBluez;
+typedef struct _FObj FObj;
+typedef struct _FAdapter FAdapter;
+typedef struct _FDevice FDevice;
+typedef struct _FChar FChar;
+typedef struct _FSensor FSensor;
+
+/* ------------------------------------------------------ object model */
+
+typedef void (*FObjMethodFunc) (FObj *obj, const char *iface,
+                                const char *method, GVariant *params,
+                                GDBusMethodInvocation *invocation);
+typedef gboolean (*FObjSetFunc) (FObj *obj, const char *iface,
+                                 const char *prop, GVariant *value,
+                                 GError **error);
+
+/* One exported object: its interfaces with their properties. */
+struct _FObj {
+  FakeBluez *fb;
+  char *path;
+  GPtrArray *iface_names;   /* in the order added */
+  GHashTable *ifaces;       /* iface → GHashTable (prop → GVariant) */
+  GArray *reg_ids;
+  gboolean exported;
+  gpointer owner;
+  FObjMethodFunc method;
+  FObjSetFunc set;
+};
+
+FObj *fobj_new (FakeBluez *fb, const char *path, gpointer owner,
+                FObjMethodFunc method, FObjSetFunc set);
+/* props: a{sv}, floating references are sunk. */
+void fobj_add_iface (FObj *obj, const char *iface, GVariant *props);
+void fobj_export (FObj *obj);
+/* Unexports (emitting InterfacesRemoved) and frees. */
+void fobj_destroy (FObj *obj);
+/* Sets and, when exported and changed (or always), emits PropertiesChanged.
+ * Takes a floating value. */
+void fobj_set (FObj *obj, const char *iface, const char *prop,
+               GVariant *value, gboolean always_emit);
+GVariant *fobj_get (FObj *obj, const char *iface, const char *prop);
+
+/* ------------------------------------------------------------ model */
+
+typedef enum {
+  PASSKEY_NONE,      /* Just Works */
+  PASSKEY_DISPLAY,   /* the sensor shows a passkey: DisplayPasskey */
+  PASSKEY_CONFIRM,   /* numeric comparison: RequestConfirmation */
+  PASSKEY_KEYBOARD,  /* the user must type one: RequestPasskey */
+} PasskeyMode;
+
+struct _FSensor {
+  FakeBluez *fb;
+  char *address;
+  char *name;
+  lsp_sensor_kind kind;
+  PasskeyMode passkey_mode;
+  guint32 passkey;
+  gboolean in_range;
+  gboolean bond_lost;       /* the sensor forgot its bond */
+  gboolean late_gatt;       /* export GATT objects after ServicesResolved */
+  guint connect_delay_ms;
+  guint fail_delay_ms;
+
+  /* The record store: sequence numbers low..high are stored. */
+  guint32 epoch;
+  guint16 capacity;
+  guint32 low, high;
+  gint64 base_time;
+  guint32 highest_delete;
+  guint deletes;
+  GHashTable *malformed;    /* seq → malformation name (char *) */
+  guint8 battery;
+
+  /* Runtime (not persisted). */
+  FDevice *connected_via;   /* the device whose link is up, if any */
+  guint connect_attempts;
+  guint records_sent;
+  guint drop_after;         /* 0: off; else drop after that many records */
+  guint drop_count;         /* records sent in the current report */
+  GArray *report_queue;     /* seqs still to send */
+  guint report_source;
+  guint8 report_opcode;
+  gboolean procedure_running;
+  /* live session */
+  guint live_source;
+  guint32 live_seq;
+  guint live_elapsed;
+  guint live_total;
+};
+
+struct _FChar {
+  FDevice *dev;
+  FObj *obj;
+  FObj *ccc;                /* CCC descriptor, or NULL */
+  const char *uuid;
+  gboolean encrypted;
+  gboolean notify;          /* notify or indicate */
+  GPtrArray *notify_clients; /* unique names */
+};
+
+struct _FDevice {
+  FakeBluez *fb;
+  FAdapter *adapter;
+  FSensor *sensor;
+  FObj *obj;
+  char *path;
+  gboolean paired, trusted, connected, resolved;
+  gboolean connect_pending, pair_pending;
+  gboolean auto_connect;
+  gboolean gatt_exported;
+  GPtrArray *services;      /* FObj* */
+  GPtrArray *chars;         /* FChar* */
+  guint resolve_source;
+  guint connect_source;
+  GDBusMethodInvocation *pending_connect;
+};
+
+struct _FAdapter {
+  FakeBluez *fb;
+  char *id;                 /* "hci0" */
+  char *address;
+  FObj *obj;
+  gboolean powered;
+  GHashTable *devices;      /* address → FDevice* */
+  GPtrArray *discovery_clients; /* unique names */
+  guint discovery_source;
+};
+
+typedef struct {
+  char *sender;
+  char *path;
+  char *capability;
+} FAgent;
+
+typedef struct {
+  char *sender;
+  char *path;
+  char *adapter_id;
+  GStrv uuids;
+} FApp;
+
+struct _FakeBluez {
+  GDBusConnection *bus;
+  GDBusNodeInfo *introspection;
+  GHashTable *objects;      /* path → FObj* (not owned) */
+  GHashTable *adapters;     /* id → FAdapter* */
+  GHashTable *sensors;      /* address → FSensor* */
+  GPtrArray *agents;        /* FAgent* */
+  char *default_agent_sender;
+  char *default_agent_path;
+  GPtrArray *apps;          /* FApp* */
+  guint autoconnect_source;
+  guint name_lost_sub;
+  char *state_file;
+  guint control_reg;
+  GMainLoop *loop;
+};
+
+GDBusInterfaceInfo *fake_bluez_iface_info (FakeBluez *fb, const char *name);
+void fake_bluez_save (FakeBluez *fb);
+void fake_bluez_emit_error (GDBusMethodInvocation *inv, const char *name,
+                            const char *message);
+
+/* fake-device.c */
+FAdapter *fake_adapter_new (FakeBluez *fb, const char *id, gboolean powered);
+void fake_adapter_free (FAdapter *adapter);
+void fake_adapter_set_powered (FAdapter *adapter, gboolean powered);
+FDevice *fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
+                          gboolean trusted);
+void fake_device_free (FDevice *dev);
+void fake_device_drop (FDevice *dev, gboolean by_host);
+void fake_device_autoconnect (FDevice *dev);
+FChar *fake_device_find_char (FDevice *dev, const char *uuid);
+void fake_char_notify (FChar *ch, const guint8 *data, gsize len);
+gboolean fake_char_notifying (FChar *ch);
+void fake_bluez_client_vanished (FakeBluez *fb, const char *sender);
+void fake_bluez_adapter_manager_call (FAdapter *adapter, const char *iface,
+                                      const char *method, GVariant *params,
+                                      GDBusMethodInvocation *inv);
+/* Whether a registered GattProfile1 on the adapter claims a UUID. */
+gboolean fake_bluez_profile_claims (FakeBluez *fb, FAdapter *adapter,
+                                    const char *uuid);
+/* The agent to ask for a pairing started by sender (its own, else the
+ * default one); FALSE when there is none. */
+gboolean fake_bluez_find_agent (FakeBluez *fb, const char *sender,
+                                const char **agent_sender,
+                                const char **agent_path);
+
+/* fake-control.c */
+void fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
+                        GDBusMethodInvocation *inv);
+void fake_control_load_state (FakeBluez *fb);
+
+/* fake-sensor.c */
+FSensor *fake_sensor_new (FakeBluez *fb, const char *address);
+void fake_sensor_free (FSensor *sensor);
+void fake_sensor_add_records (FSensor *sensor, guint n);
+void fake_sensor_reset_epoch (FSensor *sensor, guint32 epoch, guint backlog);
+/* Reads a characteristic; returns NULL with error set when refused. */
+GBytes *fake_sensor_read (FSensor *sensor, const char *uuid, GError **error);
+/* Writes; on success the procedure it starts runs from the main loop. */
+gboolean fake_sensor_write (FSensor *sensor, FDevice *dev, const char *uuid,
+                            GBytes *value, const char **dbus_error,
+                            char **message);
+void fake_sensor_link_down (FSensor *sensor);
+guint32 fake_sensor_start_session (FSensor *sensor, guint seconds);
+GVariant *fake_sensor_describe (FSensor *sensor);
+
+G_END_DECLS

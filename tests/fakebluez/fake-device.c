@@ -1,0 +1,923 @@
+/* fake-device.c — Adapter1, Device1 and the GATT objects of the fake
+ * bluetoothd, with bluetoothd's behaviour on the points lactd relies on:
+ * Connect sets Connected and then ServicesResolved, Disconnect clears both,
+ * Pair keeps UUIDs and asks the agent, encrypted characteristics refuse
+ * access without a bond, notify sessions belong to the client connection
+ * and survive reconnects, bonded devices are auto-connected when a
+ * registered GattProfile1 claims their service.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fake-bluetoothd"
+
+#include <string.h>
+
+#include "fake-bluetoothd.h"
+
+#define ADAPTER1 "org.bluez.Adapter1"
+#define DEVICE1 "org.bluez.Device1"
+#define CHAR1 "org.bluez.GattCharacteristic1"
+#define RESOLVE_DELAY_MS 100
+
+static gboolean
+remove_str (GPtrArray *array, const char *s)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (array->pdata[i], s))
+      {
+        g_ptr_array_remove_index (array, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+has_str (GPtrArray *array, const char *s)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (array->pdata[i], s))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------- GATT */
+
+static gboolean
+char_check_security (FChar *ch, GDBusMethodInvocation *inv)
+{
+  if (!ch->dev->connected)
+    {
+      fake_bluez_emit_error (inv, "org.bluez.Error.Failed", "Not connected");
+      return FALSE;
+    }
+  if (!ch->encrypted)
+    return TRUE;
+  if (!ch->dev->paired)
+    {
+      /* BlueZ's text for ATT Insufficient Authentication/Encryption. */
+      fake_bluez_emit_error (inv, "org.bluez.Error.NotPermitted",
+                             "Not paired");
+      return FALSE;
+    }
+  if (ch->dev->sensor->bond_lost)
+    {
+      fake_bluez_emit_error (inv, "org.bluez.Error.Failed",
+                             "Operation failed with ATT error: 0x05 "
+                             "(Insufficient Authentication)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+char_method (FObj *obj, const char *iface, const char *method,
+             GVariant *params, GDBusMethodInvocation *inv)
+{
+  FChar *ch = obj->owner;
+  const char *sender = g_dbus_method_invocation_get_sender (inv);
+
+  if (g_str_equal (iface, "org.bluez.GattDescriptor1"))
+    {
+      static const guint8 off[2] = { 0, 0 };
+      g_dbus_method_invocation_return_value (
+          inv, g_variant_new ("(@ay)", g_variant_new_fixed_array (
+                                            G_VARIANT_TYPE_BYTE, off, 2, 1)));
+      return;
+    }
+
+  if (g_str_equal (method, "ReadValue"))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) value = NULL;
+      GVariant *v;
+
+      if (!char_check_security (ch, inv))
+        return;
+      value = fake_sensor_read (ch->dev->sensor, ch->uuid, &error);
+      if (value == NULL)
+        {
+          g_dbus_method_invocation_return_gerror (inv, error);
+          return;
+        }
+      v = g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, value, TRUE);
+      /* bluetoothd caches what it read in Value, announcing it. */
+      fobj_set (ch->obj, CHAR1, "Value", v, FALSE);
+      g_dbus_method_invocation_return_value (inv, g_variant_new ("(@ay)", v));
+    }
+  else if (g_str_equal (method, "WriteValue"))
+    {
+      g_autoptr(GVariant) value = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *message = NULL;
+      const char *dbus_error = NULL;
+
+      if (!char_check_security (ch, inv))
+        return;
+      value = g_variant_get_child_value (params, 0);
+      bytes = g_variant_get_data_as_bytes (value);
+      if (!fake_sensor_write (ch->dev->sensor, ch->dev, ch->uuid, bytes,
+                              &dbus_error, &message))
+        {
+          fake_bluez_emit_error (inv, dbus_error, message);
+          return;
+        }
+      g_dbus_method_invocation_return_value (inv, NULL);
+    }
+  else if (g_str_equal (method, "StartNotify"))
+    {
+      if (!ch->notify)
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.NotSupported",
+                                 "Operation is not supported");
+          return;
+        }
+      if (!char_check_security (ch, inv))
+        return;
+      if (has_str (ch->notify_clients, sender))
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.InProgress",
+                                 "In Progress");
+          return;
+        }
+      g_ptr_array_add (ch->notify_clients, g_strdup (sender));
+      fobj_set (ch->obj, CHAR1, "Notifying", g_variant_new_boolean (TRUE),
+                FALSE);
+      g_dbus_method_invocation_return_value (inv, NULL);
+    }
+  else if (g_str_equal (method, "StopNotify"))
+    {
+      if (!remove_str (ch->notify_clients, sender))
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.Failed",
+                                 "No notify session started");
+          return;
+        }
+      if (ch->notify_clients->len == 0)
+        fobj_set (ch->obj, CHAR1, "Notifying", g_variant_new_boolean (FALSE),
+                  FALSE);
+      g_dbus_method_invocation_return_value (inv, NULL);
+    }
+}
+
+gboolean
+fake_char_notifying (FChar *ch)
+{
+  return ch != NULL && ch->notify_clients->len > 0 && ch->dev->connected;
+}
+
+void
+fake_char_notify (FChar *ch, const guint8 *data, gsize len)
+{
+  if (!fake_char_notifying (ch))
+    return;
+  /* Every notification is a Value change, even when equal to the last. */
+  fobj_set (ch->obj, CHAR1, "Value",
+            g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len, 1),
+            TRUE);
+}
+
+static void
+fchar_free (FChar *ch)
+{
+  fobj_destroy (ch->ccc);
+  fobj_destroy (ch->obj);
+  g_ptr_array_unref (ch->notify_clients);
+  g_free (ch);
+}
+
+FChar *
+fake_device_find_char (FDevice *dev, const char *uuid)
+{
+  for (guint i = 0; dev->chars && i < dev->chars->len; i++)
+    {
+      FChar *ch = dev->chars->pdata[i];
+      if (g_str_equal (ch->uuid, uuid))
+        return ch;
+    }
+  return NULL;
+}
+
+typedef struct {
+  const char *uuid;
+  const char *flags[3];
+  gboolean encrypted;
+} CharDef;
+
+static void
+add_service (FDevice *dev, guint16 *handle, const char *uuid,
+             const CharDef *defs, guint n)
+{
+  g_autofree char *spath = g_strdup_printf ("%s/service%04x", dev->path,
+                                            *handle);
+  FObj *svc = fobj_new (dev->fb, spath, dev, NULL, NULL);
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "UUID", "s", uuid);
+  g_variant_dict_insert (&d, "Primary", "b", TRUE);
+  g_variant_dict_insert (&d, "Device", "o", dev->path);
+  g_variant_dict_insert (&d, "Handle", "q", *handle);
+  fobj_add_iface (svc, "org.bluez.GattService1", g_variant_dict_end (&d));
+  fobj_export (svc);
+  g_ptr_array_add (dev->services, svc);
+  (*handle)++;
+
+  for (guint i = 0; i < n; i++)
+    {
+      FChar *ch = g_new0 (FChar, 1);
+      g_autofree char *cpath = g_strdup_printf ("%s/char%04x", spath,
+                                                *handle);
+
+      ch->dev = dev;
+      ch->uuid = defs[i].uuid;
+      ch->encrypted = defs[i].encrypted;
+      ch->notify_clients = g_ptr_array_new_with_free_func (g_free);
+      for (guint f = 0; f < 3 && defs[i].flags[f]; f++)
+        if (g_str_equal (defs[i].flags[f], "notify")
+            || g_str_equal (defs[i].flags[f], "indicate"))
+          ch->notify = TRUE;
+      ch->obj = fobj_new (dev->fb, cpath, ch, char_method, NULL);
+      g_variant_dict_init (&d, NULL);
+      g_variant_dict_insert (&d, "UUID", "s", ch->uuid);
+      g_variant_dict_insert (&d, "Service", "o", spath);
+      g_variant_dict_insert_value (&d, "Value",
+                                   g_variant_new_fixed_array (
+                                       G_VARIANT_TYPE_BYTE, "", 0, 1));
+      g_variant_dict_insert (&d, "Notifying", "b", FALSE);
+      g_variant_dict_insert_value (&d, "Flags",
+                                   g_variant_new_strv (defs[i].flags, -1));
+      g_variant_dict_insert (&d, "Handle", "q", *handle + 1);
+      fobj_add_iface (ch->obj, CHAR1, g_variant_dict_end (&d));
+      fobj_export (ch->obj);
+      *handle += 2;
+      if (ch->notify)
+        {
+          g_autofree char *dpath = g_strdup_printf ("%s/desc%04x", cpath,
+                                                    *handle);
+          ch->ccc = fobj_new (dev->fb, dpath, ch, char_method, NULL);
+          g_variant_dict_init (&d, NULL);
+          g_variant_dict_insert (&d, "UUID", "s",
+                                 "00002902-0000-1000-8000-00805f9b34fb");
+          g_variant_dict_insert (&d, "Characteristic", "o", cpath);
+          g_variant_dict_insert_value (&d, "Value",
+                                       g_variant_new_fixed_array (
+                                           G_VARIANT_TYPE_BYTE, "", 0, 1));
+          g_variant_dict_insert (&d, "Handle", "q", *handle);
+          fobj_add_iface (ch->ccc, "org.bluez.GattDescriptor1",
+                          g_variant_dict_end (&d));
+          fobj_export (ch->ccc);
+          (*handle)++;
+        }
+      g_ptr_array_add (dev->chars, ch);
+    }
+}
+
+static void
+export_gatt (FDevice *dev)
+{
+  static const CharDef battery[] = {
+    { LSP_UUID_BATTERY_LEVEL, { "read", "notify", NULL }, FALSE },
+  };
+  static const CharDef info[] = {
+    { LSP_UUID_MANUFACTURER, { "read", NULL, NULL }, FALSE },
+    { LSP_UUID_MODEL_NUMBER, { "read", NULL, NULL }, FALSE },
+    { LSP_UUID_SERIAL_NUMBER, { "read", NULL, NULL }, FALSE },
+    { LSP_UUID_FIRMWARE_REV, { "read", NULL, NULL }, FALSE },
+  };
+  static const CharDef lsp[] = {
+    { LSP_UUID_LIVE_PROGRESS, { "notify", NULL, NULL }, TRUE },
+    { LSP_UUID_SESSION_RECORD, { "notify", NULL, NULL }, TRUE },
+    { LSP_UUID_RACP, { "write", "indicate", NULL }, TRUE },
+    { LSP_UUID_DEVICE_TIME, { "read", "write", NULL }, TRUE },
+    { LSP_UUID_FEATURES, { "read", NULL, NULL }, FALSE },
+  };
+  guint16 handle = 0x0010;
+
+  if (dev->gatt_exported)
+    return;
+  dev->gatt_exported = TRUE;
+  add_service (dev, &handle, LSP_UUID_DEVICE_INFO, info, G_N_ELEMENTS (info));
+  add_service (dev, &handle, LSP_UUID_BATTERY_SERVICE, battery,
+               G_N_ELEMENTS (battery));
+  add_service (dev, &handle, LSP_UUID_SERVICE, lsp, G_N_ELEMENTS (lsp));
+  {
+    const char *uuids[] = { LSP_UUID_DEVICE_INFO, LSP_UUID_BATTERY_SERVICE,
+                            LSP_UUID_SERVICE, NULL };
+    fobj_set (dev->obj, DEVICE1, "UUIDs", g_variant_new_strv (uuids, -1),
+              FALSE);
+  }
+}
+
+static void
+unexport_gatt (FDevice *dev)
+{
+  /* Children first, as bluetoothd removes them. */
+  g_ptr_array_set_size (dev->chars, 0);
+  g_ptr_array_set_size (dev->services, 0);
+  dev->gatt_exported = FALSE;
+}
+
+/* -------------------------------------------------------- connection */
+
+static gboolean
+late_gatt_cb (gpointer data)
+{
+  FDevice *dev = data;
+
+  dev->resolve_source = 0;
+  if (dev->connected)
+    export_gatt (dev);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+resolve_cb (gpointer data)
+{
+  FDevice *dev = data;
+
+  dev->resolve_source = 0;
+  if (!dev->connected)
+    return G_SOURCE_REMOVE;
+  if (!dev->sensor->late_gatt)
+    export_gatt (dev);
+  dev->resolved = TRUE;
+  fobj_set (dev->obj, DEVICE1, "ServicesResolved",
+            g_variant_new_boolean (TRUE), FALSE);
+  if (dev->sensor->late_gatt && !dev->gatt_exported)
+    dev->resolve_source = g_timeout_add (300, late_gatt_cb, dev);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+link_up (FDevice *dev)
+{
+  dev->connected = TRUE;
+  dev->auto_connect = TRUE;
+  dev->sensor->connected_via = dev;
+  fobj_set (dev->obj, DEVICE1, "Connected", g_variant_new_boolean (TRUE),
+            FALSE);
+  g_message ("%s connected on %s", dev->sensor->address, dev->adapter->id);
+  g_clear_handle_id (&dev->resolve_source, g_source_remove);
+  dev->resolve_source = g_timeout_add (RESOLVE_DELAY_MS, resolve_cb, dev);
+}
+
+void
+fake_device_drop (FDevice *dev, gboolean by_host)
+{
+  g_clear_handle_id (&dev->resolve_source, g_source_remove);
+  if (!dev->connected)
+    return;
+  dev->connected = FALSE;
+  dev->resolved = FALSE;
+  if (by_host)
+    dev->auto_connect = FALSE;   /* as bluetoothd after Device1.Disconnect */
+  if (dev->sensor->connected_via == dev)
+    dev->sensor->connected_via = NULL;
+  fake_sensor_link_down (dev->sensor);
+  fobj_set (dev->obj, DEVICE1, "ServicesResolved",
+            g_variant_new_boolean (FALSE), FALSE);
+  fobj_set (dev->obj, DEVICE1, "Connected", g_variant_new_boolean (FALSE),
+            FALSE);
+  g_message ("%s disconnected from %s%s", dev->sensor->address,
+             dev->adapter->id, by_host ? " by the host" : "");
+}
+
+static gboolean
+connect_done_cb (gpointer data)
+{
+  FDevice *dev = data;
+  FSensor *s = dev->sensor;
+  g_autoptr(GDBusMethodInvocation) inv = g_steal_pointer (&dev->pending_connect);
+  gboolean ok = s->in_range && dev->adapter->powered
+                && (s->connected_via == NULL || s->connected_via == dev);
+
+  dev->connect_source = 0;
+  dev->connect_pending = FALSE;
+  if (ok)
+    link_up (dev);
+  if (inv == NULL)
+    return G_SOURCE_REMOVE;
+  if (ok)
+    g_dbus_method_invocation_return_value (g_steal_pointer (&inv), NULL);
+  else
+    fake_bluez_emit_error (g_steal_pointer (&inv), "org.bluez.Error.Failed",
+                           "le-connection-abort-by-local");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_connect (FDevice *dev, GDBusMethodInvocation *inv)
+{
+  FSensor *s = dev->sensor;
+  gboolean reachable = s->in_range && s->connected_via == NULL;
+
+  dev->connect_pending = TRUE;
+  dev->pending_connect = inv;
+  s->connect_attempts++;
+  dev->connect_source = g_timeout_add (reachable ? s->connect_delay_ms
+                                                 : s->fail_delay_ms,
+                                       connect_done_cb, dev);
+}
+
+void
+fake_device_autoconnect (FDevice *dev)
+{
+  if (dev->paired && dev->auto_connect && !dev->connected
+      && !dev->connect_pending && !dev->pair_pending
+      && dev->adapter->powered && dev->sensor->in_range
+      && dev->sensor->connected_via == NULL
+      && fake_bluez_profile_claims (dev->fb, dev->adapter, LSP_UUID_SERVICE))
+    {
+      g_debug ("auto-connecting %s", dev->sensor->address);
+      start_connect (dev, NULL);
+    }
+}
+
+/* ----------------------------------------------------------- pairing */
+
+typedef struct {
+  FDevice *dev;
+  GDBusMethodInvocation *inv;
+} PairData;
+
+static void
+pair_finish (FDevice *dev, GDBusMethodInvocation *inv, const char *error,
+             const char *message)
+{
+  dev->pair_pending = FALSE;
+  if (error != NULL)
+    {
+      fake_bluez_emit_error (inv, error, message);
+      return;
+    }
+  dev->paired = TRUE;
+  dev->sensor->bond_lost = FALSE;
+  fobj_set (dev->obj, DEVICE1, "Paired", g_variant_new_boolean (TRUE), FALSE);
+  fobj_set (dev->obj, DEVICE1, "Bonded", g_variant_new_boolean (TRUE), FALSE);
+  fake_bluez_save (dev->fb);
+  g_message ("%s paired on %s", dev->sensor->address, dev->adapter->id);
+  g_dbus_method_invocation_return_value (inv, NULL);
+}
+
+static void
+agent_replied (GObject *source, GAsyncResult *res, gpointer data)
+{
+  PairData *pd = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (reply == NULL && pd->dev->sensor->passkey_mode != PASSKEY_DISPLAY)
+    {
+      g_message ("agent refused: %s", error->message);
+      pair_finish (pd->dev, pd->inv, "org.bluez.Error.AuthenticationRejected",
+                   "Authentication Rejected");
+    }
+  else if (pd->dev->sensor->passkey_mode == PASSKEY_KEYBOARD)
+    {
+      guint32 typed = 0;
+      g_variant_get (reply, "(u)", &typed);
+      if (typed != pd->dev->sensor->passkey)
+        pair_finish (pd->dev, pd->inv, "org.bluez.Error.AuthenticationFailed",
+                     "Authentication Failed");
+      else
+        pair_finish (pd->dev, pd->inv, NULL, NULL);
+    }
+  else
+    pair_finish (pd->dev, pd->inv, NULL, NULL);
+  g_free (pd);
+}
+
+static gboolean
+pair_connected_cb (gpointer data)
+{
+  PairData *pd = data;
+  FDevice *dev = pd->dev;
+  FSensor *s = dev->sensor;
+  const char *agent_sender, *agent_path;
+  const char *method = NULL;
+  GVariant *params = NULL;
+  const GVariantType *reply_type = NULL;
+
+  dev->connect_source = 0;
+  if (!s->in_range || !dev->adapter->powered
+      || (s->connected_via != NULL && s->connected_via != dev))
+    {
+      pair_finish (dev, pd->inv, "org.bluez.Error.ConnectionAttemptFailed",
+                   "Page Timeout");
+      g_free (pd);
+      return G_SOURCE_REMOVE;
+    }
+  if (!dev->connected)
+    link_up (dev);
+  switch (s->passkey_mode)
+    {
+    case PASSKEY_DISPLAY:
+      method = "DisplayPasskey";
+      params = g_variant_new ("(ouq)", dev->path, s->passkey, 0);
+      break;
+    case PASSKEY_CONFIRM:
+      method = "RequestConfirmation";
+      params = g_variant_new ("(ou)", dev->path, s->passkey);
+      break;
+    case PASSKEY_KEYBOARD:
+      method = "RequestPasskey";
+      params = g_variant_new ("(o)", dev->path);
+      reply_type = G_VARIANT_TYPE ("(u)");
+      break;
+    case PASSKEY_NONE:
+    default:
+      break;
+    }
+  if (method == NULL)
+    {
+      pair_finish (dev, pd->inv, NULL, NULL);
+      g_free (pd);
+      return G_SOURCE_REMOVE;
+    }
+  if (!fake_bluez_find_agent (dev->fb,
+                              g_dbus_method_invocation_get_sender (pd->inv),
+                              &agent_sender, &agent_path))
+    {
+      g_variant_unref (g_variant_ref_sink (params));
+      pair_finish (dev, pd->inv, "org.bluez.Error.AuthenticationFailed",
+                   "Authentication Failed");
+      g_free (pd);
+      return G_SOURCE_REMOVE;
+    }
+  g_dbus_connection_call (dev->fb->bus, agent_sender, agent_path,
+                          "org.bluez.Agent1", method, params, reply_type,
+                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, agent_replied,
+                          pd);
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------ Device1 */
+
+static void
+device_method (FObj *obj, const char *iface, const char *method,
+               GVariant *params, GDBusMethodInvocation *inv)
+{
+  FDevice *dev = obj->owner;
+
+  if (g_str_equal (method, "Connect"))
+    {
+      if (!dev->adapter->powered)
+        fake_bluez_emit_error (inv, "org.bluez.Error.NotReady",
+                               "Resource Not Ready");
+      else if (dev->connect_pending || dev->pair_pending)
+        fake_bluez_emit_error (inv, "org.bluez.Error.InProgress",
+                               "In Progress");
+      else if (dev->connected)
+        fake_bluez_emit_error (inv, "org.bluez.Error.AlreadyConnected",
+                               "Already Connected");
+      else
+        start_connect (dev, inv);
+    }
+  else if (g_str_equal (method, "Disconnect"))
+    {
+      if (dev->connect_pending)
+        {
+          g_clear_handle_id (&dev->connect_source, g_source_remove);
+          dev->connect_pending = FALSE;
+          if (dev->pending_connect)
+            fake_bluez_emit_error (g_steal_pointer (&dev->pending_connect),
+                                   "org.bluez.Error.Failed",
+                                   "le-connection-abort-by-local");
+        }
+      fake_device_drop (dev, TRUE);
+      g_dbus_method_invocation_return_value (inv, NULL);
+    }
+  else if (g_str_equal (method, "Pair"))
+    {
+      PairData *pd;
+
+      if (dev->paired)
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.AlreadyExists",
+                                 "Already Exists");
+          return;
+        }
+      if (dev->pair_pending || dev->connect_pending)
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.InProgress",
+                                 "In Progress");
+          return;
+        }
+      if (!dev->adapter->powered)
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.NotReady",
+                                 "Resource Not Ready");
+          return;
+        }
+      dev->pair_pending = TRUE;
+      pd = g_new0 (PairData, 1);
+      pd->dev = dev;
+      pd->inv = inv;
+      dev->connect_source = g_timeout_add (
+          dev->connected ? 1
+          : dev->sensor->in_range ? dev->sensor->connect_delay_ms
+          : dev->sensor->fail_delay_ms, pair_connected_cb, pd);
+    }
+  else
+    g_dbus_method_invocation_return_value (inv, NULL);   /* CancelPairing */
+}
+
+static gboolean
+device_set (FObj *obj, const char *iface, const char *prop, GVariant *value,
+            GError **error)
+{
+  FDevice *dev = obj->owner;
+
+  if (g_str_equal (prop, "Trusted"))
+    {
+      dev->trusted = g_variant_get_boolean (value);
+      fake_bluez_save (dev->fb);
+    }
+  fobj_set (obj, iface, prop, g_variant_ref (value), FALSE);
+  return TRUE;
+}
+
+FDevice *
+fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
+                 gboolean trusted)
+{
+  FDevice *dev = g_new0 (FDevice, 1);
+  g_autofree char *id = g_strdelimit (g_strdup (sensor->address), ":", '_');
+  const char *uuids[] = { LSP_UUID_SERVICE, NULL };
+  GVariantDict d;
+
+  dev->fb = adapter->fb;
+  dev->adapter = adapter;
+  dev->sensor = sensor;
+  dev->paired = paired;
+  dev->trusted = trusted;
+  dev->auto_connect = TRUE;
+  dev->path = g_strdup_printf ("/org/bluez/%s/dev_%s", adapter->id, id);
+  dev->services = g_ptr_array_new_with_free_func ((GDestroyNotify) fobj_destroy);
+  dev->chars = g_ptr_array_new_with_free_func ((GDestroyNotify) fchar_free);
+  dev->obj = fobj_new (dev->fb, dev->path, dev, device_method, device_set);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "Address", "s", sensor->address);
+  g_variant_dict_insert (&d, "AddressType", "s", "public");
+  g_variant_dict_insert (&d, "Name", "s", sensor->name);
+  g_variant_dict_insert (&d, "Alias", "s", sensor->name);
+  g_variant_dict_insert (&d, "Paired", "b", paired);
+  g_variant_dict_insert (&d, "Bonded", "b", paired);
+  g_variant_dict_insert (&d, "Trusted", "b", trusted);
+  g_variant_dict_insert (&d, "Blocked", "b", FALSE);
+  g_variant_dict_insert (&d, "Connected", "b", FALSE);
+  g_variant_dict_insert (&d, "ServicesResolved", "b", FALSE);
+  g_variant_dict_insert_value (&d, "UUIDs", g_variant_new_strv (uuids, -1));
+  g_variant_dict_insert (&d, "Adapter", "o", adapter->obj->path);
+  if (!paired)
+    g_variant_dict_insert (&d, "RSSI", "n", (gint16) -60);
+  fobj_add_iface (dev->obj, DEVICE1, g_variant_dict_end (&d));
+  fobj_export (dev->obj);
+  g_hash_table_insert (adapter->devices, sensor->address, dev);
+  return dev;
+}
+
+void
+fake_device_free (FDevice *dev)
+{
+  g_clear_handle_id (&dev->connect_source, g_source_remove);
+  if (dev->connect_pending)
+    {
+      if (dev->pending_connect)
+        fake_bluez_emit_error (g_steal_pointer (&dev->pending_connect),
+                               "org.bluez.Error.Failed",
+                               "le-connection-abort-by-local");
+    }
+  fake_device_drop (dev, TRUE);
+  unexport_gatt (dev);
+  g_ptr_array_unref (dev->chars);
+  g_ptr_array_unref (dev->services);
+  fobj_destroy (dev->obj);
+  g_free (dev->path);
+  g_free (dev);
+}
+
+/* ------------------------------------------------------------ Adapter1 */
+
+static gboolean
+discovery_tick (gpointer data)
+{
+  FAdapter *adapter = data;
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, adapter->fb->sensors);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      FSensor *s = v;
+      FDevice *dev;
+
+      /* A connected peripheral does not advertise. */
+      if (!s->in_range || s->connected_via != NULL)
+        continue;
+      dev = g_hash_table_lookup (adapter->devices, s->address);
+      if (dev == NULL)
+        fake_device_new (adapter, s, FALSE, FALSE);
+      else
+        fobj_set (dev->obj, DEVICE1, "RSSI",
+                  g_variant_new_int16 ((gint16) g_random_int_range (-75, -45)),
+                  FALSE);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_discovering (FAdapter *adapter, gboolean on)
+{
+  if (on && adapter->discovery_source == 0)
+    adapter->discovery_source = g_timeout_add (150, discovery_tick, adapter);
+  else if (!on)
+    {
+      g_clear_handle_id (&adapter->discovery_source, g_source_remove);
+      g_ptr_array_set_size (adapter->discovery_clients, 0);
+    }
+  fobj_set (adapter->obj, ADAPTER1, "Discovering", g_variant_new_boolean (on),
+            FALSE);
+}
+
+void
+fake_bluez_client_vanished (FakeBluez *fb, const char *sender)
+{
+  GHashTableIter it, dit;
+  gpointer v, dv;
+
+  g_hash_table_iter_init (&it, fb->adapters);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      FAdapter *adapter = v;
+      if (remove_str (adapter->discovery_clients, sender)
+          && adapter->discovery_clients->len == 0)
+        set_discovering (adapter, FALSE);
+      g_hash_table_iter_init (&dit, adapter->devices);
+      while (g_hash_table_iter_next (&dit, NULL, &dv))
+        {
+          FDevice *dev = dv;
+          for (guint i = 0; i < dev->chars->len; i++)
+            {
+              FChar *ch = dev->chars->pdata[i];
+              if (remove_str (ch->notify_clients, sender)
+                  && ch->notify_clients->len == 0)
+                fobj_set (ch->obj, CHAR1, "Notifying",
+                          g_variant_new_boolean (FALSE), FALSE);
+            }
+        }
+    }
+}
+
+static void
+adapter_method (FObj *obj, const char *iface, const char *method,
+                GVariant *params, GDBusMethodInvocation *inv)
+{
+  FAdapter *adapter = obj->owner;
+  const char *sender = g_dbus_method_invocation_get_sender (inv);
+
+  if (!g_str_equal (iface, ADAPTER1))
+    {
+      fake_bluez_adapter_manager_call (adapter, iface, method, params, inv);
+      return;
+    }
+  if (g_str_equal (method, "StartDiscovery"))
+    {
+      if (!adapter->powered)
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.NotReady",
+                                 "Resource Not Ready");
+          return;
+        }
+      if (!has_str (adapter->discovery_clients, sender))
+        g_ptr_array_add (adapter->discovery_clients, g_strdup (sender));
+      set_discovering (adapter, TRUE);
+    }
+  else if (g_str_equal (method, "StopDiscovery"))
+    {
+      if (!remove_str (adapter->discovery_clients, sender))
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.Failed",
+                                 "No discovery started");
+          return;
+        }
+      if (adapter->discovery_clients->len == 0)
+        set_discovering (adapter, FALSE);
+    }
+  else if (g_str_equal (method, "RemoveDevice"))
+    {
+      const char *path;
+      GHashTableIter it;
+      gpointer v;
+      FDevice *found = NULL;
+
+      g_variant_get (params, "(&o)", &path);
+      g_hash_table_iter_init (&it, adapter->devices);
+      while (g_hash_table_iter_next (&it, NULL, &v))
+        if (g_str_equal (((FDevice *) v)->path, path))
+          found = v;
+      if (found == NULL)
+        {
+          fake_bluez_emit_error (inv, "org.bluez.Error.DoesNotExist",
+                                 "Does Not Exist");
+          return;
+        }
+      g_hash_table_remove (adapter->devices, found->sensor->address);
+      fake_bluez_save (adapter->fb);
+    }
+  else if (g_str_equal (method, "GetDiscoveryFilters"))
+    {
+      const char *filters[] = { "UUIDs", "RSSI", "Pathloss", "Transport",
+                                "DuplicateData", "Discoverable", "Pattern",
+                                NULL };
+      g_dbus_method_invocation_return_value (
+          inv, g_variant_new ("(^as)", filters));
+      return;
+    }
+  /* SetDiscoveryFilter: every fake sensor is an LE LSP sensor. */
+  g_dbus_method_invocation_return_value (inv, NULL);
+}
+
+void
+fake_adapter_set_powered (FAdapter *adapter, gboolean powered)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  if (adapter->powered == powered)
+    return;
+  adapter->powered = powered;
+  if (!powered)
+    {
+      set_discovering (adapter, FALSE);
+      g_hash_table_iter_init (&it, adapter->devices);
+      while (g_hash_table_iter_next (&it, NULL, &v))
+        fake_device_drop (v, FALSE);
+    }
+  fobj_set (adapter->obj, ADAPTER1, "Powered", g_variant_new_boolean (powered),
+            FALSE);
+  g_message ("%s powered %s", adapter->id, powered ? "on" : "off");
+  fake_bluez_save (adapter->fb);
+}
+
+static gboolean
+adapter_set (FObj *obj, const char *iface, const char *prop, GVariant *value,
+             GError **error)
+{
+  FAdapter *adapter = obj->owner;
+
+  if (g_str_equal (prop, "Powered"))
+    fake_adapter_set_powered (adapter, g_variant_get_boolean (value));
+  else
+    fobj_set (obj, iface, prop, g_variant_ref (value), FALSE);
+  return TRUE;
+}
+
+FAdapter *
+fake_adapter_new (FakeBluez *fb, const char *id, gboolean powered)
+{
+  FAdapter *adapter = g_new0 (FAdapter, 1);
+  g_autofree char *path = g_strdup_printf ("/org/bluez/%s", id);
+  guint index = (guint) g_ascii_strtoull (id + strspn (id, "hci"), NULL, 10);
+  GVariantDict d;
+  const char *uuids[] = { NULL };
+
+  adapter->fb = fb;
+  adapter->id = g_strdup (id);
+  adapter->address = g_strdup_printf ("00:1A:7D:DA:71:%02X", index & 0xff);
+  adapter->powered = powered;
+  adapter->devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify) fake_device_free);
+  adapter->discovery_clients = g_ptr_array_new_with_free_func (g_free);
+  adapter->obj = fobj_new (fb, path, adapter, adapter_method, adapter_set);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "Address", "s", adapter->address);
+  g_variant_dict_insert (&d, "AddressType", "s", "public");
+  g_variant_dict_insert (&d, "Name", "s", "fake");
+  g_variant_dict_insert (&d, "Alias", "s", "fake");
+  g_variant_dict_insert (&d, "Powered", "b", powered);
+  g_variant_dict_insert (&d, "Discoverable", "b", FALSE);
+  g_variant_dict_insert (&d, "Pairable", "b", TRUE);
+  g_variant_dict_insert (&d, "Discovering", "b", FALSE);
+  g_variant_dict_insert_value (&d, "UUIDs", g_variant_new_strv (uuids, 0));
+  fobj_add_iface (adapter->obj, ADAPTER1, g_variant_dict_end (&d));
+  fobj_add_iface (adapter->obj, "org.bluez.GattManager1",
+                  g_variant_new ("a{sv}", NULL));
+  fobj_export (adapter->obj);
+  return adapter;
+}
+
+void
+fake_adapter_free (FAdapter *adapter)
+{
+  g_clear_handle_id (&adapter->discovery_source, g_source_remove);
+  /* Devices go first, so InterfacesRemoved comes child before parent. */
+  g_hash_table_unref (adapter->devices);
+  fobj_destroy (adapter->obj);
+  g_ptr_array_unref (adapter->discovery_clients);
+  g_free (adapter->address);
+  g_free (adapter->id);
+  g_free (adapter);
+}
