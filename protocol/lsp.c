@@ -700,150 +700,113 @@ lsp_battery_encode (uint8_t percent, uint8_t out[LSP_BATTERY_LEN])
 
 /* ------------------------------------------------------ status text */
 
+/* One row per status: its name without the prefix and a sentence naming
+ * the packet. Looked up linearly: only error paths and logs use it. */
+static const struct {
+  lsp_status status;
+  const char *name;
+  const char *message;
+} status_texts[] = {
+  { LSP_OK, "OK",
+    "no error" },
+  { LSP_ERR_NULL_ARGUMENT, "NULL_ARGUMENT",
+    "a required pointer argument is NULL" },
+  { LSP_ERR_FEATURES_LENGTH, "FEATURES_LENGTH",
+    "sensor features: length is not 10 bytes" },
+  { LSP_ERR_FEATURES_VERSION, "FEATURES_VERSION",
+    "sensor features: protocol version is not 1" },
+  { LSP_ERR_FEATURES_KIND, "FEATURES_KIND",
+    "sensor features: sensor kind is not 1 (breast pump) or 2 (SNS flow sensor)" },
+  { LSP_ERR_FEATURES_RESERVED_CAPS, "FEATURES_RESERVED_CAPS",
+    "sensor features: reserved capability bits 7-15 are set" },
+  { LSP_ERR_LIVE_LENGTH, "LIVE_LENGTH",
+    "live progress: length is not 15 bytes" },
+  { LSP_ERR_LIVE_RESERVED_FLAGS, "LIVE_RESERVED_FLAGS",
+    "live progress: reserved flag bits 5-7 are set" },
+  { LSP_ERR_LIVE_SEQ, "LIVE_SEQ",
+    "live progress: session sequence number is 0" },
+  { LSP_ERR_LIVE_ELAPSED, "LIVE_ELAPSED",
+    "live progress: elapsed time exceeds 14400 s" },
+  { LSP_ERR_LIVE_VOLUME_LEFT, "LIVE_VOLUME_LEFT",
+    "live progress: left volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
+  { LSP_ERR_LIVE_VOLUME_RIGHT, "LIVE_VOLUME_RIGHT",
+    "live progress: right volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
+  { LSP_ERR_LIVE_SUPPLEMENT, "LIVE_SUPPLEMENT",
+    "live progress: supplement volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
+  { LSP_ERR_LIVE_SUCTION, "LIVE_SUCTION",
+    "live progress: suction level is above 15 and not 0xFF" },
+  { LSP_ERR_LIVE_BATTERY, "LIVE_BATTERY",
+    "live progress: battery percent is above 100 and not 0xFF" },
+  { LSP_ERR_RECORD_LENGTH, "RECORD_LENGTH",
+    "session record: length is not 20 bytes" },
+  { LSP_ERR_RECORD_SEQ, "RECORD_SEQ",
+    "session record: sequence number is 0" },
+  { LSP_ERR_RECORD_START_TOO_EARLY, "RECORD_START_TOO_EARLY",
+    "session record: start is before 2020-01-01 and the clock is marked synced" },
+  { LSP_ERR_RECORD_START_IN_FUTURE, "RECORD_START_IN_FUTURE",
+    "session record: start is more than one day after the host's clock and the clock is marked synced" },
+  { LSP_ERR_RECORD_UTC_OFFSET, "RECORD_UTC_OFFSET",
+    "session record: UTC offset is outside -48..56 quarter hours and not -128" },
+  { LSP_ERR_RECORD_KIND, "RECORD_KIND",
+    "session record: kind 3 is invalid" },
+  { LSP_ERR_RECORD_RESERVED_FLAGS, "RECORD_RESERVED_FLAGS",
+    "session record: reserved flag bits 5-7 are set" },
+  { LSP_ERR_RECORD_DURATION_LEFT, "RECORD_DURATION_LEFT",
+    "session record: left-side time exceeds 14400 s" },
+  { LSP_ERR_RECORD_DURATION_RIGHT, "RECORD_DURATION_RIGHT",
+    "session record: right-side time exceeds 14400 s" },
+  { LSP_ERR_RECORD_VOLUME_LEFT, "RECORD_VOLUME_LEFT",
+    "session record: left volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
+  { LSP_ERR_RECORD_VOLUME_RIGHT, "RECORD_VOLUME_RIGHT",
+    "session record: right volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
+  { LSP_ERR_RECORD_SUPPLEMENT, "RECORD_SUPPLEMENT",
+    "session record: supplement volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
+  { LSP_ERR_RACP_LENGTH, "RACP_LENGTH",
+    "RACP request: shorter than 2 bytes (opcode and operator)" },
+  { LSP_ERR_RACP_OPCODE, "RACP_OPCODE",
+    "RACP request: opcode is not 0x01-0x04" },
+  { LSP_ERR_RACP_OPERATOR_INVALID, "RACP_OPERATOR_INVALID",
+    "RACP request: operator value is undefined (null where one is needed, or 0x07 and above)" },
+  { LSP_ERR_RACP_OPERATOR_UNSUPPORTED, "RACP_OPERATOR_UNSUPPORTED",
+    "RACP request: operator is defined but not supported for this opcode" },
+  { LSP_ERR_RACP_FILTER, "RACP_FILTER",
+    "RACP request: filter type is not 0x01 (sequence number)" },
+  { LSP_ERR_RACP_OPERAND, "RACP_OPERAND",
+    "RACP request: operand is missing, short or extra" },
+  { LSP_ERR_INDICATION_LENGTH, "INDICATION_LENGTH",
+    "RACP indication: wrong length for its opcode" },
+  { LSP_ERR_INDICATION_OPCODE, "INDICATION_OPCODE",
+    "RACP indication: opcode is not 0x05 (count) or 0x06 (response)" },
+  { LSP_ERR_INDICATION_OPERATOR, "INDICATION_OPERATOR",
+    "RACP indication: operator byte is not 0x00" },
+  { LSP_ERR_INDICATION_RESPONSE_CODE, "INDICATION_RESPONSE_CODE",
+    "RACP indication: response code is not 0x01-0x09" },
+  { LSP_ERR_TIME_LENGTH, "TIME_LENGTH",
+    "device time: length is not 5 bytes" },
+  { LSP_ERR_TIME_UTC_OFFSET, "TIME_UTC_OFFSET",
+    "device time: UTC offset is outside -48..56 quarter hours and not -128" },
+  { LSP_ERR_BATTERY_LENGTH, "BATTERY_LENGTH",
+    "battery level: length is not 1 byte" },
+  { LSP_ERR_BATTERY_RANGE, "BATTERY_RANGE",
+    "battery level: percent is above 100" },
+};
+
+#define N_STATUS_TEXTS (sizeof status_texts / sizeof status_texts[0])
+
 const char *
 lsp_status_message (lsp_status status)
 {
-  switch (status)
-    {
-    case LSP_OK: return "no error";
-    case LSP_ERR_NULL_ARGUMENT: return "a required pointer argument is NULL";
-
-    case LSP_ERR_FEATURES_LENGTH:
-      return "sensor features: length is not 10 bytes";
-    case LSP_ERR_FEATURES_VERSION:
-      return "sensor features: protocol version is not 1";
-    case LSP_ERR_FEATURES_KIND:
-      return "sensor features: sensor kind is not 1 (breast pump) or 2 (SNS flow sensor)";
-    case LSP_ERR_FEATURES_RESERVED_CAPS:
-      return "sensor features: reserved capability bits 7-15 are set";
-
-    case LSP_ERR_LIVE_LENGTH:
-      return "live progress: length is not 15 bytes";
-    case LSP_ERR_LIVE_RESERVED_FLAGS:
-      return "live progress: reserved flag bits 5-7 are set";
-    case LSP_ERR_LIVE_SEQ:
-      return "live progress: session sequence number is 0";
-    case LSP_ERR_LIVE_ELAPSED:
-      return "live progress: elapsed time exceeds 14400 s";
-    case LSP_ERR_LIVE_VOLUME_LEFT:
-      return "live progress: left volume exceeds 10000 (1000.0 mL) and is not 0xFFFF";
-    case LSP_ERR_LIVE_VOLUME_RIGHT:
-      return "live progress: right volume exceeds 10000 (1000.0 mL) and is not 0xFFFF";
-    case LSP_ERR_LIVE_SUPPLEMENT:
-      return "live progress: supplement volume exceeds 10000 (1000.0 mL) and is not 0xFFFF";
-    case LSP_ERR_LIVE_SUCTION:
-      return "live progress: suction level is above 15 and not 0xFF";
-    case LSP_ERR_LIVE_BATTERY:
-      return "live progress: battery percent is above 100 and not 0xFF";
-
-    case LSP_ERR_RECORD_LENGTH:
-      return "session record: length is not 20 bytes";
-    case LSP_ERR_RECORD_SEQ:
-      return "session record: sequence number is 0";
-    case LSP_ERR_RECORD_START_TOO_EARLY:
-      return "session record: start is before 2020-01-01 and the clock is marked synced";
-    case LSP_ERR_RECORD_START_IN_FUTURE:
-      return "session record: start is more than one day after the host's clock and the clock is marked synced";
-    case LSP_ERR_RECORD_UTC_OFFSET:
-      return "session record: UTC offset is outside -48..56 quarter hours and not -128";
-    case LSP_ERR_RECORD_KIND:
-      return "session record: kind 3 is invalid";
-    case LSP_ERR_RECORD_RESERVED_FLAGS:
-      return "session record: reserved flag bits 5-7 are set";
-    case LSP_ERR_RECORD_DURATION_LEFT:
-      return "session record: left-side time exceeds 14400 s";
-    case LSP_ERR_RECORD_DURATION_RIGHT:
-      return "session record: right-side time exceeds 14400 s";
-    case LSP_ERR_RECORD_VOLUME_LEFT:
-      return "session record: left volume exceeds 10000 (1000.0 mL) and is not 0xFFFF";
-    case LSP_ERR_RECORD_VOLUME_RIGHT:
-      return "session record: right volume exceeds 10000 (1000.0 mL) and is not 0xFFFF";
-    case LSP_ERR_RECORD_SUPPLEMENT:
-      return "session record: supplement volume exceeds 10000 (1000.0 mL) and is not 0xFFFF";
-
-    case LSP_ERR_RACP_LENGTH:
-      return "RACP request: shorter than 2 bytes (opcode and operator)";
-    case LSP_ERR_RACP_OPCODE:
-      return "RACP request: opcode is not 0x01-0x04";
-    case LSP_ERR_RACP_OPERATOR_INVALID:
-      return "RACP request: operator value is undefined (null where one is needed, or 0x07 and above)";
-    case LSP_ERR_RACP_OPERATOR_UNSUPPORTED:
-      return "RACP request: operator is defined but not supported for this opcode";
-    case LSP_ERR_RACP_FILTER:
-      return "RACP request: filter type is not 0x01 (sequence number)";
-    case LSP_ERR_RACP_OPERAND:
-      return "RACP request: operand is missing, short or extra";
-
-    case LSP_ERR_INDICATION_LENGTH:
-      return "RACP indication: wrong length for its opcode";
-    case LSP_ERR_INDICATION_OPCODE:
-      return "RACP indication: opcode is not 0x05 (count) or 0x06 (response)";
-    case LSP_ERR_INDICATION_OPERATOR:
-      return "RACP indication: operator byte is not 0x00";
-    case LSP_ERR_INDICATION_RESPONSE_CODE:
-      return "RACP indication: response code is not 0x01-0x09";
-
-    case LSP_ERR_TIME_LENGTH:
-      return "device time: length is not 5 bytes";
-    case LSP_ERR_TIME_UTC_OFFSET:
-      return "device time: UTC offset is outside -48..56 quarter hours and not -128";
-
-    case LSP_ERR_BATTERY_LENGTH:
-      return "battery level: length is not 1 byte";
-    case LSP_ERR_BATTERY_RANGE:
-      return "battery level: percent is above 100";
-
-    default:
-      return "unknown status";
-    }
+  for (size_t i = 0; i < N_STATUS_TEXTS; i++)
+    if (status_texts[i].status == status)
+      return status_texts[i].message;
+  return "unknown status";
 }
 
 const char *
 lsp_status_name (lsp_status status)
 {
-  switch (status)
-    {
-    case LSP_OK: return "OK";
-    case LSP_ERR_NULL_ARGUMENT: return "NULL_ARGUMENT";
-    case LSP_ERR_FEATURES_LENGTH: return "FEATURES_LENGTH";
-    case LSP_ERR_FEATURES_VERSION: return "FEATURES_VERSION";
-    case LSP_ERR_FEATURES_KIND: return "FEATURES_KIND";
-    case LSP_ERR_FEATURES_RESERVED_CAPS: return "FEATURES_RESERVED_CAPS";
-    case LSP_ERR_LIVE_LENGTH: return "LIVE_LENGTH";
-    case LSP_ERR_LIVE_RESERVED_FLAGS: return "LIVE_RESERVED_FLAGS";
-    case LSP_ERR_LIVE_SEQ: return "LIVE_SEQ";
-    case LSP_ERR_LIVE_ELAPSED: return "LIVE_ELAPSED";
-    case LSP_ERR_LIVE_VOLUME_LEFT: return "LIVE_VOLUME_LEFT";
-    case LSP_ERR_LIVE_VOLUME_RIGHT: return "LIVE_VOLUME_RIGHT";
-    case LSP_ERR_LIVE_SUPPLEMENT: return "LIVE_SUPPLEMENT";
-    case LSP_ERR_LIVE_SUCTION: return "LIVE_SUCTION";
-    case LSP_ERR_LIVE_BATTERY: return "LIVE_BATTERY";
-    case LSP_ERR_RECORD_LENGTH: return "RECORD_LENGTH";
-    case LSP_ERR_RECORD_SEQ: return "RECORD_SEQ";
-    case LSP_ERR_RECORD_START_TOO_EARLY: return "RECORD_START_TOO_EARLY";
-    case LSP_ERR_RECORD_START_IN_FUTURE: return "RECORD_START_IN_FUTURE";
-    case LSP_ERR_RECORD_UTC_OFFSET: return "RECORD_UTC_OFFSET";
-    case LSP_ERR_RECORD_KIND: return "RECORD_KIND";
-    case LSP_ERR_RECORD_RESERVED_FLAGS: return "RECORD_RESERVED_FLAGS";
-    case LSP_ERR_RECORD_DURATION_LEFT: return "RECORD_DURATION_LEFT";
-    case LSP_ERR_RECORD_DURATION_RIGHT: return "RECORD_DURATION_RIGHT";
-    case LSP_ERR_RECORD_VOLUME_LEFT: return "RECORD_VOLUME_LEFT";
-    case LSP_ERR_RECORD_VOLUME_RIGHT: return "RECORD_VOLUME_RIGHT";
-    case LSP_ERR_RECORD_SUPPLEMENT: return "RECORD_SUPPLEMENT";
-    case LSP_ERR_RACP_LENGTH: return "RACP_LENGTH";
-    case LSP_ERR_RACP_OPCODE: return "RACP_OPCODE";
-    case LSP_ERR_RACP_OPERATOR_INVALID: return "RACP_OPERATOR_INVALID";
-    case LSP_ERR_RACP_OPERATOR_UNSUPPORTED: return "RACP_OPERATOR_UNSUPPORTED";
-    case LSP_ERR_RACP_FILTER: return "RACP_FILTER";
-    case LSP_ERR_RACP_OPERAND: return "RACP_OPERAND";
-    case LSP_ERR_INDICATION_LENGTH: return "INDICATION_LENGTH";
-    case LSP_ERR_INDICATION_OPCODE: return "INDICATION_OPCODE";
-    case LSP_ERR_INDICATION_OPERATOR: return "INDICATION_OPERATOR";
-    case LSP_ERR_INDICATION_RESPONSE_CODE: return "INDICATION_RESPONSE_CODE";
-    case LSP_ERR_TIME_LENGTH: return "TIME_LENGTH";
-    case LSP_ERR_TIME_UTC_OFFSET: return "TIME_UTC_OFFSET";
-    case LSP_ERR_BATTERY_LENGTH: return "BATTERY_LENGTH";
-    case LSP_ERR_BATTERY_RANGE: return "BATTERY_RANGE";
-    default: return "UNKNOWN";
-    }
+  for (size_t i = 0; i < N_STATUS_TEXTS; i++)
+    if (status_texts[i].status == status)
+      return status_texts[i].name;
+  return "UNKNOWN";
 }
