@@ -1,0 +1,129 @@
+/* lactd-sync-private.h — what lactd-sync.c (connection, step 1, packets,
+ * properties) and lactd-sync-records.c (steps 2-4: RACP procedures and
+ * commit-then-acknowledge) share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "lactd-sync.h"
+#include "lsp.h"
+
+G_BEGIN_DECLS
+
+/* Records are committed in batches of about this many. */
+#define LACTD_SYNC_BATCH_RECORDS 256
+/* Records that come outside a report are committed after this pause. */
+#define LACTD_SYNC_LOOSE_FLUSH_MS 100
+
+typedef enum {
+  SYNC_PHASE_NONE,
+  SYNC_PHASE_COUNT,        /* 04 03 01 <last+1> written, waiting for 0x05 */
+  SYNC_PHASE_REPORT,       /* 01 03 01 <last+1> written, waiting for 0x06 */
+  SYNC_PHASE_STRAGGLERS,   /* 0x06 seen, allowing records still in flight */
+  SYNC_PHASE_DELETE,       /* 02 02 01 <h> written, waiting for 0x06 */
+} SyncPhase;
+
+typedef struct {
+  gboolean valid;
+  gboolean in_procedure;   /* counts for this report's acknowledgement */
+  guint32 seq;             /* 0 when unreadable */
+  LactdSession session;    /* valid records */
+  GBytes *raw;             /* invalid records */
+  lsp_status status;
+} PendingRecord;
+
+struct _LactdSync {
+  GObject parent_instance;
+
+  LactdLink *link;
+  LactdStore *store;
+  char *address;
+  gulong ready_id;
+  gulong value_id;
+  GCancellable *cancellable;     /* this connection's operations */
+
+  /* exposed state */
+  char *state;
+  char *last_error;
+  char *model;
+  char *firmware;
+  char *kind;
+  guint battery;
+  guint rejected_records;
+  guint lost_records;
+  guint malformed_packets;
+  gint64 last_sync;
+  gboolean connected;
+
+  /* this connection */
+  gboolean epoch_known;          /* Features read on this connection */
+  guint32 epoch;
+  guint16 capabilities;
+  gboolean setup_done;           /* step 1 done on this connection */
+  guint setup_step;
+  GPtrArray *early_records;      /* GBytes before the epoch was known */
+
+  /* runs */
+  gboolean running;
+  gboolean rerun;
+  guint rerun_source;
+  GPtrArray *waiters;            /* GTask */
+
+  /* the procedure (steps 2-4) */
+  SyncPhase phase;
+  guint phase_serial;            /* changes with every RACP write */
+  guint32 last;                  /* acknowledged before this run */
+  guint32 expected;              /* N from the count */
+  guint received;                /* record packets during the report */
+  GHashTable *handled;           /* committed numbers >= last+1 */
+  guint32 low;                   /* lowest of handled, 0 none */
+  guint32 ack;                   /* h being acknowledged */
+  guint procedure_timeout;
+  gint64 last_activity;          /* monotonic, for the procedure timeout */
+  guint straggler_timeout;
+  guint procedure_ms;
+  guint straggler_ms;
+
+  GArray *pending;               /* PendingRecord, not yet committed */
+  guint flush_source;
+};
+
+/* lactd-sync.c */
+void lactd_sync_set_string (LactdSync *self, char **field, const char *value,
+                            guint prop_id);
+void lactd_sync_set_uint (LactdSync *self, guint *field, guint value,
+                          guint prop_id);
+void lactd_sync_refresh_counters (LactdSync *self);
+void lactd_sync_emit_session_stored (LactdSync *self,
+                                     const LactdSession *session);
+void lactd_sync_run_succeeded (LactdSync *self);
+void lactd_sync_run_failed (LactdSync *self, LactdSyncError code,
+                            const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* lactd-sync-records.c */
+void lactd_sync_procedure_start (LactdSync *self);
+void lactd_sync_procedure_stop (LactdSync *self);
+void lactd_sync_handle_record (LactdSync *self, GBytes *value);
+void lactd_sync_handle_racp (LactdSync *self,
+                             const lsp_racp_indication *indication);
+gboolean lactd_sync_flush (LactdSync *self, GError **error);
+void lactd_sync_pending_clear (gpointer data);
+
+enum {
+  LACTD_SYNC_PROP_0,
+  LACTD_SYNC_PROP_STATE,
+  LACTD_SYNC_PROP_LAST_ERROR,
+  LACTD_SYNC_PROP_BATTERY,
+  LACTD_SYNC_PROP_MODEL,
+  LACTD_SYNC_PROP_FIRMWARE,
+  LACTD_SYNC_PROP_KIND,
+  LACTD_SYNC_PROP_REJECTED_RECORDS,
+  LACTD_SYNC_PROP_LOST_RECORDS,
+  LACTD_SYNC_PROP_MALFORMED_PACKETS,
+  LACTD_SYNC_PROP_LAST_SYNC,
+  LACTD_SYNC_PROP_CONNECTED,
+  LACTD_SYNC_N_PROPS
+};
+
+G_END_DECLS
