@@ -168,12 +168,22 @@ real_program (LactdClock *clock, gint64 when)
 static void
 real_refresh_timezone (LactdRealClock *self)
 {
-  /* GLib caches the local zone; g_time_zone_new_identifier (NULL)
-   * resolves TZ and /etc/localtime again and drops a stale cache entry.
+  /* GLib caches the local zone (g_time_zone_new_local ()); asking for
+   * the identifier again resolves /etc/localtime afresh and drops a stale
+   * cache entry.
    * tzset () keeps libc's view (localtime_r elsewhere) in step. */
+  const char *tz_env = g_getenv ("TZ");
+
   tzset ();
   g_clear_pointer (&self->tz, g_time_zone_unref);
-  self->tz = g_time_zone_new_identifier (NULL);
+  /* TZ first, as g_time_zone_new_local () does (a leading ':' means
+   * "implementation-defined", here: a zone name or path). */
+  if (tz_env != NULL && tz_env[0] == ':')
+    tz_env++;
+  if (tz_env != NULL && tz_env[0] != '\0')
+    self->tz = g_time_zone_new_identifier (tz_env);
+  if (self->tz == NULL)
+    self->tz = g_time_zone_new_identifier (NULL);
   if (self->tz == NULL)
     self->tz = g_time_zone_new_utc ();
   g_debug ("Local time zone: %s", g_time_zone_get_identifier (self->tz));

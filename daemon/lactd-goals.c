@@ -422,6 +422,9 @@ gboolean
 lactd_goals_has_pending (LactdGoals *self)
 {
   g_return_val_if_fail (LACTD_IS_GOALS (self), FALSE);
+  /* Pending-ness can begin without an event (after a jump back, at a due
+   * already announced), so look now. */
+  goals_evaluate (self);
   return self->pending_session_due != 0 || self->pending_night_due != 0;
 }
 
