@@ -1,7 +1,8 @@
 /* store-crash-writer.c — the victim of the crash test: opens the store
  * given as argv[1] and adds batches of 50 sensor records with increasing
  * numbers forever, printing each commit's ack_seq on its own line (and
- * flushing) only after the commit returned. It resumes a little below
+ * flushing) only after the commit returned; "open" once the store is
+ * open. It resumes a little below
  * the highest stored number, so every run also meets records that are
  * already stored, as a re-sync after a crash would.
  *
@@ -57,6 +58,9 @@ main (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return 1;
     }
+  /* Tells the driver that opening (recovery, migration) is over. */
+  printf ("open\n");
+  fflush (stdout);
   next = lactd_store_highest_seq (store, SENSOR, EPOCH);
   next = next > RESEND ? next - RESEND + 1 : 1;
 

@@ -385,7 +385,15 @@ test_default_path (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *data_home = NULL;
+  int status;
+
+  /* A private XDG_DATA_HOME for the default path, set before GLib reads
+   * and caches it (G_TEST_OPTION_ISOLATE_DIRS leaks under LSan). */
+  data_home = g_dir_make_tmp ("lactd-store-home-XXXXXX", NULL);
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add (path, TempDir, NULL, temp_setup, func, temp_teardown)
@@ -398,5 +406,7 @@ main (int argc, char **argv)
   ADD ("/store/files/read-only-permissions", test_read_only_permissions);
 #undef ADD
   g_test_add_func ("/store/files/default-path", test_default_path);
-  return g_test_run ();
+  status = g_test_run ();
+  store_test_remove_tree (data_home);
+  return status;
 }
