@@ -179,7 +179,9 @@ goals_evaluate_once (LactdGoals *self)
       g_warning ("Could not read the night's sessions: %s", error->message);
       g_clear_error (&error);
     }
+  /* Only once the history has begun: an empty store reminds of nothing. */
   night_on = self->goal.reminders && !self->live && !night_stored &&
+             last_end != 0 &&
              !(self->live_start >= span.start && self->live_start < span.end) &&
              now >= span.half && now < span.end &&
              self->state.night_dismissed != span.half;

@@ -12,7 +12,9 @@
  * Progress counts stored sessions only (a live session is counted once its
  * record is stored). A battery reminder is a one-off notice, never
  * "pending": Snooze() and Dismiss() act on session and night reminders.
- * A night reminder is only due while its window is still open.
+ * A night reminder is only due while its window is still open, and only
+ * once at least one session is stored (an empty history reminds of
+ * nothing).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
