@@ -22,7 +22,6 @@
 
 #define LACTD_BUS_NAME "org.lactd"
 #define LACTD_OBJECT_PATH "/org/lactd"
-#define BLUEZ_WAIT_MS 2000
 
 struct _LactdDaemon {
   GObject parent_instance;
@@ -59,6 +58,12 @@ static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------- sensors */
 
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 update_sensors_property (LactdDaemon *self)
 {
@@ -70,7 +75,7 @@ update_sensors_property (LactdDaemon *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (paths,
                      (gpointer) lactd_sensor_get_object_path (value));
-  g_ptr_array_sort_values (paths, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (paths, compare_paths);
   g_ptr_array_add (paths, NULL);
   lactd_manager1_set_sensors (self->manager,
                               (const char *const *) paths->pdata);
@@ -112,6 +117,12 @@ on_sensor_battery (LactdSensor *sensor, guint percent, LactdDaemon *self)
                                (guint8) percent);
 }
 
+static void
+on_link_error (LactdBluezLink *link, GParamSpec *pspec, LactdSensor *sensor)
+{
+  lactd_sensor_set_link_error (sensor, lactd_bluez_link_get_last_error (link));
+}
+
 static LactdSensor *
 add_sensor (LactdDaemon *self, LactdLink *link)
 {
@@ -123,6 +134,13 @@ add_sensor (LactdDaemon *self, LactdLink *link)
                            G_CALLBACK (on_sensor_live_active), self, 0);
   g_signal_connect_object (sensor, "battery-changed",
                            G_CALLBACK (on_sensor_battery), self, 0);
+  if (LACTD_IS_BLUEZ_LINK (link))
+    {
+      g_signal_connect_object (link, "notify::last-error",
+                               G_CALLBACK (on_link_error), sensor, 0);
+      lactd_sensor_set_link_error (sensor,
+          lactd_bluez_link_get_last_error (LACTD_BLUEZ_LINK (link)));
+    }
   g_hash_table_insert (self->sensors,
                        g_strdup (lactd_sensor_get_address (sensor)), sensor);
   /* Announced through InterfacesAdded when exported. */
@@ -208,7 +226,7 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssn)"));
   for (guint i = 0; i < found->len; i++)
     {
-      LactdDiscovered *d = g_ptr_array_index (found, i);
+      LactdBluezFound *d = g_ptr_array_index (found, i);
       LactdSensor *known = g_hash_table_lookup (self->sensors, d->address);
       g_autofree char *kind = NULL;
 
@@ -226,7 +244,7 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       g_variant_builder_add (&builder, "(ssssn)", d->address,
                              d->name != NULL ? d->name : "", kind,
-                             d->device_path, d->rssi);
+                             d->path, d->rssi);
     }
   lactd_manager1_complete_discover (self->manager,
                                     g_steal_pointer (&invocation),
@@ -283,15 +301,16 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
   LactdSensor *sensor;
 
   self->pairing = FALSE;
-  name = lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error);
-  if (name == NULL)
+  if (!lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error))
     {
       g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation),
                                               error);
       return;
     }
 
-  if (!lactd_store_remember_sensor (self->store, address, name, "unknown",
+  name = lactd_bluez_dup_device_name (self->bluez, address);
+  if (!lactd_store_remember_sensor (self->store, address,
+                                    name != NULL ? name : "", "unknown",
                                     &error))
     {
       lactd_error_from_store (&error);
@@ -455,9 +474,8 @@ on_prepare_for_sleep (GDBusConnection *connection, const char *sender,
   if (going_to_sleep)
     return;
   g_message ("Resumed from suspend: re-evaluating reminders and links");
+  /* The BlueZ link watches the same signal for its reconnections. */
   lactd_goals_resume (self->goals);
-  if (self->bluez != NULL)
-    lactd_bluez_resume (self->bluez);
 }
 
 /* ---------------------------------------------------------- bluetooth */
@@ -477,13 +495,11 @@ on_pairing_passkey (LactdBluez *bluez, const char *address, guint passkey,
 }
 
 static void
-on_link_error (LactdBluez *bluez, const char *address, const char *message,
-               LactdDaemon *self)
+bluez_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  LactdSensor *sensor = g_hash_table_lookup (self->sensors, address);
+  GAsyncResult **result_out = user_data;
 
-  if (sensor != NULL)
-    lactd_sensor_set_link_error (sensor, message);
+  *result_out = g_object_ref (result);
 }
 
 static gboolean
@@ -491,8 +507,13 @@ start_bluetooth (LactdDaemon *self, GError **error)
 {
   if (self->simulate != NULL)
     {
-      g_autoptr(GError) local_error = NULL;
+      g_autoptr(LspSimSensor) probe = NULL;
 
+      /* A mistyped scenario fails start-up instead of running without a
+       * sensor. */
+      probe = lsp_sim_sensor_new_for_scenario (self->simulate, error);
+      if (probe == NULL)
+        return FALSE;
       g_message ("Simulated sensor, scenario '%s': nothing from Bluetooth",
                  self->simulate);
       lactd_manager1_set_bluetooth_state (self->manager, "simulated");
@@ -503,16 +524,22 @@ start_bluetooth (LactdDaemon *self, GError **error)
       return TRUE;
     }
 
-  self->bluez = lactd_bluez_new ();
-  g_signal_connect_object (self->bluez, "notify::state",
+  /* Learn BlueZ's state before taking the name; LactdBluez never waits
+   * longer than the contract's 2 s for org.bluez. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lactd_bluez_new_async (NULL, bluez_ready, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    self->bluez = lactd_bluez_new_finish (result, error);
+    if (self->bluez == NULL)
+      return FALSE;
+  }
+  g_signal_connect_object (self->bluez, "notify::bluetooth-state",
                            G_CALLBACK (on_bluetooth_state), self, 0);
   g_signal_connect_object (self->bluez, "pairing-passkey",
                            G_CALLBACK (on_pairing_passkey), self, 0);
-  g_signal_connect_object (self->bluez, "link-error",
-                           G_CALLBACK (on_link_error), self, 0);
-  /* Learn BlueZ's state before taking the name, but never wait longer
-   * than the contract's 2 s. */
-  lactd_bluez_start (self->bluez, BLUEZ_WAIT_MS);
   lactd_manager1_set_bluetooth_state (self->manager,
                                       lactd_bluez_get_state (self->bluez));
   return TRUE;
