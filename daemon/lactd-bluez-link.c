@@ -1,0 +1,730 @@
+/* lactd-bluez-link.c — LactdLink over BlueZ for one paired sensor.
+ *
+ * The sensor is found by address on any adapter (device paths embed hciN)
+ * and is ready when Connected, ServicesResolved and the LSP
+ * characteristics are found by UUID under its path. While it is away and
+ * an adapter is powered, a backup Device1.Connect loop runs with
+ * exponential backoff and jitter besides bluetoothd's own auto-connect
+ * (our GattProfile1 claims the service). Notifications arrive as Value
+ * changes, subscribed before StartNotify and re-armed after bluetoothd
+ * restarts.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lactd-bluez"
+
+#include "lactd-bluez-private.h"
+
+#define BACKOFF_MIN_S 1
+#define BACKOFF_MAX_S 300
+#define CHARS_TIMEOUT_S 5
+#define CONNECT_TIMEOUT_MS 60000
+
+struct _LactdBluezLink {
+  LactdLink parent_instance;
+
+  LactdBluez *bluez;
+  gulong handlers[3];
+  char *device_path;
+  char *char_paths[LACTD_N_CHARS];
+  guint value_subs[LACTD_N_CHARS];
+  gboolean want_notify[LACTD_N_CHARS];
+  gboolean armed[LACTD_N_CHARS];
+  char *last_error;
+
+  guint backoff_s;
+  guint retry_id;
+  gboolean connecting;
+  gboolean wait_disconnect;   /* after le-connection-abort-by-local */
+  guint chars_timeout_id;
+  gboolean chars_missing;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_TYPE (LactdBluezLink, lactd_bluez_link, LACTD_TYPE_LINK)
+
+enum { PROP_0, PROP_LAST_ERROR, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+/* Without these the sensor is no LSP sensor; the rest are optional. */
+static const LactdChar required[] = {
+  LACTD_CHAR_FEATURES, LACTD_CHAR_LIVE_PROGRESS, LACTD_CHAR_SESSION_RECORD,
+  LACTD_CHAR_RACP,
+};
+
+static gboolean
+is_encrypted (LactdChar ch)
+{
+  return ch == LACTD_CHAR_LIVE_PROGRESS || ch == LACTD_CHAR_SESSION_RECORD
+         || ch == LACTD_CHAR_RACP || ch == LACTD_CHAR_DEVICE_TIME;
+}
+
+static const char *
+address (LactdBluezLink *self)
+{
+  return lactd_link_get_address (LACTD_LINK (self));
+}
+
+static void
+set_last_error (LactdBluezLink *self, const char *message)
+{
+  if (g_strcmp0 (self->last_error, message ? message : "") == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message ? message : "");
+  if (*self->last_error)
+    g_message ("%s: %s", address (self), self->last_error);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
+}
+
+static void
+set_bond_lost (LactdBluezLink *self)
+{
+  g_autofree char *msg = g_strdup_printf (
+      "bond lost: run `lactctl forget %s` then `lactctl pair %s`",
+      address (self), address (self));
+
+  set_last_error (self, msg);
+}
+
+/* Whether a BlueZ error means the sensor no longer has our keys. */
+static gboolean
+means_bond_lost (const GError *error)
+{
+  g_autofree char *remote = g_dbus_error_get_remote_error (error);
+  g_autofree char *lower = g_ascii_strdown (error->message, -1);
+
+  return g_strcmp0 (remote, "org.bluez.Error.AuthenticationFailed") == 0
+         || strstr (lower, "insufficient authentication") != NULL
+         || strstr (lower, "insufficient encryption") != NULL
+         || (g_strcmp0 (remote, "org.bluez.Error.NotPermitted") == 0
+             && strstr (lower, "not paired") != NULL);
+}
+
+/* BlueZ's error, as a GIOError that keeps BlueZ's name in its message. */
+static GError *
+link_error (LactdBluezLink *self, LactdChar ch, const GError *error)
+{
+  g_autofree char *remote = g_dbus_error_get_remote_error (error);
+  g_autoptr(GError) copy = g_error_copy (error);
+  GIOErrorEnum code = G_IO_ERROR_FAILED;
+
+  g_dbus_error_strip_remote_error (copy);
+  if (is_encrypted (ch) && means_bond_lost (error))
+    {
+      set_bond_lost (self);
+      code = G_IO_ERROR_PERMISSION_DENIED;
+    }
+  else if (g_strcmp0 (copy->message, "Not connected") == 0)
+    code = G_IO_ERROR_NOT_CONNECTED;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    code = G_IO_ERROR_CANCELLED;
+  return g_error_new (G_IO_ERROR, code, "%s %s: %s%s%s%s",
+                      address (self), lactd_char_name (ch), copy->message,
+                      remote ? " (" : "", remote ? remote : "",
+                      remote ? ")" : "");
+}
+
+/* ------------------------------------------------------ notifications */
+
+typedef struct {
+  GWeakRef link;
+  LactdChar ch;
+} ValueSub;
+
+static void
+value_sub_free (gpointer data)
+{
+  ValueSub *vs = data;
+
+  g_weak_ref_clear (&vs->link);
+  g_free (vs);
+}
+
+static void
+on_value_changed (GDBusConnection *c, const char *sender, const char *path,
+                  const char *iface, const char *signal, GVariant *params,
+                  gpointer data)
+{
+  ValueSub *vs = data;
+  g_autoptr(LactdBluezLink) self = g_weak_ref_get (&vs->link);
+  g_autoptr(GVariant) changed = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (self == NULL)
+    return;
+  changed = g_variant_get_child_value (params, 1);
+  value = g_variant_lookup_value (changed, "Value", G_VARIANT_TYPE_BYTESTRING);
+  if (value == NULL)
+    return;
+  bytes = g_variant_get_data_as_bytes (value);
+  lactd_link_emit_value (LACTD_LINK (self), vs->ch, bytes);
+}
+
+static void
+unsubscribe_all (LactdBluezLink *self)
+{
+  GDBusConnection *bus = lactd_bluez_get_connection (self->bluez);
+
+  for (guint i = 0; i < LACTD_N_CHARS; i++)
+    {
+      if (self->value_subs[i])
+        g_dbus_connection_signal_unsubscribe (bus, self->value_subs[i]);
+      self->value_subs[i] = 0;
+      g_clear_pointer (&self->char_paths[i], g_free);
+      self->armed[i] = FALSE;
+    }
+}
+
+/* Subscribes to Value changes of ch's current object, before any
+ * StartNotify (bluez-notes rule 3). */
+static void
+subscribe_value (LactdBluezLink *self, LactdChar ch)
+{
+  ValueSub *vs;
+
+  if (self->value_subs[ch] || self->char_paths[ch] == NULL)
+    return;
+  vs = g_new0 (ValueSub, 1);
+  g_weak_ref_init (&vs->link, self);
+  vs->ch = ch;
+  self->value_subs[ch] = g_dbus_connection_signal_subscribe (
+      lactd_bluez_get_connection (self->bluez), BLUEZ_NAME, DBUS_PROPERTIES,
+      "PropertiesChanged", self->char_paths[ch], BLUEZ_GATT_CHAR,
+      G_DBUS_SIGNAL_FLAGS_NONE, on_value_changed, vs, value_sub_free);
+}
+
+/* ------------------------------------------------------------ GATT I/O */
+
+typedef struct {
+  LactdChar ch;
+  gboolean notify;
+} CallData;
+
+static void
+gatt_call_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  LactdBluezLink *self = g_task_get_source_object (task);
+  CallData *cd = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (reply == NULL && cd->notify)
+    {
+      g_autofree char *remote = g_dbus_error_get_remote_error (error);
+      /* InProgress: this connection is already subscribed. */
+      if (g_strcmp0 (remote, "org.bluez.Error.InProgress") == 0)
+        g_clear_error (&error);
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, link_error (self, cd->ch, error));
+      return;
+    }
+  if (is_encrypted (cd->ch) && g_str_has_prefix (self->last_error, "bond lost"))
+    set_last_error (self, NULL);
+  if (cd->notify)
+    {
+      self->armed[cd->ch] = TRUE;
+      g_task_return_boolean (task, TRUE);
+    }
+  else if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(ay)")))
+    {
+      g_autoptr(GVariant) value = g_variant_get_child_value (reply, 0);
+      g_task_return_pointer (task, g_variant_get_data_as_bytes (value),
+                             (GDestroyNotify) g_bytes_unref);
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+gatt_call (LactdBluezLink *self, LactdChar ch, const char *method,
+           GVariant *params, const GVariantType *reply_type, gboolean notify,
+           GCancellable *cancellable, GAsyncReadyCallback callback,
+           gpointer user_data, gpointer tag)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  CallData *cd = g_new0 (CallData, 1);
+
+  g_task_set_source_tag (task, tag);
+  cd->ch = ch;
+  cd->notify = notify;
+  g_task_set_task_data (task, cd, g_free);
+  if (params)
+    g_variant_ref_sink (params);
+  if (!lactd_link_get_ready (LACTD_LINK (self)))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                             "%s is not connected", address (self));
+  else if (self->char_paths[ch] == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             "%s has no %s characteristic", address (self),
+                             lactd_char_name (ch));
+  else
+    {
+      if (notify)
+        subscribe_value (self, ch);
+      g_dbus_connection_call (lactd_bluez_get_connection (self->bluez),
+                              BLUEZ_NAME, self->char_paths[ch],
+                              BLUEZ_GATT_CHAR, method, params, reply_type,
+                              G_DBUS_CALL_FLAGS_NONE, 30000, cancellable,
+                              gatt_call_done, g_steal_pointer (&task));
+    }
+  if (params)
+    g_variant_unref (params);
+}
+
+static void
+link_read_async (LactdLink *link, LactdChar ch, GCancellable *cancellable,
+                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  GVariantBuilder options;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  gatt_call (LACTD_BLUEZ_LINK (link), ch, "ReadValue",
+             g_variant_new ("(a{sv})", &options), G_VARIANT_TYPE ("(ay)"),
+             FALSE, cancellable, callback, user_data, link_read_async);
+}
+
+static GBytes *
+link_read_finish (LactdLink *link, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+link_write_async (LactdLink *link, LactdChar ch, GBytes *value,
+                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                  gpointer user_data)
+{
+  GVariantBuilder options;
+  GVariant *bytes = g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
+                                              value, TRUE);
+
+  /* Write with response: the sensor's acknowledgement is the reply. */
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "type",
+                         g_variant_new_string ("request"));
+  gatt_call (LACTD_BLUEZ_LINK (link), ch, "WriteValue",
+             g_variant_new ("(@aya{sv})", bytes, &options), NULL, FALSE,
+             cancellable, callback, user_data, link_write_async);
+}
+
+static gboolean
+link_bool_finish (LactdLink *link, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+link_start_notify_async (LactdLink *link, LactdChar ch,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  LactdBluezLink *self = LACTD_BLUEZ_LINK (link);
+
+  self->want_notify[ch] = TRUE;
+  gatt_call (self, ch, "StartNotify", NULL, NULL, TRUE, cancellable,
+             callback, user_data, link_start_notify_async);
+}
+
+/* Re-arms notifications lost with a bluetoothd restart. */
+static void
+rearm_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!link_bool_finish (LACTD_LINK (source), res, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("re-arming notifications: %s", error->message);
+}
+
+/* ------------------------------------------------------- connection */
+
+static void evaluate (LactdBluezLink *self);
+static void do_connect (LactdBluezLink *self);
+
+static gboolean
+retry_cb (gpointer data)
+{
+  LactdBluezLink *self = data;
+
+  self->retry_id = 0;
+  do_connect (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (LactdBluezLink *self)
+{
+  guint delay_ms;
+
+  if (self->retry_id)
+    return;
+  /* ±25 % jitter keeps several daemons (or sensors) from marching in
+   * step. */
+  delay_ms = (guint) (self->backoff_s * 1000 * g_random_double_range (0.75,
+                                                                     1.25));
+  g_debug ("%s: next connection attempt in %u ms", address (self), delay_ms);
+  self->retry_id = g_timeout_add (delay_ms, retry_cb, self);
+}
+
+static void
+back_off (LactdBluezLink *self)
+{
+  self->backoff_s = MIN (self->backoff_s * 2, BACKOFF_MAX_S);
+}
+
+static void
+connect_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(LactdBluezLink) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *remote = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->connecting = FALSE;
+  if (reply != NULL)
+    {
+      evaluate (self);
+      return;
+    }
+  remote = g_dbus_error_get_remote_error (error);
+  g_debug ("%s: Connect: %s", address (self), error->message);
+  if (g_strcmp0 (remote, "org.bluez.Error.AlreadyConnected") == 0)
+    ;
+  else if (g_strcmp0 (remote, "org.bluez.Error.InProgress") == 0)
+    {
+      /* bluetoothd (auto-connect) is already at it: wait for Connected;
+       * the retry after the backoff is only a safety net. */
+      back_off (self);
+      schedule_retry (self);
+    }
+  else if (g_strcmp0 (remote, "org.bluez.Error.NotReady") == 0)
+    ;   /* adapter off: evaluate() resumes when it is powered */
+  else if (means_bond_lost (error))
+    {
+      set_bond_lost (self);
+      back_off (self);
+      schedule_retry (self);
+    }
+  else
+    {
+      back_off (self);
+      /* After le-connection-abort-by-local, BlueZ may still show the
+       * link as up: wait for Connected=false before the next try. */
+      if (error->message && strstr (error->message,
+                                    "le-connection-abort-by-local")
+          && self->device_path
+          && lactd_bluez_get_bool (self->bluez, self->device_path,
+                                   BLUEZ_DEVICE, "Connected"))
+        self->wait_disconnect = TRUE;
+      else
+        schedule_retry (self);
+    }
+  evaluate (self);
+}
+
+static void
+do_connect (LactdBluezLink *self)
+{
+  if (self->connecting || self->device_path == NULL
+      || !lactd_bluez_device_adapter_powered (self->bluez, self->device_path)
+      || lactd_bluez_get_bool (self->bluez, self->device_path, BLUEZ_DEVICE,
+                               "Connected"))
+    return;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->connecting = TRUE;
+  g_debug ("%s: connecting (backoff %u s)", address (self), self->backoff_s);
+  g_dbus_connection_call (lactd_bluez_get_connection (self->bluez),
+                          BLUEZ_NAME, self->device_path, BLUEZ_DEVICE,
+                          "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                          CONNECT_TIMEOUT_MS, self->cancellable, connect_done,
+                          g_object_ref (self));
+}
+
+static gboolean
+chars_timeout_cb (gpointer data)
+{
+  LactdBluezLink *self = data;
+
+  self->chars_timeout_id = 0;
+  self->chars_missing = TRUE;
+  set_last_error (self, "the sensor does not offer the LSP service's "
+                        "characteristics");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+find_chars (LactdBluezLink *self)
+{
+  for (guint i = 0; i < LACTD_N_CHARS; i++)
+    {
+      const char *path = lactd_bluez_find_char (self->bluez, self->device_path,
+                                                lactd_char_uuid (i));
+      if (g_strcmp0 (path, self->char_paths[i]) == 0)
+        continue;
+      /* A new object (re-resolved services): a new subscription. */
+      if (self->value_subs[i])
+        g_dbus_connection_signal_unsubscribe (
+            lactd_bluez_get_connection (self->bluez), self->value_subs[i]);
+      self->value_subs[i] = 0;
+      self->armed[i] = FALSE;
+      g_free (self->char_paths[i]);
+      self->char_paths[i] = g_strdup (path);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    if (self->char_paths[required[i]] == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+evaluate (LactdBluezLink *self)
+{
+  LactdLink *link = LACTD_LINK (self);
+  const char *path = NULL;
+  gboolean connected, resolved, powered, ready = FALSE;
+
+  if (lactd_bluez_is_present (self->bluez))
+    path = lactd_bluez_find_device (self->bluez, address (self));
+  if (g_strcmp0 (path, self->device_path) != 0)
+    {
+      g_debug ("%s: device object %s", address (self), path ? path : "gone");
+      unsubscribe_all (self);
+      g_free (self->device_path);
+      self->device_path = g_strdup (path);
+      self->wait_disconnect = FALSE;
+    }
+  if (path == NULL)
+    {
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
+      lactd_link_set_ready (link, FALSE);
+      return;
+    }
+  {
+    g_autofree char *name = lactd_bluez_dup_device_name (self->bluez,
+                                                         address (self));
+    if (name)
+      lactd_link_set_name (link, name);
+  }
+  connected = lactd_bluez_get_bool (self->bluez, path, BLUEZ_DEVICE,
+                                    "Connected");
+  resolved = lactd_bluez_get_bool (self->bluez, path, BLUEZ_DEVICE,
+                                   "ServicesResolved");
+  powered = lactd_bluez_device_adapter_powered (self->bluez, path);
+  if (!lactd_bluez_get_bool (self->bluez, path, BLUEZ_DEVICE, "Paired"))
+    set_bond_lost (self);
+
+  if (connected && resolved)
+    {
+      if (find_chars (self))
+        {
+          g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
+          if (self->chars_missing)
+            set_last_error (self, NULL);
+          self->chars_missing = FALSE;
+          ready = TRUE;
+        }
+      else if (self->chars_timeout_id == 0 && !self->chars_missing)
+        /* Objects may trail ServicesResolved: wait for InterfacesAdded. */
+        self->chars_timeout_id = g_timeout_add_seconds (CHARS_TIMEOUT_S,
+                                                        chars_timeout_cb,
+                                                        self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
+      self->chars_missing = FALSE;
+    }
+
+  if (connected)
+    {
+      self->backoff_s = BACKOFF_MIN_S;
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+    }
+  else
+    {
+      self->wait_disconnect = FALSE;
+      if (!powered)
+        g_clear_handle_id (&self->retry_id, g_source_remove);
+      else if (!self->connecting)
+        schedule_retry (self);
+    }
+
+  if (ready && !lactd_link_get_ready (link))
+    {
+      g_message ("%s: connected and ready", address (self));
+      lactd_link_set_ready (link, TRUE);
+      for (guint i = 0; i < LACTD_N_CHARS; i++)
+        if (self->want_notify[i] && !self->armed[i])
+          link_start_notify_async (link, i, self->cancellable, rearm_done,
+                                   NULL);
+    }
+  else if (!ready && lactd_link_get_ready (link))
+    {
+      g_message ("%s: disconnected", address (self));
+      lactd_link_set_ready (link, FALSE);
+    }
+}
+
+static void
+on_changed (LactdBluez *bluez, const char *path, const char *iface,
+            gpointer data)
+{
+  LactdBluezLink *self = data;
+
+  /* Only what can matter to this sensor: devices, adapters, and objects
+   * under our device. */
+  if (g_str_equal (iface, BLUEZ_DEVICE) || g_str_equal (iface, BLUEZ_ADAPTER)
+      || (self->device_path && g_str_has_prefix (path, self->device_path)))
+    evaluate (self);
+}
+
+static void
+on_presence (LactdBluez *bluez, gboolean present, gpointer data)
+{
+  LactdBluezLink *self = data;
+
+  if (!present)
+    {
+      /* Notify sessions die with bluetoothd: re-arm on the next one. */
+      unsubscribe_all (self);
+      self->connecting = FALSE;
+      g_cancellable_cancel (self->cancellable);
+      g_object_unref (self->cancellable);
+      self->cancellable = g_cancellable_new ();
+    }
+  evaluate (self);
+}
+
+static void
+link_request_connect (LactdLink *link)
+{
+  LactdBluezLink *self = LACTD_BLUEZ_LINK (link);
+
+  self->backoff_s = BACKOFF_MIN_S;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  do_connect (self);
+}
+
+static void
+on_resumed (LactdBluez *bluez, gpointer data)
+{
+  link_request_connect (data);
+}
+
+/* ------------------------------------------------------------ GObject */
+
+static void
+lactd_bluez_link_get_property (GObject *object, guint id, GValue *value,
+                               GParamSpec *pspec)
+{
+  LactdBluezLink *self = LACTD_BLUEZ_LINK (object);
+
+  switch (id)
+    {
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+lactd_bluez_link_dispose (GObject *object)
+{
+  LactdBluezLink *self = LACTD_BLUEZ_LINK (object);
+
+  if (self->bluez)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
+        g_clear_signal_handler (&self->handlers[i], self->bluez);
+      unsubscribe_all (self);
+      lactd_bluez_remove_known (self->bluez, address (self));
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
+  g_clear_object (&self->bluez);
+  G_OBJECT_CLASS (lactd_bluez_link_parent_class)->dispose (object);
+}
+
+static void
+lactd_bluez_link_finalize (GObject *object)
+{
+  LactdBluezLink *self = LACTD_BLUEZ_LINK (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->device_path);
+  g_free (self->last_error);
+  G_OBJECT_CLASS (lactd_bluez_link_parent_class)->finalize (object);
+}
+
+static void
+lactd_bluez_link_class_init (LactdBluezLinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LactdLinkClass *link_class = LACTD_LINK_CLASS (klass);
+
+  object_class->get_property = lactd_bluez_link_get_property;
+  object_class->dispose = lactd_bluez_link_dispose;
+  object_class->finalize = lactd_bluez_link_finalize;
+  link_class->read_async = link_read_async;
+  link_class->read_finish = link_read_finish;
+  link_class->write_async = link_write_async;
+  link_class->write_finish = link_bool_finish;
+  link_class->start_notify_async = link_start_notify_async;
+  link_class->start_notify_finish = link_bool_finish;
+  link_class->request_connect = link_request_connect;
+
+  props[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+lactd_bluez_link_init (LactdBluezLink *self)
+{
+  self->last_error = g_strdup ("");
+  self->backoff_s = BACKOFF_MIN_S;
+  self->cancellable = g_cancellable_new ();
+}
+
+LactdBluezLink *
+lactd_bluez_link_new (LactdBluez *bluez, const char *addr)
+{
+  g_autofree char *up = g_ascii_strup (addr, -1);
+  LactdBluezLink *self = g_object_new (LACTD_TYPE_BLUEZ_LINK, "address", up,
+                                       NULL);
+
+  self->bluez = g_object_ref (bluez);
+  lactd_bluez_add_known (bluez, up);
+  self->handlers[0] = g_signal_connect (bluez, "changed",
+                                        G_CALLBACK (on_changed), self);
+  self->handlers[1] = g_signal_connect (bluez, "presence-changed",
+                                        G_CALLBACK (on_presence), self);
+  self->handlers[2] = g_signal_connect (bluez, "resumed",
+                                        G_CALLBACK (on_resumed), self);
+  /* Adopts a sensor that is already connected, or starts trying. */
+  evaluate (self);
+  return self;
+}
+
+const char *
+lactd_bluez_link_get_last_error (LactdBluezLink *self)
+{
+  g_return_val_if_fail (LACTD_IS_BLUEZ_LINK (self), NULL);
+  return self->last_error;
+}

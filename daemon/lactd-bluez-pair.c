@@ -1,0 +1,784 @@
+/* lactd-bluez-pair.c — Manager1.Discover/Pair/Forget on top of BlueZ:
+ * discovery with an LSP UUID filter on every powered adapter, pairing one
+ * sensor at a time (Pair unless Paired, Trusted = true, Connect), and
+ * removing a bond.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lactd-bluez"
+
+#include "lactd-bluez-pair.h"
+#include "lactd-error.h"
+#include "lsp.h"
+
+#define PAIR_SCAN_S 10
+#define PAIR_TIMEOUT_MS 90000
+#define WAIT_PAIRED_S 60
+
+typedef struct _Scan Scan;
+typedef void (*ScanDone) (Scan *scan);
+
+struct _Scan {
+  LactdBluezPairing *pairing;
+  GHashTable *found;       /* path → LactdBluezFound* */
+  GPtrArray *adapters;     /* adapter paths this scan holds */
+  guint timeout_id;
+  ScanDone done;
+  gpointer data;
+};
+
+struct _LactdBluezPairing {
+  LactdBluez *bluez;       /* owns us */
+  gulong changed_id;
+  GHashTable *discovering; /* adapter path → number of scans */
+  GPtrArray *scans;        /* Scan* (not owned) */
+  GTask *pair_task;
+  char *pair_address;
+  gboolean passkey_refused;
+};
+
+void
+lactd_bluez_found_free (LactdBluezFound *found)
+{
+  if (found == NULL)
+    return;
+  g_free (found->address);
+  g_free (found->name);
+  g_free (found->path);
+  g_free (found);
+}
+
+const char *
+lactd_bluez_pairing_address (LactdBluez *self)
+{
+  return lactd_bluez_get_pairing (self)->pair_address;
+}
+
+void
+lactd_bluez_note_passkey_refused (LactdBluez *self)
+{
+  lactd_bluez_get_pairing (self)->passkey_refused = TRUE;
+}
+
+static char *
+bluez_message (const GError *error)
+{
+  g_autofree char *remote = g_dbus_error_get_remote_error (error);
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  g_dbus_error_strip_remote_error (copy);
+  return remote ? g_strdup_printf ("%s (%s)", copy->message, remote)
+                : g_strdup (copy->message);
+}
+
+static gboolean
+is_bluez_error (const GError *error, const char *name)
+{
+  g_autofree char *remote = g_dbus_error_get_remote_error (error);
+
+  return g_strcmp0 (remote, name) == 0;
+}
+
+/* ----------------------------------------------------------- discovery */
+
+static void
+call_logged (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (reply == NULL)
+    g_debug ("%s: %s", (const char *) data, error->message);
+}
+
+static void
+adapter_call (LactdBluezPairing *pairing, const char *path,
+              const char *method, GVariant *params)
+{
+  g_dbus_connection_call (lactd_bluez_get_connection (pairing->bluez),
+                          BLUEZ_NAME, path, BLUEZ_ADAPTER, method, params,
+                          NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
+                          call_logged, (gpointer) method);
+}
+
+static void
+discovery_ref (LactdBluezPairing *pairing, const char *adapter)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (pairing->discovering,
+                                                   adapter));
+
+  g_hash_table_insert (pairing->discovering, g_strdup (adapter),
+                       GUINT_TO_POINTER (n + 1));
+  if (n == 0)
+    {
+      GVariantBuilder filter;
+      const char *uuids[] = { LSP_UUID_SERVICE, NULL };
+
+      g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&filter, "{sv}", "UUIDs",
+                             g_variant_new_strv (uuids, -1));
+      g_variant_builder_add (&filter, "{sv}", "Transport",
+                             g_variant_new_string ("le"));
+      /* Calls on one connection are handled in order: the filter is in
+       * place before discovery starts. */
+      adapter_call (pairing, adapter, "SetDiscoveryFilter",
+                    g_variant_new ("(a{sv})", &filter));
+      adapter_call (pairing, adapter, "StartDiscovery", NULL);
+      g_debug ("discovery started on %s", adapter);
+    }
+}
+
+static void
+discovery_unref (LactdBluezPairing *pairing, const char *adapter)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (pairing->discovering,
+                                                   adapter));
+
+  if (n > 1)
+    {
+      g_hash_table_insert (pairing->discovering, g_strdup (adapter),
+                           GUINT_TO_POINTER (n - 1));
+      return;
+    }
+  g_hash_table_remove (pairing->discovering, adapter);
+  if (n == 1 && lactd_bluez_is_present (pairing->bluez))
+    {
+      adapter_call (pairing, adapter, "StopDiscovery", NULL);
+      g_debug ("discovery stopped on %s", adapter);
+    }
+}
+
+static gboolean
+offers_lsp (LactdBluez *bluez, const char *path)
+{
+  GVariant *uuids = lactd_bluez_get_prop (bluez, path, BLUEZ_DEVICE, "UUIDs");
+  g_autofree const char **list = NULL;
+
+  if (uuids == NULL || !g_variant_is_of_type (uuids, G_VARIANT_TYPE_STRING_ARRAY))
+    return FALSE;
+  list = g_variant_get_strv (uuids, NULL);
+  for (guint i = 0; list[i]; i++)
+    if (g_ascii_strcasecmp (list[i], LSP_UUID_SERVICE) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+scan_consider (Scan *scan, const char *path)
+{
+  LactdBluez *bluez = scan->pairing->bluez;
+  GVariant *rssi = lactd_bluez_get_prop (bluez, path, BLUEZ_DEVICE, "RSSI");
+  const char *address = lactd_bluez_address_of (bluez, path);
+  LactdBluezFound *found;
+
+  /* RSSI is present only for a device heard advertising. */
+  if (address == NULL || rssi == NULL || !offers_lsp (bluez, path))
+    return;
+  found = g_hash_table_lookup (scan->found, path);
+  if (found == NULL)
+    {
+      found = g_new0 (LactdBluezFound, 1);
+      found->address = g_ascii_strup (address, -1);
+      found->path = g_strdup (path);
+      g_hash_table_insert (scan->found, found->path, found);
+      g_debug ("discovered %s (%s)", found->address, path);
+    }
+  g_free (found->name);
+  found->name = lactd_bluez_dup_device_name (bluez, address);
+  if (found->name == NULL)
+    found->name = g_strdup ("");
+  if (g_variant_is_of_type (rssi, G_VARIANT_TYPE_INT16))
+    found->rssi = g_variant_get_int16 (rssi);
+}
+
+static void
+scan_stop (Scan *scan)
+{
+  g_clear_handle_id (&scan->timeout_id, g_source_remove);
+  for (guint i = 0; i < scan->adapters->len; i++)
+    discovery_unref (scan->pairing, scan->adapters->pdata[i]);
+  g_ptr_array_set_size (scan->adapters, 0);
+  g_ptr_array_remove (scan->pairing->scans, scan);
+}
+
+static void
+scan_free (Scan *scan)
+{
+  scan_stop (scan);
+  g_ptr_array_unref (scan->adapters);
+  g_hash_table_unref (scan->found);
+  g_free (scan);
+}
+
+static gboolean
+scan_timeout_cb (gpointer data)
+{
+  Scan *scan = data;
+
+  scan->timeout_id = 0;
+  scan_stop (scan);
+  scan->done (scan);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts discovery on every powered adapter; FALSE if there is none. */
+static Scan *
+scan_start (LactdBluezPairing *pairing, guint timeout_s, ScanDone done,
+            gpointer data)
+{
+  g_autoptr(GPtrArray) adapters = lactd_bluez_list_adapters (pairing->bluez,
+                                                             TRUE);
+  Scan *scan;
+
+  if (adapters->len == 0)
+    return NULL;
+  scan = g_new0 (Scan, 1);
+  scan->pairing = pairing;
+  scan->found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) lactd_bluez_found_free);
+  scan->adapters = g_ptr_array_new_with_free_func (g_free);
+  scan->done = done;
+  scan->data = data;
+  for (guint i = 0; i < adapters->len; i++)
+    {
+      g_ptr_array_add (scan->adapters, g_strdup (adapters->pdata[i]));
+      discovery_ref (pairing, adapters->pdata[i]);
+    }
+  g_ptr_array_add (pairing->scans, scan);
+  scan->timeout_id = g_timeout_add_seconds (timeout_s, scan_timeout_cb, scan);
+  return scan;
+}
+
+static gint
+by_rssi (gconstpointer a, gconstpointer b)
+{
+  const LactdBluezFound *fa = *(LactdBluezFound * const *) a;
+  const LactdBluezFound *fb = *(LactdBluezFound * const *) b;
+
+  return (int) fb->rssi - (int) fa->rssi;
+}
+
+static void
+discover_done (Scan *scan)
+{
+  g_autoptr(GTask) task = scan->data;
+  GPtrArray *result = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) lactd_bluez_found_free);
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, scan->found);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      g_hash_table_iter_steal (&it);
+      g_ptr_array_add (result, v);
+    }
+  g_ptr_array_sort (result, by_rssi);
+  scan_free (scan);
+  g_task_return_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static gboolean
+no_adapter_error (LactdBluez *bluez, GError **error)
+{
+  const char *state = lactd_bluez_get_state (bluez);
+
+  if (g_str_equal (state, LACTD_BLUEZ_STATE_READY))
+    return FALSE;
+  g_set_error (error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER, "%s",
+               g_str_equal (state, LACTD_BLUEZ_STATE_OFF)
+               ? "the Bluetooth adapter is powered off"
+               : g_str_equal (state, LACTD_BLUEZ_STATE_NO_ADAPTER)
+               ? "there is no Bluetooth adapter"
+               : "BlueZ (bluetoothd) is not running");
+  return TRUE;
+}
+
+void
+lactd_bluez_discover_async (LactdBluez *self, guint timeout_s,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  LactdBluezPairing *pairing = lactd_bluez_get_pairing (self);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  Scan *scan;
+
+  g_task_set_source_tag (task, lactd_bluez_discover_async);
+  if (no_adapter_error (self, &error)
+      || (scan = scan_start (pairing, CLAMP (timeout_s, 1, 60), discover_done,
+                             task)) == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
+                     "no powered Bluetooth adapter");
+      g_task_return_error (task, error);
+      return;
+    }
+  g_message ("scanning for sensors for %u s", CLAMP (timeout_s, 1, 60));
+  g_steal_pointer (&task);
+  /* Devices heard just before the scan count as seen. */
+  {
+    g_autoptr(GPtrArray) devices = lactd_bluez_list_devices (self);
+    for (guint i = 0; i < devices->len; i++)
+      scan_consider (scan, devices->pdata[i]);
+  }
+}
+
+GPtrArray *
+lactd_bluez_discover_finish (LactdBluez *self, GAsyncResult *result,
+                             GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------- pairing */
+
+typedef enum {
+  STEP_FIND,
+  STEP_PAIR,
+  STEP_WAIT_PAIRED,
+  STEP_TRUST,
+  STEP_CONNECT,
+  STEP_BUSY,     /* a call is in flight */
+} PairStep;
+
+typedef struct {
+  LactdBluezPairing *pairing;
+  char *address;
+  char *path;
+  PairStep step;
+  Scan *scan;
+  guint timeout_id;
+} PairData;
+
+static void
+pair_data_free (PairData *pd)
+{
+  if (pd->scan)
+    scan_free (pd->scan);
+  g_clear_handle_id (&pd->timeout_id, g_source_remove);
+  g_free (pd->address);
+  g_free (pd->path);
+  g_free (pd);
+}
+
+static void pair_advance (LactdBluezPairing *pairing);
+
+static void
+pair_end (LactdBluezPairing *pairing, GError *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&pairing->pair_task);
+
+  if (error)
+    g_message ("pairing %s failed: %s", pairing->pair_address,
+               error->message);
+  else
+    g_message ("paired %s", pairing->pair_address);
+  g_clear_pointer (&pairing->pair_address, g_free);
+  pairing->passkey_refused = FALSE;
+  if (error)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+pair_fail (LactdBluezPairing *pairing, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+pair_fail (LactdBluezPairing *pairing, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  pair_end (pairing, g_error_new (LACTD_ERROR, LACTD_ERROR_PAIRING_FAILED,
+                                  "pairing %s failed: %s",
+                                  pairing->pair_address, message));
+}
+
+static void
+pair_scan_done (Scan *scan)
+{
+  LactdBluezPairing *pairing = scan->pairing;
+  PairData *pd = g_task_get_task_data (pairing->pair_task);
+
+  pd->scan = NULL;
+  scan_free (scan);
+  if (pd->step == STEP_FIND)
+    pair_fail (pairing, "no such sensor in range; is it switched on and "
+                        "advertising?");
+}
+
+static gboolean
+wait_paired_timeout (gpointer data)
+{
+  LactdBluezPairing *pairing = data;
+  PairData *pd = g_task_get_task_data (pairing->pair_task);
+
+  pd->timeout_id = 0;
+  pair_fail (pairing, "BlueZ's pairing in progress did not finish");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pair_replied (GObject *source, GAsyncResult *res, gpointer data)
+{
+  LactdBluezPairing *pairing = data;
+  PairData *pd = g_task_get_task_data (pairing->pair_task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (reply != NULL || is_bluez_error (error, "org.bluez.Error.AlreadyExists"))
+    pd->step = STEP_TRUST;
+  else if (is_bluez_error (error, "org.bluez.Error.InProgress"))
+    {
+      /* Someone else's pairing runs: wait for Paired. */
+      pd->step = STEP_WAIT_PAIRED;
+      pd->timeout_id = g_timeout_add_seconds (WAIT_PAIRED_S,
+                                              wait_paired_timeout, pairing);
+    }
+  else if (pairing->passkey_refused)
+    {
+      pair_fail (pairing, "the sensor wants a passkey typed in, which lactd "
+                          "v1 cannot do (only Just Works or a displayed "
+                          "passkey)");
+      return;
+    }
+  else
+    {
+      g_autofree char *message = bluez_message (error);
+      pair_fail (pairing, "%s", message);
+      return;
+    }
+  pair_advance (pairing);
+}
+
+static void
+trust_replied (GObject *source, GAsyncResult *res, gpointer data)
+{
+  LactdBluezPairing *pairing = data;
+  PairData *pd = g_task_get_task_data (pairing->pair_task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (reply == NULL)
+    {
+      g_autofree char *message = bluez_message (error);
+      pair_fail (pairing, "could not mark it trusted: %s", message);
+      return;
+    }
+  pd->step = STEP_CONNECT;
+  pair_advance (pairing);
+}
+
+static void
+connect_replied (GObject *source, GAsyncResult *res, gpointer data)
+{
+  LactdBluezPairing *pairing = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  /* Paired and trusted is what Pair promises; the link keeps trying to
+   * connect. */
+  if (reply == NULL)
+    g_message ("paired %s but could not connect yet: %s",
+               pairing->pair_address, error->message);
+  pair_end (pairing, NULL);
+}
+
+static void
+pair_advance (LactdBluezPairing *pairing)
+{
+  PairData *pd;
+  LactdBluez *bluez = pairing->bluez;
+  GDBusConnection *bus = lactd_bluez_get_connection (bluez);
+  const char *path;
+
+  if (pairing->pair_task == NULL)
+    return;
+  pd = g_task_get_task_data (pairing->pair_task);
+  switch (pd->step)
+    {
+    case STEP_FIND:
+      path = lactd_bluez_find_device (bluez, pd->address);
+      if (path == NULL)
+        {
+          if (pd->scan == NULL)
+            pd->scan = scan_start (pairing, PAIR_SCAN_S, pair_scan_done, NULL);
+          if (pd->scan == NULL)
+            pair_fail (pairing, "no powered Bluetooth adapter");
+          return;
+        }
+      g_free (pd->path);
+      pd->path = g_strdup (path);
+      pd->step = STEP_PAIR;
+      if (pd->scan)
+        g_clear_pointer (&pd->scan, scan_free);
+      G_GNUC_FALLTHROUGH;
+    case STEP_PAIR:
+      if (lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Paired"))
+        {
+          pd->step = STEP_TRUST;
+          pair_advance (pairing);
+          return;
+        }
+      pd->step = STEP_BUSY;
+      g_message ("pairing %s", pd->address);
+      g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, BLUEZ_DEVICE, "Pair",
+                              NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                              PAIR_TIMEOUT_MS, NULL, pair_replied, pairing);
+      return;
+    case STEP_WAIT_PAIRED:
+      if (!lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Paired"))
+        return;
+      g_clear_handle_id (&pd->timeout_id, g_source_remove);
+      G_GNUC_FALLTHROUGH;
+    case STEP_TRUST:
+      pd->step = STEP_BUSY;
+      g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, DBUS_PROPERTIES,
+                              "Set",
+                              g_variant_new ("(ssv)", BLUEZ_DEVICE, "Trusted",
+                                             g_variant_new_boolean (TRUE)),
+                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
+                              trust_replied, pairing);
+      return;
+    case STEP_CONNECT:
+      if (lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Connected"))
+        {
+          pair_end (pairing, NULL);
+          return;
+        }
+      pd->step = STEP_BUSY;
+      g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, BLUEZ_DEVICE,
+                              "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                              30000, NULL, connect_replied, pairing);
+      return;
+    case STEP_BUSY:
+    default:
+      return;
+    }
+}
+
+void
+lactd_bluez_pair_async (LactdBluez *self, const char *address,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  LactdBluezPairing *pairing = lactd_bluez_get_pairing (self);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  PairData *pd;
+
+  g_task_set_source_tag (task, lactd_bluez_pair_async);
+  if (pairing->pair_task != NULL)
+    {
+      g_task_return_new_error (task, LACTD_ERROR, LACTD_ERROR_BUSY,
+                               "another pairing (%s) is in progress",
+                               pairing->pair_address);
+      return;
+    }
+  if (no_adapter_error (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pd = g_new0 (PairData, 1);
+  pd->pairing = pairing;
+  pd->address = g_ascii_strup (address, -1);
+  pd->step = STEP_FIND;
+  g_task_set_task_data (task, pd, (GDestroyNotify) pair_data_free);
+  pairing->pair_task = g_steal_pointer (&task);
+  pairing->pair_address = g_strdup (pd->address);
+  pairing->passkey_refused = FALSE;
+  pair_advance (pairing);
+}
+
+gboolean
+lactd_bluez_pair_finish (LactdBluez *self, GAsyncResult *result,
+                         GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------- forget */
+
+typedef struct {
+  guint pending;
+  GError *error;
+} ForgetData;
+
+static void
+forget_data_free (ForgetData *fd)
+{
+  g_clear_error (&fd->error);
+  g_free (fd);
+}
+
+static void
+forget_one_done (GTask *task, GError *error)
+{
+  ForgetData *fd = g_task_get_task_data (task);
+
+  if (error && fd->error == NULL)
+    fd->error = g_error_copy (error);
+  if (--fd->pending > 0)
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (fd->error)
+    g_task_return_error (task, g_steal_pointer (&fd->error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+removed (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (reply == NULL && is_bluez_error (error, "org.bluez.Error.DoesNotExist"))
+    g_clear_error (&error);
+  if (error)
+    g_dbus_error_strip_remote_error (error);
+  forget_one_done (data, error);
+}
+
+typedef struct {
+  GTask *task;
+  char *device;
+  char *adapter;
+} ForgetOne;
+
+static void
+disconnected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ForgetOne *one = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  if (reply == NULL)
+    g_debug ("Disconnect %s: %s", one->device, error->message);
+  g_dbus_connection_call (G_DBUS_CONNECTION (source), BLUEZ_NAME,
+                          one->adapter, BLUEZ_ADAPTER, "RemoveDevice",
+                          g_variant_new ("(o)", one->device), NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, removed,
+                          one->task);
+  g_free (one->device);
+  g_free (one->adapter);
+  g_free (one);
+}
+
+void
+lactd_bluez_forget_async (LactdBluez *self, const char *address,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) devices = NULL;
+  ForgetData *fd;
+
+  g_task_set_source_tag (task, lactd_bluez_forget_async);
+  if (!lactd_bluez_is_present (self))
+    {
+      g_task_return_new_error (task, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
+                               "BlueZ (bluetoothd) is not running");
+      return;
+    }
+  devices = lactd_bluez_find_devices (self, address);
+  fd = g_new0 (ForgetData, 1);
+  fd->pending = 1;
+  g_task_set_task_data (task, fd, (GDestroyNotify) forget_data_free);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      ForgetOne *one = g_new0 (ForgetOne, 1);
+      GVariant *adapter = lactd_bluez_get_prop (self, devices->pdata[i],
+                                                BLUEZ_DEVICE, "Adapter");
+      if (adapter == NULL)
+        {
+          g_free (one);
+          continue;
+        }
+      one->task = g_object_ref (task);
+      one->device = g_strdup (devices->pdata[i]);
+      one->adapter = g_variant_dup_string (adapter, NULL);
+      fd->pending++;
+      g_message ("forgetting %s (%s)", address, one->device);
+      g_dbus_connection_call (lactd_bluez_get_connection (self), BLUEZ_NAME,
+                              one->device, BLUEZ_DEVICE, "Disconnect", NULL,
+                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
+                              disconnected, one);
+    }
+  forget_one_done (g_steal_pointer (&task), NULL);
+}
+
+gboolean
+lactd_bluez_forget_finish (LactdBluez *self, GAsyncResult *result,
+                           GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -------------------------------------------------------------- setup */
+
+static void
+on_changed (LactdBluez *bluez, const char *path, const char *iface,
+            gpointer data)
+{
+  LactdBluezPairing *pairing = data;
+
+  if (!g_str_equal (iface, BLUEZ_DEVICE))
+    return;
+  for (guint i = 0; i < pairing->scans->len; i++)
+    scan_consider (pairing->scans->pdata[i], path);
+  pair_advance (pairing);
+}
+
+LactdBluezPairing *
+lactd_bluez_pairing_new (LactdBluez *bluez)
+{
+  LactdBluezPairing *pairing = g_new0 (LactdBluezPairing, 1);
+
+  pairing->bluez = bluez;
+  pairing->discovering = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                g_free, NULL);
+  pairing->scans = g_ptr_array_new ();
+  pairing->changed_id = g_signal_connect (bluez, "changed",
+                                          G_CALLBACK (on_changed), pairing);
+  return pairing;
+}
+
+void
+lactd_bluez_pairing_free (LactdBluezPairing *pairing)
+{
+  g_clear_signal_handler (&pairing->changed_id, pairing->bluez);
+  if (pairing->pair_task)
+    pair_end (pairing, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                            "shutting down"));
+  while (pairing->scans->len > 0)
+    {
+      Scan *scan = pairing->scans->pdata[0];
+      scan_timeout_cb (scan);
+    }
+  g_ptr_array_unref (pairing->scans);
+  g_hash_table_unref (pairing->discovering);
+  g_free (pairing);
+}

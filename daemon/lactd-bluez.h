@@ -1,0 +1,118 @@
+/* lactd-bluez.h — lactd's link to BlueZ on the system bus.
+ *
+ * LactdBluez follows org.bluez (adapters, devices, GATT objects through
+ * ObjectManager), registers lactd's pairing agent and a GattProfile1 that
+ * makes bluetoothd auto-connect bonded sensors, and runs discovery,
+ * pairing and forgetting. LactdBluezLink is the LactdLink of one paired
+ * sensor over BlueZ: it finds the sensor by address on any adapter, keeps
+ * it connected (with backoff) and moves GATT values.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lactd-link.h"
+
+G_BEGIN_DECLS
+
+/* Values of the "bluetooth-state" property (Manager1.BluetoothState). */
+#define LACTD_BLUEZ_STATE_READY      "ready"
+#define LACTD_BLUEZ_STATE_OFF        "off"
+#define LACTD_BLUEZ_STATE_NO_ADAPTER "no-adapter"
+#define LACTD_BLUEZ_STATE_NO_BLUEZ   "no-bluez"
+
+#define LACTD_TYPE_BLUEZ (lactd_bluez_get_type ())
+G_DECLARE_FINAL_TYPE (LactdBluez, lactd_bluez, LACTD, BLUEZ, GObject)
+
+/* Properties:
+ *   "bluetooth-state"  s  one of LACTD_BLUEZ_STATE_*, notified on change
+ * Signals:
+ *   "pairing-passkey" (const char *address, guint passkey): during Pair,
+ *     the sensor shows a passkey to compare (Manager1.PairingPasskey).
+ *   "changed" (const char *object_path, const char *interface): a BlueZ
+ *     object was added, removed or changed (for LactdBluezLink).
+ *   "presence-changed" (gboolean present): org.bluez came or went.
+ *   "resumed": the system woke from suspend (logind PrepareForSleep).
+ */
+
+/* Connects to the system bus and learns BlueZ's state; completes when the
+ * state is known, or after at most 2 s (then with "no-bluez" unless BlueZ
+ * answered). Fails only when the system bus cannot be reached. */
+void lactd_bluez_new_async (GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data);
+LactdBluez *lactd_bluez_new_finish (GAsyncResult  *result,
+                                    GError       **error);
+
+const char *lactd_bluez_get_state (LactdBluez *self);
+GDBusConnection *lactd_bluez_get_connection (LactdBluez *self);
+
+/* One sensor seen by Discover. */
+typedef struct {
+  char *address;   /* "XX:XX:XX:XX:XX:XX" */
+  char *name;      /* Alias, else Name, else "" */
+  char *path;      /* BlueZ device object path */
+  gint16 rssi;     /* dBm; 0 when unknown */
+} LactdBluezFound;
+
+void lactd_bluez_found_free (LactdBluezFound *found);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdBluezFound, lactd_bluez_found_free)
+
+/* Scans every powered adapter for timeout_s seconds for devices offering
+ * the LSP service. The result is a GPtrArray of LactdBluezFound (owning),
+ * strongest signal first. LACTD_ERROR_NO_ADAPTER when there is no powered
+ * adapter or BlueZ is not running. */
+void lactd_bluez_discover_async (LactdBluez          *self,
+                                 guint                timeout_s,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+GPtrArray *lactd_bluez_discover_finish (LactdBluez    *self,
+                                        GAsyncResult  *result,
+                                        GError       **error);
+
+/* Pairs (unless already paired), trusts and connects the sensor. Scans for
+ * up to 10 s when BlueZ does not know the address yet. Errors:
+ * LACTD_ERROR_BUSY (another pairing runs), LACTD_ERROR_NO_ADAPTER,
+ * LACTD_ERROR_PAIRING_FAILED (with BlueZ's reason). */
+void lactd_bluez_pair_async (LactdBluez          *self,
+                             const char          *address,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data);
+gboolean lactd_bluez_pair_finish (LactdBluez    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error);
+
+/* Disconnects the sensor and removes its bond from every adapter. An
+ * address BlueZ does not know is not an error. */
+void lactd_bluez_forget_async (LactdBluez          *self,
+                               const char          *address,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+gboolean lactd_bluez_forget_finish (LactdBluez    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error);
+
+/* The device's Alias (or Name) on any adapter, NULL when unknown. */
+char *lactd_bluez_dup_device_name (LactdBluez *self, const char *address);
+
+/* ---------------------------------------------------------------- link */
+
+#define LACTD_TYPE_BLUEZ_LINK (lactd_bluez_link_get_type ())
+G_DECLARE_FINAL_TYPE (LactdBluezLink, lactd_bluez_link, LACTD, BLUEZ_LINK,
+                      LactdLink)
+
+/* Properties (besides LactdLink's):
+ *   "last-error"  s  "" or what the user must do, e.g. after a lost bond
+ *                    "bond lost: run `lactctl forget ADDRESS` then
+ *                    `lactctl pair ADDRESS`" (Sensor1.LastError).
+ */
+LactdBluezLink *lactd_bluez_link_new (LactdBluez *bluez,
+                                      const char *address);
+const char *lactd_bluez_link_get_last_error (LactdBluezLink *self);
+
+G_END_DECLS
