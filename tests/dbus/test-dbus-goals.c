@@ -638,6 +638,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   test_dbus_values_add_tests ();
+  test_dbus_days_add_tests ();
   test_dbus_goals_add_tests ();
   return g_test_run ();
 }

@@ -15,4 +15,5 @@ char *test_dict_keys (GVariant *dict);
 GVariant *test_dict_get (GVariant *dict, const char *key, const char *type);
 
 void test_dbus_values_add_tests (void);
+void test_dbus_days_add_tests (void);
 void test_dbus_goals_add_tests (void);
