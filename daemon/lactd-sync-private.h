@@ -80,6 +80,7 @@ struct _LactdSync {
   guint32 low;                   /* lowest of handled, 0 none */
   guint32 ack;                   /* h being acknowledged */
   guint procedure_timeout;
+  gboolean abort_needed;         /* a procedure timed out: abort it first */
   gint64 last_activity;          /* monotonic, for the procedure timeout */
   guint straggler_timeout;
   guint procedure_ms;

@@ -313,9 +313,29 @@ static void
 abort_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
+  LactdSync *self;
 
   if (!lactd_link_write_finish (LACTD_LINK (source), result, &error))
-    g_debug ("RACP abort not written: %s", error->message);
+    {
+      g_debug ("RACP abort not written: %s", error->message);
+      return;   /* still needed; self may be gone if cancelled */
+    }
+  self = user_data;
+  self->abort_needed = FALSE;
+}
+
+/* Frees the sensor's control point after a procedure that never ended.
+ * Writes are ordered, so it lands before whatever is written next. */
+static void
+write_abort (LactdSync *self)
+{
+  static const guint8 abort_request[] = { LSP_RACP_ABORT, LSP_RACP_OP_NULL };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (abort_request,
+                                                sizeof abort_request);
+
+  self->abort_needed = TRUE;
+  lactd_link_write_async (self->link, LACTD_CHAR_RACP, bytes,
+                          self->cancellable, abort_write_cb, self);
 }
 
 static gboolean procedure_timeout_cb (gpointer user_data);
@@ -366,8 +386,6 @@ procedure_timeout_cb (gpointer user_data)
 {
   LactdSync *self = user_data;
   gint64 quiet_ms = (g_get_monotonic_time () - self->last_activity) / 1000;
-  static const guint8 abort_request[] = { LSP_RACP_ABORT, LSP_RACP_OP_NULL };
-  g_autoptr(GBytes) bytes = NULL;
 
   self->procedure_timeout = 0;
   /* A long report is fine as long as records keep coming. */
@@ -376,10 +394,7 @@ procedure_timeout_cb (gpointer user_data)
       arm_procedure_timeout (self, self->procedure_ms - (guint) quiet_ms);
       return G_SOURCE_REMOVE;
     }
-  /* Free the sensor's control point for the next attempt. */
-  bytes = g_bytes_new_static (abort_request, sizeof abort_request);
-  lactd_link_write_async (self->link, LACTD_CHAR_RACP, bytes,
-                          self->cancellable, abort_write_cb, NULL);
+  write_abort (self);
   lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
                          "The sensor did not answer RACP %s within %u ms",
                          phase_name (self->phase), self->procedure_ms);
@@ -430,6 +445,8 @@ lactd_sync_procedure_start (LactdSync *self)
       lactd_sync_run_succeeded (self);
       return;
     }
+  if (self->abort_needed)
+    write_abort (self);
   g_debug ("%s: step 2: records after %u (epoch %u)", self->address,
            self->last, self->epoch);
   racp_write (self, SYNC_PHASE_COUNT, LSP_RACP_REPORT_COUNT,

@@ -47,6 +47,8 @@ struct _LspSimSensor {
   guint report_pos;
   GBytes *final_indication;   /* sent when the procedure ends */
   GQueue stragglers;          /* GBytes held back past the 0x06 */
+  GQueue deferred;            /* RACP indications outside a procedure */
+  guint deferred_source;
   guint straggler_source;
 
   /* knobs */
@@ -453,6 +455,21 @@ count_matching (LspSimSensor *self, const lsp_racp_request *request)
   return n;
 }
 
+static gboolean
+deferred_cb (gpointer user_data)
+{
+  LspSimSensor *self = user_data;
+  GBytes *value;
+
+  self->deferred_source = 0;
+  while ((value = g_queue_pop_head (&self->deferred)) != NULL)
+    {
+      send_value (self, LSP_SIM_CHAR_RACP, value);
+      g_bytes_unref (value);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static guint8
 write_racp (LspSimSensor *self, const guint8 *data, gsize len)
 {
@@ -470,8 +487,13 @@ write_racp (LspSimSensor *self, const guint8 *data, gsize len)
       /* The stopped procedure sends no 0x06 of its own. */
       g_debug ("abort%s", self->procedure_running ? "" : " (nothing running)");
       procedure_end (self);
-      schedule_finish (self, racp_response_bytes (LSP_RACP_ABORT,
-                                                  LSP_RACP_RSP_SUCCESS));
+      /* Aborting is immediate: the control point is free at once, the
+       * 0x06 follows. */
+      g_queue_push_tail (&self->deferred,
+                         racp_response_bytes (LSP_RACP_ABORT,
+                                              LSP_RACP_RSP_SUCCESS));
+      if (self->deferred_source == 0)
+        self->deferred_source = g_idle_add (deferred_cb, self);
       return LSP_SIM_ATT_OK;
     }
   if (self->procedure_running)
@@ -535,6 +557,8 @@ lsp_sim_sensor_disconnected (LspSimSensor *self)
   if (self->procedure_running)
     g_debug ("central gone: procedure stopped");
   procedure_end (self);
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) g_bytes_unref);
+  g_clear_handle_id (&self->deferred_source, g_source_remove);
   g_queue_clear_full (&self->stragglers, (GDestroyNotify) g_bytes_unref);
   g_clear_handle_id (&self->straggler_source, g_source_remove);
   memset (self->notifying, 0, sizeof self->notifying);
@@ -1042,6 +1066,8 @@ lsp_sim_sensor_dispose (GObject *object)
   LspSimSensor *self = LSP_SIM_SENSOR (object);
 
   procedure_end (self);
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) g_bytes_unref);
+  g_clear_handle_id (&self->deferred_source, g_source_remove);
   g_queue_clear_full (&self->stragglers, (GDestroyNotify) g_bytes_unref);
   g_clear_handle_id (&self->straggler_source, g_source_remove);
   g_clear_handle_id (&self->live_source, g_source_remove);
@@ -1116,6 +1142,7 @@ lsp_sim_sensor_init (LspSimSensor *self)
   self->serial = g_strdup ("SIM-0001");
   self->firmware = g_strdup ("1.0.0-sim");
   g_queue_init (&self->stragglers);
+  g_queue_init (&self->deferred);
   g_date_time_unref (now);
 }
 

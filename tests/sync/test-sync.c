@@ -1,0 +1,368 @@
+/* test-sync.c — the sync engine over the simulated sensor: the normal
+ * paths (backlog, live session, stragglers, reordering, epoch reset, lost
+ * records, identity and clock, concurrent requests).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "sync-test-util.h"
+
+#define PROCEDURE_MS 3000
+#define STRAGGLER_MS 1000
+
+static void
+assert_synced (SyncFixture *f, guint n_expected)
+{
+  g_assert_cmpuint (sync_count_sessions (f, lsp_sim_sensor_get_epoch (f->sensor)),
+                    ==, n_expected);
+  g_assert_cmpuint (lsp_sim_sensor_get_n_records (f->sensor), ==, 0);
+  g_assert_cmpuint (sync_acknowledged (f), ==,
+                    lsp_sim_sensor_get_next_seq (f->sensor) - 1);
+  g_assert_cmpstr (lactd_sync_get_state (f->sync), ==, "idle");
+  g_assert_cmpstr (lactd_sync_get_last_error (f->sync), ==, "");
+}
+
+static void
+test_backlog_500 (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_setup (&f, 1000);
+  lsp_sim_sensor_add_backlog (f.sensor, 500, 14);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  assert_synced (&f, 500);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 500);
+  g_assert_cmpuint (f.n_session_stored, ==, 500);
+  g_assert_cmpuint (lsp_sim_sensor_get_highest_deleted (f.sensor), ==, 500);
+  g_assert_cmpint (lactd_sync_get_last_sync (f.sync), >, 0);
+
+  /* Nothing new: nothing stored twice, nothing signalled. */
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  assert_synced (&f, 500);
+  g_assert_cmpuint (f.n_session_stored, ==, 500);
+  sync_fixture_teardown (&f);
+}
+
+static void
+test_identity_and_clock (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LactdSensorRow) row = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  lsp_device_time skewed = { (guint32) (g_get_real_time () / G_USEC_PER_SEC - 3600),
+                             TRUE, 20 };
+  lsp_device_time after;
+
+  sync_fixture_setup (&f, 100);
+  lsp_sim_sensor_set_device_time (f.sensor, &skewed);
+  lsp_sim_sensor_set_battery (f.sensor, 64);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (lactd_sync_get_kind (f.sync), ==, "pump");
+  g_assert_cmpstr (lactd_sync_get_model (f.sync), ==, "LSP-Sim pump");
+  g_assert_cmpstr (lactd_sync_get_firmware (f.sync), ==, "1.0.0-sim");
+  g_assert_cmpuint (lactd_sync_get_battery (f.sync), ==, 64);
+  row = lactd_store_get_sensor (f.store, TEST_ADDRESS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (row->model, ==, "LSP-Sim pump");
+  g_assert_cmpstr (row->kind, ==, "pump");
+  g_assert_cmpstr (row->name, ==, "Test sensor");
+  g_assert_cmpuint (row->epoch, ==, lsp_sim_sensor_get_epoch (f.sensor));
+
+  /* The clock was an hour off with a wrong offset: set to the host's. */
+  lsp_sim_sensor_get_device_time (f.sensor, &after);
+  g_assert_cmpint (ABS ((gint64) after.utc - g_get_real_time () / G_USEC_PER_SEC), <=, 2);
+  g_assert_true (after.utc_offset_known);
+  g_assert_cmpint (after.utc_offset_quarters * 15 * G_TIME_SPAN_MINUTE, ==,
+                   g_date_time_get_utc_offset (now));
+
+  /* Battery notifications follow. */
+  lsp_sim_sensor_set_battery (f.sensor, 12);
+  g_assert_cmpuint (lactd_sync_get_battery (f.sync), ==, 12);
+  sync_fixture_teardown (&f);
+}
+
+static gboolean
+cond_sessions (SyncFixture *f, gpointer data)
+{
+  return f->n_session_stored >= GPOINTER_TO_UINT (data) &&
+         g_strcmp0 (lactd_sync_get_state (f->sync), "idle") == 0;
+}
+
+static void
+test_live_session (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sessions = NULL;
+  LspSimSession session = {
+    .kind = LSP_RECORD_KIND_PUMP, .side = LSP_SIDE_BOTH, .double_sided = TRUE,
+    .duration_s = 60, .volume_left_tenths = 250, .volume_right_tenths = 230,
+    .supplement_tenths = LSP_NOT_MEASURED, .suction = 6,
+  };
+  gint64 t0;
+
+  sync_fixture_setup (&f, 100);
+  lsp_sim_sensor_set_speed (f.sensor, 200.0);   /* 60 s in 0.3 s */
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f.n_session_stored, ==, 0);
+
+  t0 = g_get_monotonic_time ();
+  g_assert_true (lsp_sim_sensor_start_session (f.sensor, &session));
+  /* Stored without anyone asking, within seconds of its end. */
+  g_assert_true (sync_wait_until (&f, cond_sessions, GUINT_TO_POINTER (1), 5000));
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpuint (f.n_live, >=, 50);
+  g_assert_false (f.last_live_active);
+  g_assert_cmpuint (lsp_sim_sensor_get_n_records (f.sensor), ==, 0);
+
+  sessions = lactd_store_list_sessions (f.store, 0, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 1);
+  g_assert_cmpint (g_array_index (sessions, LactdSession, 0).volume_left_tenths, ==, 250);
+  g_assert_cmpint (g_array_index (sessions, LactdSession, 0).supplement_tenths, ==,
+                   LACTD_VOLUME_NONE);
+  g_assert_cmpuint (g_array_index (sessions, LactdSession, 0).duration_left, ==, 60);
+  g_assert_true (g_array_index (sessions, LactdSession, 0).double_sided);
+  sync_fixture_teardown (&f);
+}
+
+static void
+test_stragglers (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_setup (&f, 1000);
+  lsp_sim_sensor_add_backlog (f.sensor, 120, 7);
+  /* The last 6 records come after the 0x06, 80 ms apart. */
+  lsp_sim_sensor_set_stragglers (f.sensor, 6, 80);
+  lsp_sim_sensor_set_record_delay (f.sensor, 1);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  assert_synced (&f, 120);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 120);
+  sync_fixture_teardown (&f);
+}
+
+static void
+test_reordered (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_setup (&f, 1000);
+  lsp_sim_sensor_add_backlog (f.sensor, 300, 10);
+  lsp_sim_sensor_set_reorder (f.sensor, TRUE);
+  lsp_sim_sensor_set_stragglers (f.sensor, 3, 20);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  assert_synced (&f, 300);
+  sync_fixture_teardown (&f);
+}
+
+static void
+test_epoch_reset (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+  guint32 old_epoch, new_epoch;
+
+  sync_fixture_setup (&f, 200);
+  lsp_sim_sensor_add_backlog (f.sensor, 20, 3);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  old_epoch = lsp_sim_sensor_get_epoch (f.sensor);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 20);
+
+  /* The sensor erases its store, numbers from 1 again, and reboots. */
+  lsp_sim_sensor_reset_epoch (f.sensor);
+  new_epoch = lsp_sim_sensor_get_epoch (f.sensor);
+  g_assert_cmpuint (new_epoch, !=, old_epoch);
+  lsp_sim_sensor_add_backlog (f.sensor, 7, 1);
+  lsp_sim_sensor_reboot (f.sensor);
+  g_assert_true (sync_wait_until (&f, sync_cond_disconnected, NULL, 1000));
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (sync_count_sessions (&f, old_epoch), ==, 20);
+  g_assert_cmpuint (sync_count_sessions (&f, new_epoch), ==, 7);
+  g_assert_cmpuint (lactd_store_get_acknowledged (f.store, TEST_ADDRESS, new_epoch), ==, 7);
+  g_assert_cmpuint (lactd_store_get_acknowledged (f.store, TEST_ADDRESS, old_epoch), ==, 20);
+  g_assert_cmpuint (lactd_sync_get_lost_records (f.sync), ==, 0);
+  g_assert_cmpuint (f.n_session_stored, ==, 27);
+  sync_fixture_teardown (&f);
+}
+
+static void
+test_lost_records (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_setup (&f, 50);
+  lsp_sim_sensor_add_backlog (f.sensor, 10, 2);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lactd_sync_get_lost_records (f.sync), ==, 0);
+
+  /* 80 more while away: the sensor keeps the newest 50. */
+  lactd_sim_link_set_connected (f.link, FALSE);
+  lsp_sim_sensor_add_backlog (f.sensor, 80, 2);
+  g_assert_cmpuint (lsp_sim_sensor_get_overwritten (f.sensor), ==, 30);
+  lactd_sim_link_set_connected (f.link, TRUE);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (lactd_sync_get_lost_records (f.sync), ==, 30);
+  g_assert_cmpuint (sync_count_sessions (&f, lsp_sim_sensor_get_epoch (f.sensor)), ==, 60);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 90);
+  g_assert_cmpuint (lsp_sim_sensor_get_n_records (f.sensor), ==, 0);
+
+  /* Counted once: another sync finds nothing more lost. */
+  g_assert_true (sync_run (&f, &error));
+  g_assert_cmpuint (lactd_sync_get_lost_records (f.sync), ==, 30);
+  sync_fixture_teardown (&f);
+
+  /* Lost before the very first sync: the backlog overflowed already. */
+  sync_fixture_setup (&f, 40);
+  lsp_sim_sensor_add_backlog (f.sensor, 100, 5);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lactd_sync_get_lost_records (f.sync), ==, 60);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 100);
+  sync_fixture_teardown (&f);
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  gint64 when;
+} Waiter;
+
+static void
+waiter_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Waiter *waiter = user_data;
+  g_autoptr(GError) error = NULL;
+
+  waiter->ok = lactd_sync_run_finish (LACTD_SYNC (source), result, &error);
+  g_assert_no_error (error);
+  waiter->done = TRUE;
+  waiter->when = g_get_monotonic_time ();
+}
+
+static gboolean
+cond_waiters_done (SyncFixture *f, gpointer data)
+{
+  Waiter *waiters = data;
+
+  return waiters[0].done && waiters[1].done;
+}
+
+static void
+test_concurrent_requests (void)
+{
+  SyncFixture f;
+  Waiter waiters[2] = { { 0 } };
+
+  sync_fixture_setup (&f, 1000);
+  lsp_sim_sensor_add_backlog (f.sensor, 200, 5);
+  lsp_sim_sensor_set_record_delay (f.sensor, 1);   /* a sync that lasts */
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_wait_until (&f, sync_cond_connected, NULL, 5000));
+
+  lactd_sync_run_async (f.sync, NULL, waiter_done, &waiters[0]);
+  g_assert_cmpstr (lactd_sync_get_state (f.sync), ==, "syncing");
+  lactd_sync_run_async (f.sync, NULL, waiter_done, &waiters[1]);
+  g_assert_true (sync_wait_until (&f, cond_waiters_done, waiters, 30000));
+  g_assert_true (waiters[0].ok);
+  g_assert_true (waiters[1].ok);
+  /* One sync served both, and both heard when it was done. */
+  g_assert_cmpuint (f.n_syncing, ==, 1);
+  assert_synced (&f, 200);
+  sync_fixture_teardown (&f);
+}
+
+typedef struct {
+  gboolean done;
+  GError *error;
+} ErrorWaiter;
+
+static void
+error_waiter_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ErrorWaiter *waiter = user_data;
+
+  g_assert_false (lactd_sync_run_finish (LACTD_SYNC (source), result,
+                                         &waiter->error));
+  waiter->done = TRUE;
+}
+
+static gboolean
+cond_error_waiter (SyncFixture *f, gpointer data)
+{
+  return ((ErrorWaiter *) data)->done;
+}
+
+static void
+test_not_connected (void)
+{
+  SyncFixture f;
+  ErrorWaiter before = { 0 }, after = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_setup (&f, 100);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  /* Not ready yet. */
+  g_assert_false (lactd_sync_get_connected (f.sync));
+  lactd_sync_run_async (f.sync, NULL, error_waiter_done, &before);
+  g_assert_true (sync_wait_until (&f, cond_error_waiter, &before, 1000));
+  g_assert_error (before.error, LACTD_SYNC_ERROR, LACTD_SYNC_ERROR_NOT_CONNECTED);
+  g_clear_error (&before.error);
+
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+
+  /* Away again. */
+  lactd_sim_link_set_auto_reconnect (f.link, FALSE);
+  lactd_sim_link_set_connected (f.link, FALSE);
+  lactd_sync_run_async (f.sync, NULL, error_waiter_done, &after);
+  g_assert_true (sync_wait_until (&f, cond_error_waiter, &after, 1000));
+  g_assert_error (after.error, LACTD_SYNC_ERROR, LACTD_SYNC_ERROR_NOT_CONNECTED);
+  g_clear_error (&after.error);
+  sync_fixture_teardown (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  /* Faults are logged as warnings on purpose; criticals stay fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  g_test_add_func ("/sync/backlog-500", test_backlog_500);
+  g_test_add_func ("/sync/identity-and-clock", test_identity_and_clock);
+  g_test_add_func ("/sync/live-session", test_live_session);
+  g_test_add_func ("/sync/stragglers", test_stragglers);
+  g_test_add_func ("/sync/reordered", test_reordered);
+  g_test_add_func ("/sync/epoch-reset", test_epoch_reset);
+  g_test_add_func ("/sync/lost-records", test_lost_records);
+  g_test_add_func ("/sync/concurrent-requests", test_concurrent_requests);
+  g_test_add_func ("/sync/not-connected", test_not_connected);
+  return g_test_run ();
+}
