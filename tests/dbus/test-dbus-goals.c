@@ -640,5 +640,6 @@ main (int argc, char **argv)
   test_dbus_values_add_tests ();
   test_dbus_days_add_tests ();
   test_dbus_goals_add_tests ();
+  test_dbus_api_add_tests ();
   return g_test_run ();
 }

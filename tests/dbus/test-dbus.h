@@ -17,3 +17,4 @@ GVariant *test_dict_get (GVariant *dict, const char *key, const char *type);
 void test_dbus_values_add_tests (void);
 void test_dbus_days_add_tests (void);
 void test_dbus_goals_add_tests (void);
+void test_dbus_api_add_tests (void);

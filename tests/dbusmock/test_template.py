@@ -104,20 +104,28 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
                 for i in range(props.n_children())}
 
     def wait_for(self, condition, timeout=5.0):
-        '''Runs the main context until condition() holds.'''
-        deadline = time.monotonic() + timeout
+        '''Runs the main context until condition() holds, or fails after
+        timeout seconds; no sleeping.'''
+        timed_out = []
+
+        def on_timeout():
+            timed_out.append(True)
+            return GLib.SOURCE_REMOVE
+
+        source = GLib.timeout_add(int(timeout * 1000), on_timeout)
         context = GLib.MainContext.default()
-        while not condition():
-            if time.monotonic() > deadline:
-                self.fail('timed out waiting for a condition')
-            context.iteration(False)
-            time.sleep(0.005) if not context.pending() else None
+        while not condition() and not timed_out:
+            context.iteration(True)
+        if not timed_out:
+            GLib.source_remove(source)
+        if not condition():
+            self.fail('timed out waiting for a condition')
 
     def wait_signal(self, name, path=None):
         def found():
             return [s for s in self.signals
                     if s[2] == name and (path is None or s[0] == path)]
-        self.wait_for(lambda: found())
+        self.wait_for(found)
         return found()[-1]
 
     def add_session(self, **entry):
