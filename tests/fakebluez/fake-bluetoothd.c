@@ -730,6 +730,8 @@ main (int argc, char **argv)
                                       (GDestroyNotify) fake_sensor_free);
   fb.agents = g_ptr_array_new_with_free_func ((GDestroyNotify) fagent_free);
   fb.apps = g_ptr_array_new_with_free_func ((GDestroyNotify) fapp_free);
+  fb.unplugged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) g_strfreev);
   fb.state_file = g_steal_pointer (&state);
   fb.loop = g_main_loop_new (NULL, FALSE);
 

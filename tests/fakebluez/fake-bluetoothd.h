@@ -171,6 +171,7 @@ struct _FakeBluez {
   char *default_agent_sender;
   char *default_agent_path;
   GPtrArray *apps;          /* FApp* */
+  GHashTable *unplugged;    /* adapter id → GStrv of bonded addresses */
   guint autoconnect_source;
   guint name_lost_sub;
   char *state_file;

@@ -132,14 +132,38 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
       if (!g_hash_table_contains (fb->adapters, id))
         {
           FAdapter *a = fake_adapter_new (fb, id, powered);
+          GStrv bonds = g_hash_table_lookup (fb->unplugged, id);
           g_hash_table_insert (fb->adapters, a->id, a);
+          /* A re-plugged adapter comes back with its bonds. */
+          for (guint i = 0; bonds && bonds[i]; i++)
+            {
+              FSensor *bonded = g_hash_table_lookup (fb->sensors, bonds[i]);
+              if (bonded)
+                fake_device_new (a, bonded, TRUE, TRUE);
+            }
+          g_hash_table_remove (fb->unplugged, id);
         }
       fake_bluez_save (fb);
     }
   else if (g_str_equal (method, "RemoveAdapter"))
     {
       const char *id;
+      FAdapter *a;
       g_variant_get (params, "(&s)", &id);
+      a = g_hash_table_lookup (fb->adapters, id);
+      if (a)
+        {
+          GPtrArray *bonds = g_ptr_array_new ();
+          GHashTableIter it;
+          gpointer v;
+          g_hash_table_iter_init (&it, a->devices);
+          while (g_hash_table_iter_next (&it, NULL, &v))
+            if (((FDevice *) v)->paired)
+              g_ptr_array_add (bonds, g_strdup (((FDevice *) v)->sensor->address));
+          g_ptr_array_add (bonds, NULL);
+          g_hash_table_replace (fb->unplugged, g_strdup (id),
+                                g_ptr_array_free (bonds, FALSE));
+        }
       /* An unplugged adapter takes its registrations with it; the bonds
        * stay on disk for when it comes back. */
       for (guint i = fb->apps->len; i > 0; i--)
