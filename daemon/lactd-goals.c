@@ -682,6 +682,7 @@ load_settings (LactdGoals *self, GError **error)
       g_warning ("%s; starting with fresh reminder state",
                  local_error->message);
       g_clear_error (&local_error);
+      save_state (self);
     }
   return TRUE;
 }

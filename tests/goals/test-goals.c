@@ -8,6 +8,7 @@
 
 #include "goals-test-util.h"
 #include "lactd-error.h"
+#include "lactd-reminders.h"
 
 #define H 3600
 #define MINS 60
@@ -616,10 +617,84 @@ test_only_supplement_share (GoalsFixture *f, gconstpointer data)
   assert_trend (f, 0.0, 250.0, 0.0, "");
 }
 
+static void
+test_state_roundtrip (void)
+{
+  LactdReminderState state, parsed;
+  g_autofree char *str = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lactd_reminder_state_init (&state);
+  lactd_reminder_state_init (&parsed);
+  state.session_emitted = 1749556800;
+  state.night_emitted = 1749610800;
+  state.snooze_kind = LACTD_REMINDER_NIGHT;
+  state.snooze_due = 1749610800;
+  state.snooze_until = 1749611400;
+  state.snooze_emitted = 1749611400;
+  state.dismissed_end = 1749550000;
+  state.night_dismissed = 1749524400;
+  g_ptr_array_add (state.battery_low, g_strdup ("C0:FF:EE:00:00:01"));
+  g_ptr_array_add (state.battery_low, g_strdup ("C0:FF:EE:00:00:02"));
+  str = lactd_reminder_state_to_string (&state);
+  g_assert_true (lactd_reminder_state_parse (str, &parsed, &error));
+  g_assert_no_error (error);
+  again = lactd_reminder_state_to_string (&parsed);
+  g_assert_cmpstr (str, ==, again);
+  g_assert_cmpint (parsed.snooze_kind, ==, LACTD_REMINDER_NIGHT);
+  g_assert_cmpuint (parsed.battery_low->len, ==, 2);
+
+  /* Unknown keys (a later version) are ignored; garbage fails whole. */
+  g_assert_true (lactd_reminder_state_parse ("future=1;session_emitted=5",
+                                             &parsed, &error));
+  g_assert_cmpint (parsed.session_emitted, ==, 5);
+  g_assert_cmpint (parsed.night_emitted, ==, 0);
+  g_assert_false (lactd_reminder_state_parse ("session_emitted=x", &parsed,
+                                              &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (parsed.session_emitted, ==, 5);
+  g_assert_true (lactd_reminder_state_parse (NULL, &parsed, NULL));
+  g_assert_cmpint (parsed.session_emitted, ==, 0);
+
+  lactd_reminder_state_clear (&state);
+  lactd_reminder_state_clear (&parsed);
+}
+
+static void
+test_damaged_settings (GoalsFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 u;
+
+  /* A damaged setting must not keep the daemon down: defaults, a
+   * warning, and the next SetGoal repairs it. */
+  g_assert_true (lactd_store_set_setting (f->store, "goal",
+                                          "max_gap_minutes=0", &error));
+  g_assert_true (lactd_store_set_setting (f->store, "reminders",
+                                          "snooze=1,2", &error));
+  g_test_expect_message ("lactd-goals", G_LOG_LEVEL_WARNING,
+                         "Stored goal*unusable*");
+  g_test_expect_message ("lactd-goals", G_LOG_LEVEL_WARNING,
+                         "*bad snooze*fresh reminder state");
+  goals_fixture_start (f, T0, "UTC");
+  g_test_assert_expected_messages ();
+  g_assert_true (g_variant_lookup (lactd_goals1_get_goal (LACTD_GOALS1 (f->goals)),
+                                   "max_gap_minutes", "u", &u));
+  g_assert_cmpuint (u, ==, 180);
+  goals_fixture_set_goal (f, "max_gap_minutes", g_variant_new_uint32 (90));
+  goals_fixture_restart (f);
+  g_assert_true (g_variant_lookup (lactd_goals1_get_goal (LACTD_GOALS1 (f->goals)),
+                                   "max_gap_minutes", "u", &u));
+  g_assert_cmpuint (u, ==, 90);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/goals/state/roundtrip", test_state_roundtrip);
 
 #define ADD(name, fn) \
   g_test_add ("/goals/" name, GoalsFixture, NULL, goals_fixture_setup, fn, \
@@ -642,6 +717,7 @@ main (int argc, char **argv)
   ADD ("reminders-off", test_reminders_off);
   ADD ("trend", test_trend);
   ADD ("trend-only-supplement", test_only_supplement_share);
+  ADD ("damaged-settings", test_damaged_settings);
 #undef ADD
 
   return g_test_run ();
