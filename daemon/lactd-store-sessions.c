@@ -167,9 +167,12 @@ bind_session_fields (sqlite3_stmt *stmt, int first,
   bind_volume (stmt, first + 10, session->supplement_tenths, none_as_null);
 }
 
+/* Inserts unless a sensor session has the same (address, epoch, seq):
+ * *inserted says which. Trying the insert first spares new records (the
+ * common case) a lookup. */
 static gboolean
 insert_session (LactdStore *store, LactdSession *session, gint64 stored_at,
-                GError **error)
+                gboolean *inserted, GError **error)
 {
   sqlite3_stmt *stmt = lactd_store_stmt (store, STMT_SESSION_INSERT, error);
 
@@ -184,7 +187,9 @@ insert_session (LactdStore *store, LactdSession *session, gint64 stored_at,
   sqlite3_bind_int64 (stmt, 16, stored_at);
   if (!lactd_store_step_done (store, stmt, "storing a session", error))
     return FALSE;
-  session->id = (guint64) sqlite3_last_insert_rowid (store->db);
+  *inserted = sqlite3_changes (store->db) > 0;
+  if (*inserted)
+    session->id = (guint64) sqlite3_last_insert_rowid (store->db);
   return TRUE;
 }
 
@@ -340,6 +345,7 @@ lactd_store_batch_add_session (LactdStoreBatch *batch, LactdSession *session,
 {
   LactdSession existing;
   gboolean found = FALSE;
+  gboolean inserted = FALSE;
   GError *local_error = NULL;
 
   g_return_val_if_fail (batch != NULL && session != NULL, FALSE);
@@ -358,9 +364,32 @@ lactd_store_batch_add_session (LactdStoreBatch *batch, LactdSession *session,
   g_strlcpy (session->address, batch->address, sizeof session->address);
   session->epoch = batch->epoch;
 
+  session->id = 0;
+  if (!insert_session (batch->store, session, batch->stored_at, &inserted,
+                       &local_error))
+    goto fail;
+  if (inserted)
+    {
+      g_ptr_array_add (batch->stored, g_memdup2 (session, sizeof *session));
+      if (result != NULL)
+        *result = LACTD_ADD_STORED;
+      batch_note_handled (batch, session->seq);
+      return TRUE;
+    }
+
   if (!find_by_key (batch, session->seq, &existing, &found, &local_error))
     goto fail;
-  if (found && same_record (&existing, session))
+  if (!found)
+    {
+      /* The insert met a key that the lookup cannot see: impossible
+       * unless the schema is broken. */
+      g_set_error (&local_error, LACTD_STORE_ERROR,
+                   LACTD_STORE_ERROR_STORAGE,
+                   "Store %s: record %u neither stored nor found",
+                   batch->store->path, session->seq);
+      goto fail;
+    }
+  if (same_record (&existing, session))
     {
       session->id = existing.id;
       if (result != NULL)
@@ -368,7 +397,7 @@ lactd_store_batch_add_session (LactdStoreBatch *batch, LactdSession *session,
       g_debug ("Batch %s/%u: seq %u already stored as session %" G_GUINT64_FORMAT,
                batch->address, batch->epoch, session->seq, existing.id);
     }
-  else if (found)
+  else
     {
       if (!store_conflict (batch, session, &local_error))
         goto fail;
@@ -378,15 +407,6 @@ lactd_store_batch_add_session (LactdStoreBatch *batch, LactdSession *session,
       g_warning ("Sensor %s epoch %u: record %u differs from the one "
                  "stored as session %" G_GUINT64_FORMAT "; kept aside",
                  batch->address, batch->epoch, session->seq, existing.id);
-    }
-  else
-    {
-      if (!insert_session (batch->store, session, batch->stored_at,
-                           &local_error))
-        goto fail;
-      g_ptr_array_add (batch->stored, g_memdup2 (session, sizeof *session));
-      if (result != NULL)
-        *result = LACTD_ADD_STORED;
     }
   batch_note_handled (batch, session->seq);
   return TRUE;
@@ -574,6 +594,8 @@ gboolean
 lactd_store_add_manual (LactdStore *store, LactdSession *session, gint64 now,
                         GError **error)
 {
+  gboolean inserted = FALSE;
+
   g_return_val_if_fail (store != NULL && session != NULL, FALSE);
 
   if (session->from_sensor)
@@ -603,7 +625,7 @@ lactd_store_add_manual (LactdStore *store, LactdSession *session, gint64 now,
   session->address[0] = '\0';
   session->epoch = 0;
   session->seq = 0;
-  if (!insert_session (store, session, now_seconds (), error))
+  if (!insert_session (store, session, now_seconds (), &inserted, error))
     return FALSE;
   g_debug ("Stored manual session %" G_GUINT64_FORMAT, session->id);
   return TRUE;
