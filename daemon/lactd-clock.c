@@ -280,6 +280,12 @@ lactd_real_clock_init (LactdRealClock *self)
 LactdClock *
 lactd_real_clock_new (GError **error)
 {
+  return lactd_real_clock_new_full ("/etc/localtime", error);
+}
+
+LactdClock *
+lactd_real_clock_new_full (const char *localtime_path, GError **error)
+{
   g_autoptr(LactdRealClock) self = g_object_new (LACTD_TYPE_REAL_CLOCK, NULL);
   g_autoptr(GFile) localtime = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -299,12 +305,12 @@ lactd_real_clock_new (GError **error)
 
   /* timedatectl replaces the /etc/localtime symlink; a missing monitor
    * only costs time-zone tracking, so it is not fatal. */
-  localtime = g_file_new_for_path ("/etc/localtime");
+  localtime = g_file_new_for_path (localtime_path);
   self->localtime_monitor = g_file_monitor_file (localtime,
                                                  G_FILE_MONITOR_WATCH_MOVES,
                                                  NULL, &local_error);
   if (self->localtime_monitor == NULL)
-    g_warning ("Not watching /etc/localtime: %s", local_error->message);
+    g_warning ("Not watching %s: %s", localtime_path, local_error->message);
   else
     g_signal_connect (self->localtime_monitor, "changed",
                       G_CALLBACK (localtime_changed_cb), self);

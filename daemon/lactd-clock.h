@@ -54,6 +54,9 @@ G_DECLARE_FINAL_TYPE (LactdRealClock, lactd_real_clock, LACTD, REAL_CLOCK,
                       LactdClock)
 
 LactdClock *lactd_real_clock_new (GError **error);
+/* The same watching @localtime_path instead of /etc/localtime (tests). */
+LactdClock *lactd_real_clock_new_full (const char *localtime_path,
+                                       GError **error);
 
 /* The fake clock for tests: time only moves when told to. */
 #define LACTD_TYPE_FAKE_CLOCK (lactd_fake_clock_get_type ())

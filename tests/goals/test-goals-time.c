@@ -4,6 +4,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "goals-test-util.h"
 #include "lactd-reminders.h"
 
@@ -130,6 +135,37 @@ test_real_clock_tz_env (void)
     g_setenv ("TZ", old, TRUE);
   else
     g_unsetenv ("TZ");
+}
+
+static void
+test_real_clock_localtime_watch (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LactdClock) clock = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *dir = g_dir_make_tmp ("lactd-clock-XXXXXX", &error);
+  g_autofree char *link = g_build_filename (dir, "localtime", NULL);
+  g_autofree char *next = g_build_filename (dir, "localtime.new", NULL);
+  guint changed = 0, timeout;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink ("/usr/share/zoneinfo/UTC", link), ==, 0);
+  clock = lactd_real_clock_new_full (link, &error);
+  g_assert_no_error (error);
+  g_signal_connect (clock, "time-changed", G_CALLBACK (count_cb), &changed);
+  g_signal_connect (clock, "time-changed", G_CALLBACK (quit_cb), loop);
+
+  /* As timedatectl does: a new symlink renamed over the old one. */
+  g_assert_cmpint (symlink ("/usr/share/zoneinfo/Europe/Berlin", next), ==, 0);
+  g_assert_cmpint (rename (next, link), ==, 0);
+  timeout = g_timeout_add_seconds (10, timeout_cb, NULL);
+  g_main_loop_run (loop);
+  g_source_remove (timeout);
+  g_assert_cmpuint (changed, >=, 1);
+
+  g_clear_object (&clock);
+  g_unlink (link);
+  g_rmdir (dir);
 }
 
 /* ------------------------------------------------------ night windows */
@@ -455,6 +491,8 @@ main (int argc, char **argv)
   g_test_add_func ("/goals/clock/fake", test_fake_clock);
   g_test_add_func ("/goals/clock/real", test_real_clock);
   g_test_add_func ("/goals/clock/real-tz-env", test_real_clock_tz_env);
+  g_test_add_func ("/goals/clock/real-localtime-watch",
+                   test_real_clock_localtime_watch);
   g_test_add_func ("/goals/night/spans-dst", test_night_spans_dst);
 
 #define ADD(name, fn) \
