@@ -87,6 +87,7 @@ struct _LactdSync {
   guint straggler_ms;
 
   GArray *pending;               /* PendingRecord, not yet committed */
+  GTimeZone *local_tz;           /* for records of unknown offset */
   guint flush_source;
 };
 

@@ -54,14 +54,21 @@ response_name (guint code)
 
 /* ----------------------------------------------------------- records */
 
+/* The daemon's UTC offset at an instant. The zone is looked up once per
+ * run (a lookup stats /etc/localtime), so a change of zone is seen by the
+ * next run. */
 static gint32
-local_offset_minutes_at (gint64 when)
+local_offset_minutes_at (LactdSync *self, gint64 when)
 {
-  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (when);
+  gint interval;
 
-  if (local == NULL)
+  if (self->local_tz == NULL)
+    self->local_tz = g_time_zone_new_local ();
+  interval = g_time_zone_find_interval (self->local_tz, G_TIME_TYPE_UNIVERSAL,
+                                        when);
+  if (interval < 0)
     return 0;
-  return (gint32) (g_date_time_get_utc_offset (local) / G_TIME_SPAN_MINUTE);
+  return g_time_zone_get_offset (self->local_tz, interval) / 60;
 }
 
 static gint32
@@ -71,7 +78,8 @@ volume_tenths (const lsp_volume *volume)
 }
 
 static void
-session_from_record (const lsp_record *record, LactdSession *session)
+session_from_record (LactdSync *self, const lsp_record *record,
+                     LactdSession *session)
 {
   static const LactdSessionKind kinds[] = {
     [LSP_RECORD_KIND_PUMP] = LACTD_SESSION_KIND_PUMP,
@@ -88,7 +96,7 @@ session_from_record (const lsp_record *record, LactdSession *session)
      * promises this). */
     .utc_offset_min =
       lsp_record_utc_offset_minutes (record,
-                                     local_offset_minutes_at (record->start_utc)),
+                                     local_offset_minutes_at (self, record->start_utc)),
     .duration_left = record->seconds_left,
     .duration_right = record->seconds_right,
     .double_sided = record->double_sided,
@@ -233,7 +241,7 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
     {
       pending.valid = TRUE;
       pending.seq = record.seq;
-      session_from_record (&record, &pending.session);
+      session_from_record (self, &record, &pending.session);
     }
   else
     {
@@ -433,6 +441,7 @@ lactd_sync_procedure_start (LactdSync *self)
                              "Could not commit records: %s", error->message);
       return;
     }
+  g_clear_pointer (&self->local_tz, g_time_zone_unref);
   self->last = lactd_store_get_acknowledged (self->store, self->address,
                                              self->epoch);
   g_hash_table_remove_all (self->handled);

@@ -848,6 +848,7 @@ lactd_sync_finalize (GObject *object)
   g_clear_pointer (&self->early_records, g_ptr_array_unref);
   g_clear_pointer (&self->handled, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->local_tz, g_time_zone_unref);
   g_free (self->address);
   g_free (self->state);
   g_free (self->last_error);

@@ -419,22 +419,15 @@ run_delete (LspSimSensor *self, const lsp_racp_request *request)
 {
   guint32 upto = request->op == LSP_RACP_OP_ALL ? G_MAXUINT32 : request->seq;
   guint removed = 0;
-  guint i = 0;
 
   g_signal_emit (self, signals[SIGNAL_DELETE_REQUESTED], 0, (guint) upto);
   self->highest_deleted = MAX (self->highest_deleted, upto);
-  while (i < self->records->len)
-    {
-      if (g_array_index (self->records, SimRecord, i).seq <= upto)
-        {
-          g_array_remove_index (self->records, i);
-          removed++;
-        }
-      else
-        {
-          i++;
-        }
-    }
+  /* Records are kept in ascending order: the deleted ones are a prefix. */
+  while (removed < self->records->len &&
+         g_array_index (self->records, SimRecord, removed).seq <= upto)
+    removed++;
+  if (removed > 0)
+    g_array_remove_range (self->records, 0, removed);
   g_debug ("delete <= %u: %u records removed, %u left", upto, removed,
            self->records->len);
   schedule_finish (self, racp_response_bytes (LSP_RACP_DELETE,
