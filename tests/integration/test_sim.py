@@ -53,6 +53,7 @@ class SimulatedSensorTest(LactdTestCase):
         self.stop_daemon()
         self.signals.clear()
         self.start_daemon("--simulate=backlog:300")
+        self.assert_eventually(lambda: self.sensor()["Connected"], timeout=30)
         self.call("Sensor1", "Sync", path=SIM_PATH)
         # The restarted simulated sensor holds its backlog again (it lives in
         # the daemon's process), under the same epoch: every record comes
