@@ -1,0 +1,319 @@
+# tests/e2e/scenarios.sh — sourced by stage2.sh inside the VM once
+# bluetoothd, hci0 and hci1 are up. lactd-sim is the peripheral on hci0;
+# lactd and lactctl (on a private session bus) are the central, on
+# whichever adapter lactd picks (it scans on every powered adapter; only
+# hci1 can hear hci0). Each scenario is a function that ends with
+# `result NAME PASS|FAIL reason`. They build on each other in order: a
+# scenario whose precondition failed reports FAIL "skipped: …".
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+SIM=$E2E_BUILD/sim/lactd-sim
+LACTD=$E2E_BUILD/daemon/lactd
+LACTCTL=$E2E_BUILD/clients/lactctl
+CHECK="/usr/bin/python3 $E2E_SRC/tests/e2e/check.py"
+GATT_CLIENT="/usr/bin/python3 $E2E_SRC/tests/e2e/gatt-client.py"
+SIM_STATUS=/tmp/sim.status
+SIM_PID=
+LACTD_PID=
+SENSOR=          # the sensor's address (hci0's)
+PAIRED=0
+BACKLOG=200
+
+# A sleep without exec (processes are dear under TCG).
+# A FIFO opened read-write never has data or EOF: read -t just waits.
+mkfifo /tmp/nap.fifo
+exec 9<>/tmp/nap.fifo
+nap() { read -r -t "${1:-1}" -u 9 _ 2>/dev/null; true; }
+
+# sim_get KEY: a value from lactd-sim's status file, no exec.
+sim_get() {
+  local k v
+  [[ -r $SIM_STATUS ]] || return 1
+  while IFS='=' read -r k v; do
+    [[ $k == "$1" ]] && { printf '%s\n' "$v"; return 0; }
+  done <"$SIM_STATUS"
+  return 1
+}
+
+# wait_for SECONDS CMD...: polls CMD once a second.
+wait_for() {
+  local t=$1 i
+  shift
+  for ((i = 0; i < t; i++)); do
+    "$@" && return 0
+    nap 1
+  done
+  "$@"
+}
+sim_is() { [[ "$(sim_get "$1")" == "$2" ]]; }
+sim_ge() { local v; v=$(sim_get "$1") && ((v >= $2)); }
+
+start_sim() {  # start_sim ARGS...
+  rm -f "$SIM_STATUS"
+  "$SIM" --adapter hci0 --status-file "$SIM_STATUS" --session-seconds 20 \
+    --speed 2 -v "$@" >>/e2e/lactd-sim.log 2>&1 &
+  SIM_PID=$!
+  log "lactd-sim $* (pid $SIM_PID)"
+  wait_for 30 sim_is registered 1
+}
+stop_sim() {
+  [[ -n $SIM_PID ]] || return 0
+  kill -TERM "$SIM_PID" 2>/dev/null
+  wait "$SIM_PID" 2>/dev/null
+  SIM_PID=
+}
+
+lactctl() { "$LACTCTL" "$@"; }
+
+start_session_bus() {
+  dbus-daemon --session --fork --nopidfile --print-address=3 3>/tmp/session-bus.addr ||
+    return 1
+  read -r DBUS_SESSION_BUS_ADDRESS </tmp/session-bus.addr
+  export DBUS_SESSION_BUS_ADDRESS
+  log "session bus $DBUS_SESSION_BUS_ADDRESS"
+}
+start_lactd() {
+  "$LACTD" --db /tmp/lactd.db -v >>/e2e/lactd.log 2>&1 &
+  LACTD_PID=$!
+  log "lactd started (pid $LACTD_PID)"
+  wait_for 30 lactctl status --json >/tmp/status.json 2>/dev/null
+}
+stop_lactd() {
+  [[ -n $LACTD_PID ]] || return 0
+  kill -TERM "$LACTD_PID" 2>/dev/null
+  wait "$LACTD_PID" 2>/dev/null
+  LACTD_PID=
+}
+
+# history_check: counts the sensor's sessions in lactd's history.
+history_check() {
+  lactctl history --json --from 2020-01-01 --to 2100-01-01 >/tmp/history.json 2>>/e2e/lactctl.log ||
+    return 1
+  $CHECK history /tmp/history.json "$SENSOR" >/tmp/history.txt
+  log "history: $(tr '\n' ' ' </tmp/history.txt)"
+}
+hist_get() { sed -n "s/^$1=//p" /tmp/history.txt; }
+
+# Everything the sensor holds was acknowledged (deleted after commit).
+all_acked() {
+  local high
+  high=$(sim_get high) || return 1
+  [[ "$(sim_get records)" == 0 ]] || return 1
+  [[ "$(sim_get procedure_running)" == 0 ]]
+}
+
+ltk() { grep -A3 '^\[LongTermKey\]' /var/lib/bluetooth/*/"$SENSOR"/info 2>/dev/null | sed -n 's/^Key=//p' | head -n1; }
+
+# ------------------------------------------------------------ scenarios
+
+sc_bare_gatt() {
+  # The sensor over real bluetoothd with no lactd code at all: proves
+  # lactd-sim (advertising, Just Works pairing, encrypted notify,
+  # RACP indications) before the daemon is blamed for anything.
+  start_sim --scenario backlog:20 || { result bare-gatt FAIL "lactd-sim did not register"; return; }
+  $GATT_CLIENT --adapter hci1 --timeout 90 --disconnect >/tmp/bare.txt 2>>/e2e/gatt-client.log
+  local rc=$?
+  log "bare client: $(tr '\n' ' ' </tmp/bare.txt)"
+  local n d
+  n=$(sed -n 's/^records=//p' /tmp/bare.txt)
+  d=$(sed -n 's/^distinct=//p' /tmp/bare.txt)
+  stop_sim
+  # Forget the bond: the daemon's scenarios pair from scratch.
+  local addr dev
+  addr=$(sed -n 's/^address=//p' /tmp/bare.txt)
+  dev=/org/bluez/hci1/dev_${addr//:/_}
+  dbus-send --system --print-reply --dest=org.bluez /org/bluez/hci1 \
+    org.bluez.Adapter1.RemoveDevice objpath:"$dev" >/dev/null 2>&1
+  dbus-send --system --print-reply --dest=org.bluez /org/bluez/hci0 \
+    org.bluez.Adapter1.RemoveDevice objpath:/org/bluez/hci0/dev_00_AA_01_01_00_01 >/dev/null 2>&1
+  if [[ $rc -eq 0 && $n == 20 && $d == 20 ]]; then
+    result bare-gatt PASS "20 records over real bluetoothd (paired, encrypted)"
+  else
+    result bare-gatt FAIL "client exit $rc, records ${n:-?}, distinct ${d:-?}"
+  fi
+}
+
+sc_pair() {
+  if [[ ! -x $LACTD || ! -x $LACTCTL ]]; then
+    result pair FAIL "skipped: lactd or lactctl not built"; return
+  fi
+  start_sim --scenario "backlog:$BACKLOG" || { result pair FAIL "lactd-sim did not register"; return; }
+  start_session_bus && start_lactd || { result pair FAIL "lactd did not answer lactctl status"; return; }
+  SENSOR=$(bt_prop /org/bluez/hci0 Adapter1 Address | tr -d ' \t' | sed 's/^variant//')
+  local tries
+  for tries in 1 2; do
+    lactctl discover --json --timeout 60 >/tmp/discover.json 2>>/e2e/lactctl.log
+    $CHECK discover /tmp/discover.json >/tmp/discover.txt
+    log "discover #$tries: $(tr '\n' ' ' </tmp/discover.txt)"
+    grep -qi "^address=$SENSOR" /tmp/discover.txt && break
+  done
+  if ! grep -qi "^address=$SENSOR" /tmp/discover.txt; then
+    result pair FAIL "lactctl discover did not list $SENSOR"; return
+  fi
+  if ! lactctl pair "$SENSOR" >/tmp/pair.out 2>&1; then
+    result pair FAIL "lactctl pair: $(tail -n1 /tmp/pair.out)"; return
+  fi
+  local dev=/org/bluez/hci1/dev_${SENSOR//:/_}
+  if bt_prop "$dev" Device1 Paired | grep -q 'boolean true'; then
+    PAIRED=1
+    result pair PASS "discovered and paired $SENSOR (bonded on hci1)"
+  else
+    result pair FAIL "lactctl pair succeeded but $dev is not Paired"
+  fi
+}
+
+sc_backlog() {
+  ((PAIRED)) || { result backlog FAIL "skipped: not paired"; return; }
+  local t0=$SECONDS
+  if ! wait_for 180 all_acked; then
+    result backlog FAIL "sensor still holds $(sim_get records) records (deleted up to $(sim_get highest_deleted))"
+    return
+  fi
+  history_check || { result backlog FAIL "lactctl history failed"; return; }
+  if [[ $(hist_get count) == "$BACKLOG" && $(hist_get distinct) == "$BACKLOG" &&
+        $(hist_get contiguous) == 1 ]]; then
+    result backlog PASS "$BACKLOG records synced, each seq once, acked on the sensor ($((SECONDS - t0)) s)"
+  else
+    result backlog FAIL "history count $(hist_get count), distinct $(hist_get distinct), contiguous $(hist_get contiguous)"
+  fi
+}
+
+sc_live() {
+  ((PAIRED)) || { result live FAIL "skipped: not paired"; return; }
+  lactctl watch --json >/tmp/watch.json 2>>/e2e/lactctl.log &
+  local watch_pid=$! started
+  nap 3
+  started=$(sim_get sessions_started)
+  kill -USR1 "$SIM_PID"
+  wait_for 20 sim_ge sessions_started $((started + 1))
+  local seq
+  seq=$(sim_get last_session_seq)
+  # 20 session seconds at speed 2: ~10 s, then the record is stored.
+  wait_for 60 sim_ge sessions_ended $((started + 1))
+  wait_for 30 all_acked
+  nap 2
+  kill -INT "$watch_pid" 2>/dev/null
+  wait "$watch_pid" 2>/dev/null
+  $CHECK watch /tmp/watch.json >/tmp/watch.txt
+  log "watch: $(tr '\n' ' ' </tmp/watch.txt)"
+  history_check
+  local progress
+  progress=$(sed -n 's/^progress=//p' /tmp/watch.txt)
+  if ! grep -q "^seqs=.*\b$seq\b" /tmp/watch.txt || ((${progress:-0} < 3)); then
+    result live FAIL "watch saw ${progress:-0} progress events, seqs $(sed -n 's/^seqs=//p' /tmp/watch.txt), wanted seq $seq"
+  elif ! grep -q "^session-ended\|^ended=[1-9]" /tmp/watch.txt; then
+    result live FAIL "watch saw no session-ended"
+  elif [[ $(hist_get max_seq) != "$seq" ]]; then
+    result live FAIL "session $seq not in history (max $(hist_get max_seq))"
+  else
+    result live PASS "session $seq: $progress progress events, ended, stored"
+  fi
+}
+
+expected_count() { echo $(( $(sim_get next_seq) - 1 )); }
+
+sc_link_lost() {
+  ((PAIRED)) || { result link-lost FAIL "skipped: not paired"; return; }
+  local links before
+  # 1. The sensor's adapter loses power; records pile up meanwhile.
+  links=$(sim_get links)
+  busctl --system set-property org.bluez /org/bluez/hci0 org.bluez.Adapter1 Powered b false ||
+    dbus-send --system --print-reply --dest=org.bluez /org/bluez/hci0 \
+      org.freedesktop.DBus.Properties.Set string:org.bluez.Adapter1 string:Powered variant:boolean:false
+  wait_for 20 sim_is connected 0
+  kill -USR2 "$SIM_PID"     # 10 more records while the link is down
+  nap 5
+  busctl --system set-property org.bluez /org/bluez/hci0 org.bluez.Adapter1 Powered b true ||
+    dbus-send --system --print-reply --dest=org.bluez /org/bluez/hci0 \
+      org.freedesktop.DBus.Properties.Set string:org.bluez.Adapter1 string:Powered variant:boolean:true
+  if ! wait_for 120 sim_ge links $((links + 1)); then
+    result link-lost FAIL "no reconnection within 120 s after the power cycle"; return
+  fi
+  if ! wait_for 60 all_acked; then
+    result link-lost FAIL "after the power cycle the sensor still holds $(sim_get records) records"; return
+  fi
+  # 2. lactd-sim itself restarts (same epoch: the seeded model), holding
+  #    5 records past everything acknowledged so far.
+  before=$(expected_count)
+  stop_sim
+  start_sim --scenario "backlog:$((before + 5))" || { result link-lost FAIL "lactd-sim did not restart"; return; }
+  if ! wait_for 120 sim_ge links 1; then
+    result link-lost FAIL "no reconnection within 120 s after lactd-sim restarted"; return
+  fi
+  wait_for 60 sim_ge highest_deleted $((before + 5))
+  history_check
+  if [[ $(hist_get count) == $((before + 5)) && $(hist_get dupes) == 0 && $(hist_get contiguous) == 1 ]]; then
+    result link-lost PASS "power cycle and sensor restart: reconnected twice, $((before + 5)) sessions, none lost or doubled"
+  else
+    result link-lost FAIL "history count $(hist_get count) (want $((before + 5))), dupes $(hist_get dupes), contiguous $(hist_get contiguous)"
+  fi
+}
+
+sc_daemon_restart() {
+  ((PAIRED)) || { result daemon-restart FAIL "skipped: not paired"; return; }
+  local key_before key_after links want
+  key_before=$(ltk)
+  stop_lactd
+  wait_for 20 sim_is connected 0
+  links=$(sim_get links)
+  kill -USR2 "$SIM_PID"       # 10 records while lactd is down
+  nap 2
+  want=$(expected_count)
+  start_lactd || { result daemon-restart FAIL "lactd did not come back"; return; }
+  if ! wait_for 120 sim_ge links $((links + 1)); then
+    result daemon-restart FAIL "lactd did not reconnect within 120 s"; return
+  fi
+  wait_for 60 sim_ge highest_deleted "$want"
+  history_check
+  key_after=$(ltk)
+  if [[ -z $key_before || $key_before != "$key_after" ]]; then
+    result daemon-restart FAIL "the bond changed (paired again?)"
+  elif [[ $(hist_get count) != "$want" || $(hist_get dupes) != 0 ]]; then
+    result daemon-restart FAIL "history count $(hist_get count) (want $want), dupes $(hist_get dupes)"
+  else
+    result daemon-restart PASS "reconnected with the same bond, $want sessions, 10 new synced"
+  fi
+}
+
+# ------------------------------------------------------------ benchmark
+
+# records/s lactd syncs (RACP report write → delete after commit, seen by
+# the sensor) against a bare GATT client receiving the same report.
+bench_sync_rate() {
+  local n=${E2E_BENCH_RECORDS:-1000} bare_rate bare_secs d_secs d_rate
+  ((PAIRED)) || { echo "BENCH skipped: not paired" >>/e2e/bench.txt; return; }
+  stop_lactd
+  stop_sim
+  # A new epoch holding n records (SIGHUP erases, SIGUSR2 adds n).
+  start_sim --scenario backlog:0 --add-count "$n" || return
+  wait_for 60 sim_ge links 1
+  kill -HUP "$SIM_PID"; nap 1; kill -USR2 "$SIM_PID"
+  wait_for 10 sim_is records "$n"
+  $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 300 >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
+  bare_rate=$(sed -n 's/^rate=//p' /tmp/bench-bare.txt)
+  bare_secs=$(sed -n 's/^seconds=//p' /tmp/bench-bare.txt)
+  log "bench bare: $(tr '\n' ' ' </tmp/bench-bare.txt)"
+  start_lactd
+  wait_for 300 sim_ge highest_deleted "$n"
+  d_secs=$(awk -v a="$(sim_get report_start)" -v b="$(sim_get delete_at)" 'BEGIN{printf "%.3f", b - a}')
+  d_rate=$(awk -v n="$n" -v s="$d_secs" 'BEGIN{ if (s > 0) printf "%.1f", n / s; else print "nan"}')
+  {
+    echo "BENCH e2e-sync-rate: $n records over real bluetoothd (btvirt, qemu TCG)"
+    echo "BENCH bare GATT client: ${bare_rate:-?} records/s (${bare_secs:-?} s, report → last notification)"
+    echo "BENCH lactd sync:       $d_rate records/s ($d_secs s, report request → delete after commit)"
+    awk -v a="${d_rate:-0}" -v b="${bare_rate:-0}" 'BEGIN{ if (b > 0) printf "BENCH ratio lactd/bare: %.2f\n", a / b}'
+  } | tee -a /e2e/bench.txt
+}
+
+run_scenarios() {
+  local s
+  local all="bare-gatt pair backlog live link-lost daemon-restart"
+  for s in ${E2E_SCENARIOS:-$all}; do
+    log "=== scenario $s"
+    "sc_${s//-/_}"
+  done
+  [[ "$E2E_BENCH" == 1 ]] && bench_sync_rate
+  stop_lactd
+  stop_sim
+}

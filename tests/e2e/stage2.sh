@@ -1,0 +1,114 @@
+#!/bin/bash
+# tests/e2e/stage2.sh — runs as PID 1 inside the e2e VM (after the
+# initramfs switch_root). Brings up real bluetoothd with two btvirt LE
+# controllers, then runs the scenarios and writes results to /e2e (the
+# writable 9p share), then powers off with sysrq.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C.UTF-8 HOME=/root
+# shellcheck disable=SC1091
+. /e2e/env
+
+LOG=/e2e/guest.log
+RESULTS=/e2e/results.txt
+exec >>"$LOG" 2>&1
+: >"$RESULTS"
+
+log() { echo "[$(date +%T.%3N)] $*"; }
+poweroff_now() {
+  sync
+  echo o >/proc/sysrq-trigger
+  while :; do sleep 1; done
+}
+trap poweroff_now EXIT
+
+result() {  # result NAME PASS|FAIL REASON
+  echo "SCENARIO $1: $2${3:+ $3}" | tee -a "$RESULTS"
+}
+
+# ------------------------------------------------------------- bring-up
+
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts 2>/dev/null
+# devtmpfs has no /dev/fd: process substitution needs it.
+ln -sfn /proc/self/fd /dev/fd
+mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mkdir -p /lib/modules
+ln -sfn "$E2E_KDIR/lib/modules/$E2E_KVER" "/lib/modules/$E2E_KVER"
+echo 1 >/proc/sys/kernel/sysrq
+hostname lactd-e2e
+
+log "stage2: kernel $(uname -r), $(nproc) cpus"
+modprobe bluetooth && modprobe hci_vhci && modprobe cmac || { result boot FAIL "modprobe"; exit 1; }
+
+mkdir -p /run/dbus /var/lib/bluetooth
+rm -rf /var/lib/bluetooth/*
+dbus-daemon --system --fork --nopidfile || { result boot FAIL "dbus-daemon"; exit 1; }
+
+cat >/tmp/bluez-main.conf <<'CONF'
+[General]
+# Nothing to hide from the tests: pair with anyone, quickly.
+JustWorksRepairing = always
+[GATT]
+# One ATT channel: notifications are not spread over EATT channels.
+Channels = 1
+[Policy]
+AutoEnable = true
+CONF
+
+BTD_PID=
+start_bluetoothd() {
+  /usr/libexec/bluetooth/bluetoothd -n -d -f /tmp/bluez-main.conf \
+    >>/e2e/bluetoothd.log 2>&1 &
+  BTD_PID=$!
+  for _ in $(seq 1 100); do
+    dbus-send --system --print-reply --dest=org.freedesktop.DBus / \
+      org.freedesktop.DBus.NameHasOwner string:org.bluez 2>/dev/null |
+      grep -q 'boolean true' && return 0
+    sleep 0.2
+  done
+  return 1
+}
+adapter_up() {  # adapter_up hciN: on D-Bus and powered
+  bt_prop "/org/bluez/$1" Adapter1 Powered | grep -q 'boolean true'
+}
+bt_prop() {  # bt_prop PATH IFACE(without org.bluez.) PROPERTY
+  dbus-send --system --print-reply=literal --dest=org.bluez "$1" \
+    org.freedesktop.DBus.Properties.Get string:"org.bluez.$2" string:"$3" 2>/dev/null
+}
+BTVIRT_PID=
+start_controllers() {
+  local t0=$SECONDS
+  btvirt -L -l2 >>/e2e/btvirt.log 2>&1 &
+  BTVIRT_PID=$!
+  while ((SECONDS - t0 < 60)); do
+    # Cheap checks first: sysfs, then the kernel's reset timeout.
+    if [[ -e /sys/class/bluetooth/hci0 && -e /sys/class/bluetooth/hci1 ]] &&
+       adapter_up hci0 && adapter_up hci1; then
+      return 0
+    fi
+    dmesg | grep -q 'Opcode 0x0c03 failed' && { dmesg -C; return 1; }
+    sleep 1
+  done
+  return 1
+}
+
+start_bluetoothd || { result boot FAIL "bluetoothd did not start"; exit 1; }
+if ! start_controllers; then
+  # Under CPU contention a vhci controller's HCI reset can time out.
+  log "controllers not up; reloading hci_vhci and retrying"
+  kill "$BTVIRT_PID" 2>/dev/null; wait "$BTVIRT_PID" 2>/dev/null
+  rmmod hci_vhci; modprobe hci_vhci
+  start_controllers || { result boot FAIL "hci0/hci1 did not come up"; exit 1; }
+fi
+for a in hci0 hci1; do
+  log "$a up: $(bt_prop /org/bluez/$a Adapter1 Address)"
+done
+busctl --system tree org.bluez || log "busctl does not work here"
+
+. "$E2E_SRC/tests/e2e/scenarios.sh"
+run_scenarios
+log "stage2: done"
