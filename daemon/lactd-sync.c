@@ -265,6 +265,15 @@ handle_features (LactdSync *self, GBytes *value)
                              lsp_status_message (status));
       return FALSE;
     }
+  /* Records still pending belong to the epoch they came in. */
+  if (self->pending->len > 0 && features.record_epoch != self->epoch &&
+      !lactd_sync_flush (self, &error))
+    {
+      g_warning ("%s: records of epoch %u not committed: %s", self->address,
+                 self->epoch, error->message);
+      g_array_set_size (self->pending, 0);
+      g_clear_error (&error);
+    }
   apply_features (self, &features);
   if (!lactd_store_set_sensor_epoch (self->store, self->address, self->epoch,
                                      &error))

@@ -506,7 +506,7 @@ lsp_sim_sensor_new_for_scenario (const char *spec, GError **error)
       lsp_sim_sensor_add_backlog (self, 300, 14);
       lsp_sim_sensor_set_record_delay (self, 2);
       lsp_sim_sensor_set_reorder (self, TRUE);
-      lsp_sim_sensor_set_stragglers (self, 5, 200);
+      lsp_sim_sensor_set_stragglers (self, 5, 100);
     }
   else
     {

@@ -1098,7 +1098,10 @@ lsp_sim_sensor_class_init (LspSimSensorClass *klass)
 
   signals[SIGNAL_SEND] =
     g_signal_new ("send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BYTES);
+                  NULL, NULL, g_cclosure_marshal_VOID__UINT_POINTER,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BYTES);
+  g_signal_set_va_marshaller (signals[SIGNAL_SEND], G_TYPE_FROM_CLASS (klass),
+                              g_cclosure_marshal_VOID__UINT_POINTERv);
   signals[SIGNAL_LINK_LOST] =
     g_signal_new ("link-lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

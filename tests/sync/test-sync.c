@@ -348,6 +348,99 @@ test_not_connected (void)
   sync_fixture_teardown (&f);
 }
 
+static void
+test_scenarios (void)
+{
+  const char *const *names = lsp_sim_scenario_names ();
+  g_autoptr(GError) error = NULL;
+  LspSimSensor *bad;
+
+  bad = lsp_sim_sensor_new_for_scenario ("nope", &error);
+  g_assert_null (bad);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  bad = lsp_sim_sensor_new_for_scenario ("backlog:many", &error);
+  g_assert_null (bad);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      SyncFixture f;
+      guint n_records;
+      const char *spec = g_str_equal (names[i], "backlog") ? "backlog:30"
+                                                            : names[i];
+
+      g_assert_nonnull (lsp_sim_scenario_help (names[i]));
+      sync_fixture_setup (&f, 10);
+      g_clear_object (&f.sensor);
+      f.sensor = lsp_sim_sensor_new_for_scenario (spec, &error);
+      g_assert_no_error (error);
+      n_records = lsp_sim_sensor_get_n_records (f.sensor);
+      g_test_message ("scenario %s: %u records", spec, n_records);
+      sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+      g_assert_true (sync_run (&f, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (lsp_sim_sensor_get_n_records (f.sensor), ==, 0);
+      g_assert_cmpuint (f.n_session_stored + lactd_sync_get_rejected_records (f.sync),
+                        ==, n_records);
+      if (g_str_equal (spec, "backlog:30"))
+        g_assert_cmpuint (n_records, ==, 30);
+      if (g_str_equal (spec, "relactation") || g_str_equal (spec, "demo") ||
+          g_str_equal (spec, "sns"))
+        g_assert_cmpuint (n_records, >=, 29 * 8);
+      if (g_str_equal (spec, "malformed"))
+        g_assert_cmpuint (lactd_sync_get_rejected_records (f.sync), ==, 12);
+      g_assert_cmpstr (lactd_sync_get_kind (f.sync), ==,
+                       g_str_equal (spec, "sns") ? "sns" : "pump");
+      sync_fixture_teardown (&f);
+    }
+}
+
+/* The relactation month: yields from drops to 20-40 mL a side. */
+static void
+test_relactation_curve (void)
+{
+  g_autoptr(LspSimSensor) sensor = lsp_sim_sensor_new_for_scenario ("relactation", NULL);
+  g_autoptr(LspSimSensor) sns = lsp_sim_sensor_new_for_scenario ("sns", NULL);
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sessions = NULL;
+  gint32 first_max = 0, last_min = G_MAXINT32;
+  guint n_first = 0, n_last = 0;
+
+  g_assert_nonnull (sensor);
+  g_assert_nonnull (sns);
+  sync_fixture_setup (&f, 10);
+  g_clear_object (&f.sensor);
+  f.sensor = g_object_ref (sensor);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  sessions = lactd_store_list_sessions (f.store, 0, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, >=, 29 * 8);
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      LactdSession *s = &g_array_index (sessions, LactdSession, i);
+
+      g_assert_cmpint (s->supplement_tenths, ==, LACTD_VOLUME_NONE);
+      if (i < 8)
+        {
+          first_max = MAX (first_max, MAX (s->volume_left_tenths, s->volume_right_tenths));
+          n_first++;
+        }
+      if (i >= sessions->len - 8)
+        {
+          last_min = MIN (last_min, MIN (s->volume_left_tenths, s->volume_right_tenths));
+          n_last++;
+        }
+    }
+  g_assert_cmpint (first_max, <=, 20);    /* a few drops: 0-2 mL */
+  g_assert_cmpint (last_min, >=, 190);    /* 20-40 mL a side */
+  sync_fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -364,5 +457,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/lost-records", test_lost_records);
   g_test_add_func ("/sync/concurrent-requests", test_concurrent_requests);
   g_test_add_func ("/sync/not-connected", test_not_connected);
+  g_test_add_func ("/sync/scenarios", test_scenarios);
+  g_test_add_func ("/sync/relactation-curve", test_relactation_curve);
   return g_test_run ();
 }
