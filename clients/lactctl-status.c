@@ -322,7 +322,10 @@ lactctl_cmd_discover (LactctlApp *app, int argc, char **argv)
     return LACTCTL_EXIT_UNREACHABLE;
 
   if (!json)
-    g_printerr ("Scanning for %d s…\n", timeout);
+    {
+      g_print ("Scanning for %d s…\n", timeout);
+      fflush (stdout);
+    }
   g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (app->manager),
                                     (timeout + 30) * 1000);
   if (!lactd_manager1_call_discover_sync (app->manager, (guint) timeout,
@@ -339,7 +342,7 @@ lactctl_cmd_discover (LactctlApp *app, int argc, char **argv)
 
       json_builder_begin_array (builder);
       g_variant_iter_init (&iter, devices);
-      while (g_variant_iter_next (&iter, "(&s&s&s&on)", &address, &name,
+      while (g_variant_iter_next (&iter, "(&s&s&s&sn)", &address, &name,
                                   &kind, &device, &rssi))
         {
           json_builder_begin_object (builder);
@@ -370,7 +373,7 @@ lactctl_cmd_discover (LactctlApp *app, int argc, char **argv)
       gint16 rssi;
 
       g_variant_iter_init (&iter, devices);
-      while (g_variant_iter_next (&iter, "(&s&s&s&on)", &address, &name,
+      while (g_variant_iter_next (&iter, "(&s&s&s&sn)", &address, &name,
                                   &kind, &device, &rssi))
         {
           g_autofree char *signal = g_strdup_printf ("%d dBm", rssi);

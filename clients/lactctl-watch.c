@@ -43,6 +43,12 @@ now_unix (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+static const char *
+or_unknown (const char *value)
+{
+  return value != NULL ? value : "unknown";
+}
+
 static gboolean
 dict_has (GVariant *dict, const char *key)
 {
@@ -180,7 +186,7 @@ waybar_update (LactctlWatch *watch)
           if (next_due > 0)
             g_string_append_printf (text, " next %s", next);
           class = watch->reminder_pending ? "overdue"
-                  : sessions >= target ? "done" : "ok";
+                  : target > 0 && sessions >= target ? "done" : "ok";
         }
       g_string_append_printf (tooltip,
                               "Last 24 h: %u of %u sessions\n"
@@ -261,7 +267,8 @@ on_sensor_properties_changed (GDBusProxy *proxy, GVariant *changed,
 static void
 sensors_sync (LactctlWatch *watch, gboolean announce)
 {
-  const char *const *paths = lactd_manager1_get_sensors (watch->manager);
+  /* dup: get() may hand out a list cached before this change. */
+  g_auto(GStrv) paths = lactd_manager1_dup_sensors (watch->manager);
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   gpointer key;
@@ -282,7 +289,7 @@ sensors_sync (LactctlWatch *watch, gboolean announce)
           g_printerr ("lactctl: watch: sensor %s: %s\n", paths[i], error->message);
           continue;
         }
-      g_signal_connect (sensor, "g-properties-changed",
+      g_signal_connect_after (sensor, "g-properties-changed",
                         G_CALLBACK (on_sensor_properties_changed), watch);
       g_hash_table_insert (watch->sensors, g_strdup (paths[i]), sensor);
       if (announce)
@@ -555,25 +562,25 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner,
                     G_CALLBACK (on_session_ended), watch);
   g_signal_connect (watch->manager, "pairing-passkey",
                     G_CALLBACK (on_pairing_passkey), watch);
-  g_signal_connect (watch->manager, "g-properties-changed",
+  g_signal_connect_after (watch->manager, "g-properties-changed",
                     G_CALLBACK (on_manager_properties_changed), watch);
   g_signal_connect (watch->history, "session-added",
                     G_CALLBACK (on_session_added), watch);
   g_signal_connect (watch->goals, "reminder-due",
                     G_CALLBACK (on_reminder_due), watch);
-  g_signal_connect (watch->goals, "g-properties-changed",
+  g_signal_connect_after (watch->goals, "g-properties-changed",
                     G_CALLBACK (on_goals_properties_changed), watch);
   sensors_sync (watch, FALSE);
 
   print_text (watch, "+++ lactd %s appeared (%s), Bluetooth %s, %u sensor(s)",
-              lactd_manager1_get_version (watch->manager), owner,
-              lactd_manager1_get_bluetooth_state (watch->manager),
+              or_unknown (lactd_manager1_get_version (watch->manager)), owner,
+              or_unknown (lactd_manager1_get_bluetooth_state (watch->manager)),
               g_hash_table_size (watch->sensors));
   event = event_new ("appeared");
   json_object_set_string_member (event, "version",
-                                 lactd_manager1_get_version (watch->manager));
+                                 or_unknown (lactd_manager1_get_version (watch->manager)));
   json_object_set_string_member (event, "bluetooth",
-                                 lactd_manager1_get_bluetooth_state (watch->manager));
+                                 or_unknown (lactd_manager1_get_bluetooth_state (watch->manager)));
   json_object_set_member (event, "progress",
                           lactctl_json_from_variant (lactd_goals1_get_progress (watch->goals)));
   json_object_set_int_member (event, "next_due", next_due);
@@ -585,15 +592,16 @@ static void
 on_name_vanished (GDBusConnection *bus, const char *name, gpointer user_data)
 {
   LactctlWatch *watch = user_data;
+  gboolean was_present = watch->present;
   JsonObject *event;
 
-  if (!watch->present && watch->seen_absent)
+  if (!was_present && watch->seen_absent)
     return;
   watch_drop_daemon (watch);
-  if (!watch->seen_absent)
-    print_text (watch, "--- lactd is not running; waiting for it");
-  else
+  if (was_present)
     print_text (watch, "--- lactd vanished");
+  else
+    print_text (watch, "--- lactd is not running; waiting for it");
   watch->seen_absent = TRUE;
   event = event_new ("vanished");
   event_print (watch, event);

@@ -149,16 +149,34 @@ lactctl_connect (LactctlApp *app)
       return FALSE;
     }
 
-  /* D-Bus activation: starts lactd (through systemd when it is
-   * installed) or tells why it cannot. */
+  /* Running already? Otherwise D-Bus activation starts lactd (through
+   * systemd when it is installed) or tells why it cannot. dbus-daemon
+   * answers StartServiceByName from its service files even for a name
+   * that is owned, so ask for the owner first. */
   reply = g_dbus_connection_call_sync (app->bus, "org.freedesktop.DBus",
                                        "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus",
-                                       "StartServiceByName",
-                                       g_variant_new ("(su)", LACTD_BUS_NAME, 0),
-                                       G_VARIANT_TYPE ("(u)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", LACTD_BUS_NAME),
+                                       G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  if (reply != NULL)
+    {
+      gboolean has_owner = FALSE;
+
+      g_variant_get (reply, "(b)", &has_owner);
+      g_clear_pointer (&reply, g_variant_unref);
+      if (!has_owner)
+        reply = g_dbus_connection_call_sync (app->bus, "org.freedesktop.DBus",
+                                             "/org/freedesktop/DBus",
+                                             "org.freedesktop.DBus",
+                                             "StartServiceByName",
+                                             g_variant_new ("(su)", LACTD_BUS_NAME, 0),
+                                             G_VARIANT_TYPE ("(u)"),
+                                             G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                             &error);
+      else
+        reply = g_variant_ref_sink (g_variant_new ("(u)", 2));
+    }
   if (reply == NULL)
     {
       g_autofree char *description = describe_error (error);
@@ -311,7 +329,24 @@ lactctl_parse_time (LactctlApp *app, const char *text, GError **error)
                               hour, minute, 0);
     }
   else
-    time = g_date_time_new_from_iso8601 (text, app->local_tz);
+    {
+      /* GLib wants seconds and a 'T'; people write "2026-03-01 14:30". */
+      g_autoptr(GRegex) short_time =
+        g_regex_new ("^(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2})(Z|[+-].*)?$",
+                     0, 0, NULL);
+      g_autofree char *full = g_regex_replace (short_time, text, -1, 0,
+                                               "\\1T\\2:00\\3", 0, NULL);
+      g_autofree char *with_t = NULL;
+
+      if (strlen (text) > 10 && text[10] == ' ')
+        {
+          with_t = g_strdup (text);
+          with_t[10] = 'T';
+        }
+      time = g_date_time_new_from_iso8601 (full != NULL ? full : text, app->local_tz);
+      if (time == NULL && with_t != NULL)
+        time = g_date_time_new_from_iso8601 (with_t, app->local_tz);
+    }
 
   if (time == NULL)
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,

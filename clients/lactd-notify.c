@@ -231,7 +231,8 @@ on_sensor_properties_changed (GDBusProxy *proxy, GVariant *changed,
 static void
 sensors_sync (LactdNotify *self)
 {
-  const char *const *paths = lactd_manager1_get_sensors (self->manager);
+  /* dup: get() may hand out a list cached before this change. */
+  g_auto(GStrv) paths = lactd_manager1_dup_sensors (self->manager);
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   gpointer key;
@@ -252,9 +253,10 @@ sensors_sync (LactdNotify *self)
           g_warning ("Sensor %s: %s", paths[i], error->message);
           continue;
         }
-      g_signal_connect (sensor, "g-properties-changed",
+      g_signal_connect_after (sensor, "g-properties-changed",
                         G_CALLBACK (on_sensor_properties_changed), self);
       g_hash_table_insert (self->sensors, g_strdup (paths[i]), sensor);
+      g_debug ("Watching sensor %s", paths[i]);
       check_battery (self, sensor);
     }
   g_hash_table_iter_init (&iter, self->sensors);
@@ -309,7 +311,7 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner,
       return;
     }
   g_signal_connect (self->goals, "reminder-due", G_CALLBACK (on_reminder_due), self);
-  g_signal_connect (self->manager, "g-properties-changed",
+  g_signal_connect_after (self->manager, "g-properties-changed",
                     G_CALLBACK (on_manager_properties_changed), self);
   sensors_sync (self);
   g_message ("Following lactd (%s)", owner);
@@ -367,6 +369,8 @@ main (int argc, char **argv)
       g_print ("lactd-notify %s\n", VERSION);
       return 0;
     }
+  /* Every message on stderr (the journal under systemd). */
+  g_log_writer_default_set_use_stderr (TRUE);
   if (verbose)
     g_log_set_debug_enabled (TRUE);
 
