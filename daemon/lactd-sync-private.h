@@ -1,6 +1,6 @@
-/* lactd-sync-private.h — what lactd-sync.c (connection, step 1, packets,
- * properties) and lactd-sync-records.c (steps 2-4: RACP procedures and
- * commit-then-acknowledge) share.
+/* lactd-sync-private.h — what lactd-sync.c (object, connection, packets,
+ * runs), lactd-sync-setup.c (step 1) and lactd-sync-records.c (steps 2-4:
+ * RACP procedures and commit-then-acknowledge) share.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -102,6 +102,12 @@ void lactd_sync_emit_session_stored (LactdSync *self,
 void lactd_sync_run_succeeded (LactdSync *self);
 void lactd_sync_run_failed (LactdSync *self, LactdSyncError code,
                             const char *format, ...) G_GNUC_PRINTF (3, 4);
+/* Counts and signals an invalid packet other than a Session Record. */
+void lactd_sync_report_malformed (LactdSync *self, LactdChar ch,
+                                  lsp_status status);
+
+/* lactd-sync-setup.c */
+void lactd_sync_setup_start (LactdSync *self);
 
 /* lactd-sync-records.c */
 void lactd_sync_procedure_start (LactdSync *self);
