@@ -21,7 +21,8 @@ import dbusmock
 
 from clients_helpers import (COMMANDS, GOAL_KEYS, MOCK_TEMPLATE,
                              PROGRESS_KEYS, SENSOR_PROPERTIES, SESSION_KEYS,
-                             SUMMARY_KEYS, Client, lactctl, program)
+                             SOURCE_ROOT, SUMMARY_KEYS, Client, lactctl,
+                             program)
 
 ADDRESS = 'C0:FF:EE:00:00:01'
 SENSOR_PATH = '/org/lactd/sensor/C0_FF_EE_00_00_01'
@@ -603,6 +604,45 @@ class LactctlMockTest(dbusmock.DBusTestCase):
         self.assertEqual(line['text'], 'lactd off')
         self.assertEqual(line['class'], 'offline')
         self.assertEqual(bar.interrupt(), 0)
+
+    def test_examples(self):
+        '''examples/: the Gio script and the busctl one-liner react to
+        Progress and ReminderDue.'''
+        self.mock.AddSensor(ADDRESS, 'Pump One', 'pump')
+        script = Client(['/usr/bin/python3', os.path.join(SOURCE_ROOT, 'examples',
+                                                          'lactd-monitor.py')])
+        self.clients.append(script)
+        script.stdout.wait_for(lambda l: l == 'lactd is running')
+        monitor = Client(['busctl', '--user', 'monitor', '--json=short',
+                          '--match', "type='signal',sender='org.lactd',"
+                          "interface='org.lactd.Manager1',member='Progress'",
+                          '--match', "type='signal',sender='org.lactd',"
+                          "interface='org.lactd.Goals1',member='ReminderDue'"])
+        self.clients.append(monitor)
+        # busctl has no "ready" line: emit until it shows something.
+        live = dbus.Dictionary({'seq': dbus.UInt32(2), 'elapsed': dbus.UInt32(61),
+                                'side': 'right', 'phase': 'stimulation',
+                                'active': True, 'volume_right_ml': dbus.Double(3.5)},
+                               signature='sv')
+        deadline = time.monotonic() + 15
+        seen = []
+        while not seen and time.monotonic() < deadline:
+            self.mock.EmitProgress(dbus.ObjectPath(SENSOR_PATH), live)
+            try:
+                seen.append(monitor.stdout.wait_for(
+                    lambda l: json.loads(l)['member'] == 'Progress', timeout=0.5))
+            except AssertionError:
+                pass
+        self.assertTrue(seen, 'busctl monitor showed no Progress')
+        self.assertEqual(json.loads(seen[0])['member'], 'Progress')
+        self.mock.EmitReminderDue('session', dbus.Int64(1700000000), 'Time to pump')
+        line = monitor.stdout.wait_for(lambda l: json.loads(l)['member'] == 'ReminderDue')
+        self.assertEqual(json.loads(line)['payload']['data'][2], 'Time to pump')
+
+        script.stdout.wait_for(
+            lambda l: l == 'progress C0_FF_EE_00_00_01: 1:01 stimulation on right, 3.5 mL')
+        script.stdout.wait_for(lambda l: l.startswith('reminder session (due ')
+                               and l.endswith('): Time to pump'))
 
     def test_watch_without_daemon(self):
         self.p_mock.terminate()
