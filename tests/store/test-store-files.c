@@ -308,6 +308,53 @@ test_disk_full (TempDir *t, gconstpointer data)
   check_integrity (t->path);
 }
 
+static gpointer
+release_after_300_ms (gpointer data)
+{
+  sqlite3 *other = data;
+
+  g_usleep (300 * 1000);
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  return NULL;
+}
+
+/* Another process holding the write lock is waited for (busy_timeout),
+ * not reported as an error. */
+static void
+test_busy_waits (TempDir *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LactdStore) store = NULL;
+  LactdStoreBatch *batch;
+  LactdSession s = store_test_session (T0, 0);
+  sqlite3 *other = NULL;
+  GThread *thread;
+  gint64 before;
+  guint32 ack = 0;
+
+  store = lactd_store_open (t->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (t->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  thread = g_thread_new ("release", release_after_300_ms, other);
+
+  before = g_get_monotonic_time ();
+  batch = lactd_store_batch_begin (store, TEST_SENSOR, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (batch);
+  g_assert_cmpint (g_get_monotonic_time () - before, >=, 200 * 1000);
+  s.seq = 1;
+  g_assert_true (lactd_store_batch_add_session (batch, &s, NULL, &error));
+  g_assert_true (lactd_store_batch_commit (batch, &ack, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ack, ==, 1);
+
+  g_thread_join (thread);
+  sqlite3_close (other);
+}
+
 static void
 expect_storage_error (const char *path)
 {
@@ -402,6 +449,7 @@ main (int argc, char **argv)
   ADD ("/store/files/corrupt-garbage", test_corrupt_garbage);
   ADD ("/store/files/corrupt-truncated", test_corrupt_truncated);
   ADD ("/store/files/disk-full", test_disk_full);
+  ADD ("/store/files/busy-waits", test_busy_waits);
   ADD ("/store/files/unwritable", test_unwritable);
   ADD ("/store/files/read-only-permissions", test_read_only_permissions);
 #undef ADD
