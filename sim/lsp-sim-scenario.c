@@ -84,7 +84,8 @@ lsp_sim_sensor_add_relactation_month (LspSimSensor *self, guint days)
     {
       double progress = (double) d / (days - 1);
       guint n = (guint) g_rand_int_range (rand, 8, 11);
-      gint64 day_start = today - (gint64) (days - d) * DAY_S;
+      /* The last day is today, up to now. */
+      gint64 day_start = today - (gint64) (days - 1 - d) * DAY_S;
 
       for (guint k = 0; k < n; k++)
         {
