@@ -54,6 +54,7 @@ typedef struct {
   guint retry_id;
   guint props_sub;
   guint removed_sub;
+  guint added_sub;
   GHashTable *connected;       /* Device1 paths on our adapter */
   gboolean powered;
   guint status_idle;
@@ -264,6 +265,26 @@ interfaces_removed_cb (GDBusConnection *bus, const char *sender, const char *pat
       on_adapter_powered (app, FALSE);
       app->reg = REG_NONE;
     }
+}
+
+/* A central that connects for the first time appears as a new Device1
+ * object that is already Connected: no PropertiesChanged for that. */
+static void
+interfaces_added_cb (GDBusConnection *bus, const char *sender, const char *path,
+                     const char *iface, const char *signal, GVariant *parameters,
+                     gpointer user_data)
+{
+  SimApp *app = user_data;
+  const char *object;
+  g_autoptr(GVariant) ifaces = NULL;
+  g_autoptr(GVariant) dev = NULL;
+  gboolean value;
+
+  g_variant_get (parameters, "(&o@a{sa{sv}})", &object, &ifaces);
+  dev = g_variant_lookup_value (ifaces, "org.bluez.Device1", G_VARIANT_TYPE_VARDICT);
+  if (dev != NULL && on_our_adapter (app, object) &&
+      g_variant_lookup (dev, "Connected", "b", &value) && value)
+    set_connected (app, object, TRUE);
 }
 
 /* Adopts links that were up before we started (or before bluetoothd
@@ -582,6 +603,8 @@ sim_app_clear (SimApp *app)
     g_dbus_connection_signal_unsubscribe (app->bus, app->props_sub);
   if (app->bus != NULL && app->removed_sub != 0)
     g_dbus_connection_signal_unsubscribe (app->bus, app->removed_sub);
+  if (app->bus != NULL && app->added_sub != 0)
+    g_dbus_connection_signal_unsubscribe (app->bus, app->added_sub);
   if (app->cancellable != NULL)
     g_cancellable_cancel (app->cancellable);
   g_clear_object (&app->cancellable);
@@ -712,6 +735,9 @@ main (int argc, char **argv)
   app.removed_sub = g_dbus_connection_signal_subscribe (app.bus, BLUEZ,
       "org.freedesktop.DBus.ObjectManager", "InterfacesRemoved", "/", NULL,
       G_DBUS_SIGNAL_FLAGS_NONE, interfaces_removed_cb, &app, NULL);
+  app.added_sub = g_dbus_connection_signal_subscribe (app.bus, BLUEZ,
+      "org.freedesktop.DBus.ObjectManager", "InterfacesAdded", "/", NULL,
+      G_DBUS_SIGNAL_FLAGS_NONE, interfaces_added_cb, &app, NULL);
   app.bluez_watch = g_bus_watch_name_on_connection (app.bus, BLUEZ,
       G_BUS_NAME_WATCHER_FLAGS_NONE, bluez_appeared_cb, bluez_vanished_cb, &app, NULL);
 

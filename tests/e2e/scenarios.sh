@@ -287,10 +287,12 @@ bench_sync_rate() {
   stop_sim
   # A new epoch holding n records (SIGHUP erases, SIGUSR2 adds n).
   start_sim --scenario backlog:0 --add-count "$n" || return
-  wait_for 60 sim_ge links 1
   kill -HUP "$SIM_PID"; nap 1; kill -USR2 "$SIM_PID"
   wait_for 10 sim_is records "$n"
-  $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 300 >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
+  # The bare client reports every record but deletes none: lactd then
+  # syncs the same n records.
+  $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 300 --disconnect \
+    >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
   bare_rate=$(sed -n 's/^rate=//p' /tmp/bench-bare.txt)
   bare_secs=$(sed -n 's/^seconds=//p' /tmp/bench-bare.txt)
   log "bench bare: $(tr '\n' ' ' </tmp/bench-bare.txt)"

@@ -35,7 +35,6 @@ mount -t devpts devpts /dev/pts 2>/dev/null
 # devtmpfs has no /dev/fd: process substitution needs it.
 ln -sfn /proc/self/fd /dev/fd
 mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
 mkdir -p /lib/modules
 ln -sfn "$E2E_KDIR/lib/modules/$E2E_KVER" "/lib/modules/$E2E_KVER"
 echo 1 >/proc/sys/kernel/sysrq
