@@ -134,13 +134,16 @@ rerun_cb (gpointer user_data)
 static void
 run_ended (LactdSync *self, const GError *error)
 {
+  gboolean rerun = self->rerun;
+
   self->running = FALSE;
-  lactd_sync_procedure_stop (self);
-  complete_waiters (self, error);
-  /* A session ended during the run: sync once more for its record. */
-  if (self->rerun && self->connected && self->rerun_source == 0)
-    self->rerun_source = g_idle_add (rerun_cb, self);
   self->rerun = FALSE;
+  lactd_sync_procedure_stop (self);
+  /* A session ended during the run: sync once more for its record. */
+  if (rerun && self->connected && self->rerun_source == 0)
+    self->rerun_source = g_idle_add (rerun_cb, self);
+  /* Last: a caller's callback may ask for the next sync right away. */
+  complete_waiters (self, error);
 }
 
 void
