@@ -99,10 +99,12 @@ char_method (FObj *obj, const char *iface, const char *method,
           g_dbus_method_invocation_return_gerror (inv, error);
           return;
         }
-      v = g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, value, TRUE);
+      v = g_variant_ref_sink (g_variant_new_from_bytes (
+          G_VARIANT_TYPE_BYTESTRING, value, TRUE));
       /* bluetoothd caches what it read in Value, announcing it. */
-      fobj_set (ch->obj, CHAR1, "Value", v, FALSE);
+      fobj_set (ch->obj, CHAR1, "Value", g_variant_ref (v), FALSE);
       g_dbus_method_invocation_return_value (inv, g_variant_new ("(@ay)", v));
+      g_variant_unref (v);
     }
   else if (g_str_equal (method, "WriteValue"))
     {

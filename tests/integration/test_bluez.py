@@ -56,6 +56,13 @@ class BluezTest(LactdTestCase):
         self.ctl("AddAdapter", "(sb)", "hci0", True)
 
     def tearDown(self):
+        if self._outcome_failed():
+            try:
+                with open(self.fake_log_path, errors="replace") as f:
+                    sys.stderr.write("\n---- fake-bluetoothd log ----\n"
+                                     + f.read() + "---- end ----\n")
+            except FileNotFoundError:
+                pass
         try:
             super().tearDown()
         finally:
