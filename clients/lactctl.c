@@ -136,6 +136,7 @@ lactctl_connect (LactctlApp *app)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
+  g_autofree char *owner = NULL;
 
   if (app->manager != NULL)
     return TRUE;
@@ -216,7 +217,8 @@ lactctl_connect (LactctlApp *app)
     }
 
   /* The daemon vanished between starting and the proxies. */
-  if (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (app->manager)) == NULL)
+  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (app->manager));
+  if (owner == NULL)
     {
       g_printerr ("lactctl: cannot reach lactd: %s has no owner; start it "
                   "with `systemctl --user start lactd` or run `lactd`\n",
