@@ -441,6 +441,98 @@ test_relactation_curve (void)
   sync_fixture_teardown (&f);
 }
 
+/* A record without an offset gets the daemon's own at its start. */
+static void
+test_unknown_offset (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sessions = NULL;
+  lsp_record record = {
+    .kind = LSP_RECORD_KIND_HAND, .seconds_left = 300,
+    .volume_left = { TRUE, 50 }, .volume_right = { FALSE, 0 },
+    .supplement = { FALSE, 0 },
+  };
+  const char *old_tz = g_getenv ("TZ");
+  g_autofree char *saved_tz = g_strdup (old_tz);
+
+  g_setenv ("TZ", "America/New_York", TRUE);
+  sync_fixture_setup (&f, 10);
+  record.start_utc = 1736899200;   /* 2025-01-15: EST, -300 min */
+  lsp_sim_sensor_add_record (f.sensor, &record);
+  record.start_utc = 1752537600;   /* 2025-07-15: EDT, -240 min */
+  lsp_sim_sensor_add_record (f.sensor, &record);
+  record.start_utc += 3600;
+  record.utc_offset_known = TRUE;
+  record.utc_offset_quarters = 22; /* +05:30, the sensor knew */
+  lsp_sim_sensor_add_record (f.sensor, &record);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+
+  sessions = lactd_store_list_sessions (f.store, 0, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 3);
+  g_assert_cmpint (g_array_index (sessions, LactdSession, 0).utc_offset_min, ==, -300);
+  g_assert_cmpint (g_array_index (sessions, LactdSession, 1).utc_offset_min, ==, -240);
+  g_assert_cmpint (g_array_index (sessions, LactdSession, 2).utc_offset_min, ==, 330);
+  g_assert_cmpint (g_array_index (sessions, LactdSession, 0).kind, ==, LACTD_SESSION_KIND_HAND);
+  g_assert_cmpint (g_array_index (sessions, LactdSession, 0).volume_right_tenths, ==,
+                   LACTD_VOLUME_NONE);
+  sync_fixture_teardown (&f);
+  if (saved_tz != NULL)
+    g_setenv ("TZ", saved_tz, TRUE);
+  else
+    g_unsetenv ("TZ");
+}
+
+static gboolean
+cond_stored (SyncFixture *f, gpointer data)
+{
+  return f->n_session_stored >= GPOINTER_TO_UINT (data);
+}
+
+/* Records outside any report are stored too, but acknowledge nothing. */
+static void
+test_unsolicited_records (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  lsp_record record = {
+    .start_utc = (guint32) (now - 600), .kind = LSP_RECORD_KIND_PUMP,
+    .seconds_left = 200, .volume_left = { TRUE, 80 },
+    .volume_right = { FALSE, 0 }, .supplement = { FALSE, 0 },
+  };
+  guint8 buf[LSP_RECORD_LEN];
+
+  sync_fixture_setup (&f, 100);
+  lsp_sim_sensor_add_backlog (f.sensor, 5, 1);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f.n_session_stored, ==, 5);
+
+  for (guint32 seq = 50; seq < 53; seq++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+
+      record.seq = seq;
+      g_assert_cmpint (lsp_record_encode (&record, now, buf), ==, LSP_OK);
+      bytes = g_bytes_new (buf, sizeof buf);
+      lsp_sim_sensor_send_raw (f.sensor, LSP_SIM_CHAR_SESSION_RECORD, bytes);
+      /* Twice: stored once. */
+      lsp_sim_sensor_send_raw (f.sensor, LSP_SIM_CHAR_SESSION_RECORD, bytes);
+    }
+  g_assert_true (sync_wait_until (&f, cond_stored, GUINT_TO_POINTER (8), 3000));
+  g_assert_cmpuint (sync_count_sessions (&f, lsp_sim_sensor_get_epoch (f.sensor)), ==, 8);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 5);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 5);
+  g_assert_cmpuint (f.n_session_stored, ==, 8);
+  sync_fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -457,6 +549,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/lost-records", test_lost_records);
   g_test_add_func ("/sync/concurrent-requests", test_concurrent_requests);
   g_test_add_func ("/sync/not-connected", test_not_connected);
+  g_test_add_func ("/sync/unknown-offset", test_unknown_offset);
+  g_test_add_func ("/sync/unsolicited-records", test_unsolicited_records);
   g_test_add_func ("/sync/scenarios", test_scenarios);
   g_test_add_func ("/sync/relactation-curve", test_relactation_curve);
   return g_test_run ();
