@@ -120,7 +120,7 @@ test_live_session (void)
   g_assert_true (lsp_sim_sensor_start_session (f.sensor, &session));
   /* Stored without anyone asking, within seconds of its end. */
   g_assert_true (sync_wait_until (&f, cond_sessions, GUINT_TO_POINTER (1), 5000));
-  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_USEC_PER_SEC);
   g_assert_cmpuint (f.n_live, >=, 50);
   g_assert_false (f.last_live_active);
   g_assert_cmpuint (lsp_sim_sensor_get_n_records (f.sensor), ==, 0);
