@@ -13,11 +13,12 @@ import datetime
 import io
 import json
 import os
+import signal
 import sys
 import time
 import unittest
 
-from lactd_testcase import LactdTestCase
+from lactd_testcase import GLib, LactdTestCase
 
 from clients_helpers import (GOAL_KEYS, PROGRESS_KEYS, SENSOR_PROPERTIES,
                              SESSION_KEYS, SUMMARY_KEYS, Client, lactctl,
@@ -76,6 +77,49 @@ class LactctlDaemonTest(LactdTestCase):
                          r'systemctl --user start lactd')
         result = lactctl('history', '--json')
         self.assertEqual(result.returncode, 3, result.stderr)
+
+    def test_dbus_activation(self):
+        '''With no daemon running, lactctl starts it through D-Bus
+        activation; when activation fails it says how to start lactd.'''
+        service = os.path.join(self.get_services_dir(), 'org.lactd.service')
+        self.addCleanup(self.reload_bus_config)
+        self.addCleanup(os.unlink, service)
+        with open(service, 'w') as f:
+            f.write('[D-BUS Service]\nName=org.lactd\n'
+                    f'Exec=/nonexistent/lactd --db {self.db}\n')
+        self.reload_bus_config()
+        result = lactctl('status')
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertRegex(result.stderr, r'^lactctl: cannot reach lactd: '
+                         r'org\.freedesktop\.DBus\.Error\.Spawn\.\w+: .*; '
+                         r'start it with `systemctl --user start lactd` or run `lactd`\n$')
+
+        with open(service, 'w') as f:
+            f.write('[D-BUS Service]\nName=org.lactd\n'
+                    f'Exec={program("LACTD_BIN")} --db {self.db}\n')
+        self.reload_bus_config()
+        self.assertFalse(self.name_has_owner('org.lactd'))
+        try:
+            status = self.run_json('status', '--json')
+            self.assertEqual(status['bluetooth'], 'no-bluez')
+            self.assertTrue(self.name_has_owner('org.lactd'))
+        finally:
+            self.stop_activated_daemon()
+
+    def reload_bus_config(self):
+        self.session_con.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                                   'org.freedesktop.DBus', 'ReloadConfig', None, None,
+                                   0, 10000, None)
+
+    def stop_activated_daemon(self):
+        if not self.name_has_owner('org.lactd'):
+            return
+        reply = self.session_con.call_sync(
+            'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
+            'GetConnectionUnixProcessID', GLib.Variant('(s)', ('org.lactd',)),
+            GLib.VariantType('(u)'), 0, 10000, None)
+        os.kill(reply.unpack()[0], signal.SIGTERM)
+        self.assert_eventually(lambda: not self.name_has_owner('org.lactd'), timeout=30)
 
     def test_status_sensors_version(self):
         self.start_daemon()
