@@ -174,7 +174,7 @@ waybar_update (LactctlWatch *watch)
             lactctl_format_elapsed (lactctl_dict_uint (watch->live, "elapsed", 0));
           g_string_append (text, elapsed);
           append_volume (text, watch->live);
-          g_string_append_printf (tooltip, "Session running on %s: %s, %s side\n",
+          g_string_append_printf (tooltip, "Session running on %s: %s, side %s\n",
                                   sensor_address (watch, watch->live_sensor),
                                   lactctl_dict_string (watch->live, "phase", "?"),
                                   lactctl_dict_string (watch->live, "side", "?"));
