@@ -382,13 +382,16 @@ back_off (LactdBluezLink *self)
 static void
 connect_done (GObject *source, GAsyncResult *res, gpointer data)
 {
-  g_autoptr(LactdBluezLink) self = data;
+  LactdBluezLink *self = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autofree char *remote = NULL;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
                                          &error);
+  /* Cancelled when the link is disposed (or BlueZ went away): self may be
+   * gone, the call holds no reference so that a 60 s Connect does not
+   * keep a dropped link alive. */
   if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->connecting = FALSE;
@@ -448,7 +451,7 @@ do_connect (LactdBluezLink *self)
                           BLUEZ_NAME, self->device_path, BLUEZ_DEVICE,
                           "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
                           CONNECT_TIMEOUT_MS, self->cancellable, connect_done,
-                          g_object_ref (self));
+                          self);
 }
 
 static gboolean
