@@ -839,6 +839,47 @@ test_two_sensors (Fixture *f, gconstpointer data)
 }
 
 static void
+test_resume (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LactdLink) link = NULL;
+  GVariantDict d;
+  guint before, owner;
+  gint64 start;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "no_autoconnect", "b", TRUE);
+  control_void (f, "AddSensor", g_variant_new ("(sss@a{sv})", PUMP, "Pump",
+                                               "pump",
+                                               g_variant_dict_end (&d)));
+  pair (f, PUMP, &error);
+  g_assert_no_error (error);
+  link = ready_link (f, PUMP);
+  before = sensor_u (f, PUMP, "connect_attempts");
+  control_void (f, "SetInRange", g_variant_new ("(sb)", PUMP, FALSE));
+  g_assert_true (wait_for (link_not_ready, link, 2000));
+  /* Two failed tries (about 1 + 2 s): the next one is 4 s away. */
+  while (sensor_u (f, PUMP, "connect_attempts") - before < 2)
+    spin (100);
+  spin (400);
+  control_void (f, "SetInRange", g_variant_new ("(sb)", PUMP, TRUE));
+  /* logind says the system resumed: reconnect now, not in 4 s. */
+  owner = g_bus_own_name_on_connection (f->bus, "org.freedesktop.login1",
+                                        G_BUS_NAME_OWNER_FLAGS_NONE, NULL,
+                                        NULL, NULL, NULL);
+  spin (200);
+  start = g_get_monotonic_time ();
+  g_dbus_connection_emit_signal (f->bus, NULL, "/org/freedesktop/login1",
+                                 "org.freedesktop.login1.Manager",
+                                 "PrepareForSleep",
+                                 g_variant_new ("(b)", FALSE), &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (link_ready, link, 5000));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
+  g_bus_unown_name (owner);
+}
+
+static void
 add_tests (void)
 {
 #define ADD(name, fn, data) \
@@ -858,6 +899,7 @@ add_tests (void)
   ADD ("adapter-replug", test_adapter_replug, NULL);
   ADD ("late-gatt", test_late_gatt, NULL);
   ADD ("two-sensors", test_two_sensors, NULL);
+  ADD ("resume", test_resume, NULL);
 #undef ADD
 }
 

@@ -80,6 +80,7 @@ struct _FSensor {
   gboolean in_range;
   gboolean bond_lost;       /* the sensor forgot its bond */
   gboolean late_gatt;       /* export GATT objects after ServicesResolved */
+  gboolean no_autoconnect;  /* bluetoothd never connects it by itself */
   guint connect_delay_ms;
   guint fail_delay_ms;
 

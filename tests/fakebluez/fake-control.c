@@ -97,6 +97,8 @@ add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
     s->in_range = b;
   if (g_variant_lookup (options, "late_gatt", "b", &b))
     s->late_gatt = b;
+  if (g_variant_lookup (options, "no_autoconnect", "b", &b))
+    s->no_autoconnect = b;
   if (g_variant_lookup (options, "connect_delay_ms", "u", &u))
     s->connect_delay_ms = u;
   if (g_variant_lookup (options, "fail_delay_ms", "u", &u))
@@ -296,6 +298,7 @@ fake_bluez_save (FakeBluez *fb)
       g_key_file_set_boolean (kf, group, "in_range", s->in_range);
       g_key_file_set_boolean (kf, group, "bond_lost", s->bond_lost);
       g_key_file_set_boolean (kf, group, "late_gatt", s->late_gatt);
+      g_key_file_set_boolean (kf, group, "no_autoconnect", s->no_autoconnect);
       g_key_file_set_uint64 (kf, group, "connect_delay_ms",
                              s->connect_delay_ms);
       g_key_file_set_uint64 (kf, group, "fail_delay_ms", s->fail_delay_ms);
@@ -373,6 +376,8 @@ fake_control_load_state (FakeBluez *fb)
       s->in_range = g_key_file_get_boolean (kf, g, "in_range", NULL);
       s->bond_lost = g_key_file_get_boolean (kf, g, "bond_lost", NULL);
       s->late_gatt = g_key_file_get_boolean (kf, g, "late_gatt", NULL);
+      s->no_autoconnect = g_key_file_get_boolean (kf, g, "no_autoconnect",
+                                                  NULL);
       s->connect_delay_ms = (guint) g_key_file_get_uint64 (
           kf, g, "connect_delay_ms", NULL);
       s->fail_delay_ms = (guint) g_key_file_get_uint64 (kf, g,

@@ -424,7 +424,8 @@ start_connect (FDevice *dev, GDBusMethodInvocation *inv)
 void
 fake_device_autoconnect (FDevice *dev)
 {
-  if (dev->paired && dev->auto_connect && !dev->connected
+  if (dev->paired && dev->auto_connect && !dev->sensor->no_autoconnect
+      && !dev->connected
       && !dev->connect_pending && !dev->pair_pending
       && dev->adapter->powered && dev->sensor->in_range
       && dev->sensor->connected_via == NULL
