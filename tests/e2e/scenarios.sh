@@ -138,12 +138,18 @@ sc_pair() {
   if [[ ! -x $LACTD || ! -x $LACTCTL ]]; then
     result pair FAIL "skipped: lactd or lactctl not built"; return
   fi
-  start_sim --scenario "backlog:$BACKLOG" || { result pair FAIL "lactd-sim did not register"; return; }
+  # lactd first: both sides share one bluetoothd here, and the responder
+  # side's Just Works confirmation goes to the *default* agent, which must
+  # be lactd-sim's (lactd's agent rightly rejects pairings it did not
+  # start). On two machines the order does not matter.
   start_session_bus && start_lactd || { result pair FAIL "lactd did not answer lactctl status"; return; }
+  start_sim --scenario "backlog:$BACKLOG" || { result pair FAIL "lactd-sim did not register"; return; }
   SENSOR=$(bt_prop /org/bluez/hci0 Adapter1 Address | tr -d ' \t' | sed 's/^variant//')
   local tries
-  for tries in 1 2; do
-    lactctl discover --json --timeout 60 >/tmp/discover.json 2>>/e2e/lactctl.log
+  # btvirt reports advertisements late (one discovery took 42 s): scan
+  # in 20 s slices, up to a minute.
+  for tries in 1 2 3; do
+    lactctl discover --json --timeout 20 >/tmp/discover.json 2>>/e2e/lactctl.log
     $CHECK discover /tmp/discover.json >/tmp/discover.txt
     log "discover #$tries: $(tr '\n' ' ' </tmp/discover.txt)"
     grep -qi "^address=$SENSOR" /tmp/discover.txt && break

@@ -96,13 +96,17 @@ start_controllers() {
 }
 
 start_bluetoothd || { result boot FAIL "bluetoothd did not start"; exit 1; }
-if ! start_controllers; then
-  # Under CPU contention a vhci controller's HCI reset can time out.
-  log "controllers not up; reloading hci_vhci and retrying"
+# Under CPU contention a vhci controller's HCI reset can time out
+# ("Opcode 0x0c03 failed: -110"): reload hci_vhci and try again.
+up=0
+for attempt in 1 2 3 4; do
+  if start_controllers; then up=1; break; fi
+  log "controllers not up (attempt $attempt); reloading hci_vhci"
   kill "$BTVIRT_PID" 2>/dev/null; wait "$BTVIRT_PID" 2>/dev/null
+  sleep 1
   rmmod hci_vhci; modprobe hci_vhci
-  start_controllers || { result boot FAIL "hci0/hci1 did not come up"; exit 1; }
-fi
+done
+((up)) || { result boot FAIL "hci0/hci1 did not come up"; exit 1; }
 for a in hci0 hci1; do
   log "$a up: $(bt_prop /org/bluez/$a Adapter1 Address)"
 done
