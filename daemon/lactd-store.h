@@ -100,7 +100,12 @@ int lactd_store_get_schema_version (LactdStore *store);
 
 /* ---------------------------------------------------------- sensors */
 
-/* Creates or updates (name, kind) the paired sensor. */
+/* Creates or updates (name, kind) the paired sensor. kind is "pump", "sns"
+ * or "unknown" (NULL means "unknown"); a malformed address or another kind
+ * is LACTD_STORE_ERROR_INVALID. The functions below that change one
+ * sensor (forget, update_sensor_info, touch, set_last_sync,
+ * set_sensor_epoch, set_acknowledged, add_lost_records) fail with
+ * LACTD_STORE_ERROR_NOT_FOUND for a sensor that is not remembered. */
 gboolean lactd_store_remember_sensor (LactdStore *store, const char *address,
                                       const char *name, const char *kind,
                                       GError **error);
@@ -136,7 +141,9 @@ gboolean lactd_store_add_lost_records (LactdStore *store, const char *address,
 guint32 lactd_store_highest_seq (LactdStore *store, const char *address,
                                  guint32 epoch);
 /* How many numbers in [first, last] are neither stored as a session nor
- * kept as rejected for (address, epoch): the lost ones of sync step 4. */
+ * kept as rejected for (address, epoch): the lost ones of sync step 4.
+ * 0 is never a record's number (first 0 counts from 1); 0 when
+ * first > last. */
 guint32 lactd_store_count_unhandled (LactdStore *store, const char *address,
                                      guint32 epoch, guint32 first,
                                      guint32 last);
