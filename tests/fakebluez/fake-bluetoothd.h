@@ -194,6 +194,11 @@ FDevice *fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
 void fake_device_free (FDevice *dev);
 void fake_device_drop (FDevice *dev, gboolean by_host);
 void fake_device_autoconnect (FDevice *dev);
+
+/* fake-gatt.c */
+void fake_device_export_gatt (FDevice *dev);
+void fake_device_unexport_gatt (FDevice *dev);
+void fake_char_free (FChar *ch);
 FChar *fake_device_find_char (FDevice *dev, const char *uuid);
 void fake_char_notify (FChar *ch, const guint8 *data, gsize len);
 gboolean fake_char_notifying (FChar *ch);
