@@ -142,6 +142,37 @@ class ApiTest(LactdTestCase):
         self.assertEqual(len(self.call("History1", "ListSessions", "xx", 0, now + 120)), 3)
         self.assertIsNone(self.daemon.poll(), "the daemon must keep running")
 
+    def test_each_change_announced_once(self):
+        self.start_daemon()
+        self.signals.clear()
+        start = int(time.time()) - 1800
+        sid = self.add(manual(start))
+        self.wait_for_signal("SessionAdded")
+        self.assert_eventually(lambda: any(
+            s[2] == "PropertiesChanged" and s[3][0] == "org.lactd.Goals1"
+            for s in self.signals), timeout=5)
+        # Let any duplicate arrive before counting.
+        deadline = time.monotonic() + 1.0
+        self.assert_eventually(lambda: time.monotonic() > deadline, timeout=5)
+        self.assertEqual(len(self.signals_named("SessionAdded")), 1)
+        goal_changes = [s for s in self.signals
+                        if s[2] == "PropertiesChanged" and s[3][0] == "org.lactd.Goals1"]
+        changed = [name for s in goal_changes for name in s[3][1]]
+        self.assertEqual(changed.count("Progress"), 1, goal_changes)
+        self.assertEqual(changed.count("NextDue"), 1, goal_changes)
+        progress = self.get_property("Goals1", "Progress")
+        self.assertEqual(progress["sessions"], 1)
+        self.assertEqual(self.get_property("Goals1", "NextDue"),
+                         start + 600 + 540 + 180 * 60)
+        # Nothing is announced for a refused call.
+        self.signals.clear()
+        self.assert_dbus_error(INVALID, self.add, manual(start, kind=v("s", "x")))
+        self.call("History1", "DeleteSession", "t", sid)
+        self.assert_eventually(lambda: any(
+            s[2] == "PropertiesChanged" for s in self.signals), timeout=5)
+        self.assertEqual(self.signals_named("SessionAdded"), [])
+        self.assertEqual(self.get_property("Goals1", "Progress")["sessions"], 0)
+
     def test_list_sessions_bad_range(self):
         self.start_daemon()
         self.assert_dbus_error(INVALID, self.call, "History1", "ListSessions", "xx", 200, 100)
