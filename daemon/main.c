@@ -86,7 +86,7 @@ main (int argc, char **argv)
       on_simulate,
       "Use the built-in simulated sensor instead of Bluetooth "
       "(SCENARIO: demo, session, relactation, sns, backlog[:N], malformed, "
-      "epoch-reset, battery)", "SCENARIO" },
+      "epoch-reset, battery, stragglers)", "SCENARIO" },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &options.replace,
       "Replace a running instance", NULL },
     { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_verbose,
