@@ -67,6 +67,11 @@ class NotifyTest(dbusmock.DBusTestCase):
                                      + '\n'.join(self.client.stderr.all()))
             time.sleep(0.05)
 
+    def lactd_calls(self, method):
+        '''The lactd template's call log of one method: [(time, args)].'''
+        return list(dbus.Interface(self.lactd_obj, dbusmock.MOCK_IFACE)
+                    .GetMethodCalls(method))
+
     def next_due(self):
         return int(self.lactd_obj.Get('org.lactd.Goals1', 'NextDue',
                                       dbus_interface=dbus.PROPERTIES_IFACE))
@@ -118,6 +123,10 @@ class NotifyTest(dbusmock.DBusTestCase):
         self.assertGreaterEqual(self.next_due(), before + 15 * 60)
         self.assertLessEqual(self.next_due(), int(time.time()) + 15 * 60)
         self.client.stderr.wait_for(lambda l: 'snooze done' in l)
+        # dbusmock's call log: exactly one Goals1.Snooze(15), no Dismiss.
+        calls = self.lactd_calls('Snooze')
+        self.assertEqual([list(args) for _, args in calls], [[15]])
+        self.assertEqual(self.lactd_calls('Dismiss'), [])
 
     def test_reminder_dismiss(self):
         self.lactd_mock.EmitReminderDue('session', dbus.Int64(int(time.time())),
@@ -129,6 +138,8 @@ class NotifyTest(dbusmock.DBusTestCase):
         self.notify_mock.EmitSignal(NOTIFY_IFACE, 'ActionInvoked', 'us',
                                     [dbus.UInt32(1), 'dismiss'])
         self.client.stderr.wait_for(lambda l: 'dismiss done' in l)
+        self.assertEqual(len(self.lactd_calls('Dismiss')), 1)
+        self.assertEqual(self.lactd_calls('Snooze'), [])
         self.assertFalse(any('notification 77' in l for l in self.client.stderr.lines))
         # Dismissed: Snooze now has nothing pending.
         with self.assertRaises(dbus.exceptions.DBusException) as cm:
