@@ -90,7 +90,7 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
   gboolean json = FALSE, csv = FALSE;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text,
-      "Sessions started at or after TIME (default: 7 days ago)", "TIME" },
+      "Sessions started at or after TIME (default: 7 days before --to)", "TIME" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text,
       "Sessions started before TIME (default: now)", "TIME" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array of sessions", NULL },
@@ -115,7 +115,15 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
   if (json && csv)
     return lactctl_usage (app, "--json and --csv exclude each other");
 
-  from = now_unix () - 7 * 24 * 3600;
+  /* Seven days: before --to when only that is given, else before now. */
+  if (to_text != NULL)
+    {
+      g_autoptr(GDateTime) t = lactctl_parse_time (app, to_text, &error);
+      if (t == NULL)
+        return lactctl_usage (app, "--to: %s", error->message);
+      to = g_date_time_to_unix (t);
+    }
+  from = (to != 0 ? to : now_unix ()) - 7 * 24 * 3600;
   if (from_text != NULL)
     {
       g_autoptr(GDateTime) t = lactctl_parse_time (app, from_text, &error);
@@ -123,15 +131,8 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
         return lactctl_usage (app, "--from: %s", error->message);
       from = g_date_time_to_unix (t);
     }
-  if (to_text != NULL)
-    {
-      g_autoptr(GDateTime) t = lactctl_parse_time (app, to_text, &error);
-      if (t == NULL)
-        return lactctl_usage (app, "--to: %s", error->message);
-      to = g_date_time_to_unix (t);
-      if (to <= from)
-        return lactctl_usage (app, "--to must be after --from");
-    }
+  if (to != 0 && to <= from)
+    return lactctl_usage (app, "--to must be after --from");
   if (!lactctl_connect (app))
     return LACTCTL_EXIT_UNREACHABLE;
 

@@ -228,6 +228,10 @@ class LactctlMockTest(dbusmock.DBusTestCase):
         got = self.run_json('history', '--json', '--from', '2024-01-10',
                             '--to', '2024-01-11')
         self.assertEqual([s['seq'] for s in got], [1])
+        # --to alone: the 7 days before it.
+        got = self.run_json('history', '--json', '--to', '2024-01-11')
+        self.assertEqual([s['seq'] for s in got], [1])
+        self.assertEqual(self.run_json('history', '--json', '--to', '2024-01-03'), [])
         got = self.run_json('history', '--json', '--from', '2024-01-10T12:00',
                             '--to', '2024-01-11T12:00:01')
         self.assertEqual([s['seq'] for s in got], [1, 2])
