@@ -578,7 +578,23 @@ unregister_all (SimApp *app)
     { "org.bluez.GattManager1", "UnregisterApplication", SIM_APP_PATH },
   };
 
-  if (!app->bluez_present || app->reg == REG_NONE)
+  GHashTableIter iter;
+  gpointer path;
+
+  if (!app->bluez_present)
+    return;
+  /* A sensor that switches off drops its links; without this the
+   * central would stay connected to a GATT server that vanished. */
+  g_hash_table_iter_init (&iter, app->connected);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    {
+      g_autoptr(GVariant) ret = NULL;
+
+      ret = g_dbus_connection_call_sync (app->bus, BLUEZ, path, "org.bluez.Device1",
+                                         "Disconnect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                         3000, NULL, NULL);
+    }
+  if (app->reg == REG_NONE)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {

@@ -112,6 +112,10 @@ for a in hci0 hci1; do
 done
 busctl --system tree org.bluez || log "busctl does not work here"
 
+# Watchdog: power off with whatever results exist before the host's
+# timeout kills qemu and loses them.
+( sleep "${E2E_GUEST_TIMEOUT:-840}"; echo "SCENARIO watchdog: FAIL guest watchdog fired" >>"$RESULTS"; poweroff_now ) &
+
 . "$E2E_SRC/tests/e2e/scenarios.sh"
 run_scenarios
 log "stage2: done"
