@@ -182,6 +182,14 @@ method_call (GDBusConnection *c, const char *sender, const char *path,
 {
   LactdBluezExports *ex = data;
 
+  /* Only bluetoothd may drive the agent: anyone else on the system bus
+   * could otherwise fake a passkey or an authorization. */
+  if (!lactd_bluez_is_owner (ex->bluez, sender))
+    {
+      g_debug ("refusing %s.%s from %s", iface, method, sender);
+      reject (inv, "only bluetoothd may call this");
+      return;
+    }
   if (g_str_equal (iface, "org.bluez.Agent1"))
     agent_call (ex, method, params, inv);
   else

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define DBUS_OBJECT_MANAGER "org.freedesktop.DBus.ObjectManager"
 
 gboolean lactd_bluez_is_present (LactdBluez *self);
+/* Whether sender is the unique name owning org.bluez right now. */
+gboolean lactd_bluez_is_owner (LactdBluez *self, const char *sender);
 /* A cached property (borrowed), NULL when the object, interface or
  * property is unknown. */
 GVariant *lactd_bluez_get_prop (LactdBluez *self, const char *path,

@@ -21,6 +21,7 @@ struct _LactdBluez {
   guint watch_id;
   guint subs[4];
   gboolean present;
+  char *owner;                 /* unique name of org.bluez's owner */
   GCancellable *cancellable;   /* calls of the current org.bluez owner */
 
   /* path → (iface → (prop → GVariant)) */
@@ -420,6 +421,8 @@ bluez_appeared (GDBusConnection *c, const char *name, const char *owner,
 
   g_message ("BlueZ is running (%s)", owner);
   self->present = TRUE;
+  g_free (self->owner);
+  self->owner = g_strdup (owner);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -445,6 +448,7 @@ bluez_vanished (GDBusConnection *c, const char *name, gpointer data)
   if (self->present)
     g_message ("BlueZ went away");
   self->present = FALSE;
+  g_clear_pointer (&self->owner, g_free);
   g_cancellable_cancel (self->cancellable);
   lactd_bluez_exports_reset (self->exports);
   g_hash_table_iter_init (&it, self->objects);
@@ -505,6 +509,7 @@ lactd_bluez_finalize (GObject *object)
 
   g_hash_table_unref (self->objects);
   g_hash_table_unref (self->known);
+  g_free (self->owner);
   g_clear_object (&self->bus);
   G_OBJECT_CLASS (lactd_bluez_parent_class)->finalize (object);
 }
@@ -629,6 +634,12 @@ gboolean
 lactd_bluez_is_present (LactdBluez *self)
 {
   return self->present;
+}
+
+gboolean
+lactd_bluez_is_owner (LactdBluez *self, const char *sender)
+{
+  return self->owner != NULL && g_strcmp0 (self->owner, sender) == 0;
 }
 
 char *

@@ -52,11 +52,39 @@ registered_on (gpointer data)
 }
 
 static void
+call_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Async *a = data;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &a->error);
+  a->done = TRUE;
+}
+
+static void
 test_registration (Fixture *f, gconstpointer data)
 {
   gpointer args[2] = { f, (gpointer) "hci0" };
 
   g_assert_true (wait_for (registered_on, args, 3000));
+  {
+    /* Nobody but bluetoothd may drive the agent (this call comes from our
+     * own unique name). */
+    Async a = { 0 };
+    g_autofree char *remote = NULL;
+
+    g_dbus_connection_call (f->bus, g_dbus_connection_get_unique_name (f->bus),
+                            "/org/lactd/bluez/agent", "org.bluez.Agent1",
+                            "RequestConfirmation",
+                            g_variant_new ("(ou)", DEV_PUMP, 1234), NULL,
+                            G_DBUS_CALL_FLAGS_NONE, 2000, NULL, call_done, &a);
+    g_assert_true (wait_for (async_done, &a, 3000));
+    g_assert_nonnull (a.error);
+    remote = g_dbus_error_get_remote_error (a.error);
+    g_assert_cmpstr (remote, ==, "org.bluez.Error.Rejected");
+    g_clear_error (&a.error);
+  }
   control_void (f, "AddAdapter", g_variant_new ("(sb)", "hci1", TRUE));
   args[1] = (gpointer) "hci1";
   g_assert_true (wait_for (registered_on, args, 3000));
