@@ -209,7 +209,7 @@ load_sensors (LactdDaemon *self, GError **error)
 static void
 discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
   LactdDaemon *self = g_object_get_data (G_OBJECT (invocation), "lactd-daemon");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -218,7 +218,7 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
   found = lactd_bluez_discover_finish (LACTD_BLUEZ (source), result, &error);
   if (found == NULL)
     {
-      g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation),
+      g_dbus_method_invocation_return_gerror (invocation,
                                               error);
       return;
     }
@@ -247,7 +247,7 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
                              d->path, d->rssi);
     }
   lactd_manager1_complete_discover (self->manager,
-                                    g_steal_pointer (&invocation),
+                                    invocation,
                                     g_variant_builder_end (&builder));
 }
 
@@ -285,14 +285,14 @@ handle_discover (LactdManager1 *manager, GDBusMethodInvocation *invocation,
 
   g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
   lactd_bluez_discover_async (self->bluez, timeout_seconds, NULL,
-                              discover_done, g_object_ref (invocation));
+                              discover_done, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static void
 pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
   LactdDaemon *self = g_object_get_data (G_OBJECT (invocation), "lactd-daemon");
   const char *address = g_object_get_data (G_OBJECT (invocation), "lactd-address");
   g_autoptr(GError) error = NULL;
@@ -303,7 +303,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->pairing = FALSE;
   if (!lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error))
     {
-      g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation),
+      g_dbus_method_invocation_return_gerror (invocation,
                                               error);
       return;
     }
@@ -314,7 +314,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                     &error))
     {
       lactd_error_from_store (&error);
-      g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation),
+      g_dbus_method_invocation_return_gerror (invocation,
                                               error);
       return;
     }
@@ -326,7 +326,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (link == NULL)
         {
           g_dbus_method_invocation_return_error_literal (
-              g_steal_pointer (&invocation), LACTD_ERROR,
+              invocation, LACTD_ERROR,
               LACTD_ERROR_PAIRING_FAILED, error->message);
           return;
         }
@@ -334,7 +334,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_message ("Paired with %s (%s)", address, name);
   lactd_link_request_connect (lactd_sensor_get_link (sensor));
-  lactd_manager1_complete_pair (self->manager, g_steal_pointer (&invocation),
+  lactd_manager1_complete_pair (self->manager, invocation,
                                 lactd_sensor_get_object_path (sensor));
 }
 
@@ -380,7 +380,7 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
   g_object_set_data_full (G_OBJECT (invocation), "lactd-address",
                           g_strdup (address), g_free);
   lactd_bluez_pair_async (self->bluez, address, NULL, pair_done,
-                          g_object_ref (invocation));
+                          invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -402,14 +402,14 @@ sensor_for_path (LactdDaemon *self, const char *path, GError **error)
 static void
 forget_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
   g_autoptr(GError) error = NULL;
 
   if (!lactd_bluez_forget_finish (LACTD_BLUEZ (source), result, &error))
     g_message ("BlueZ could not remove the bond: %s", error->message);
   lactd_manager1_complete_forget (
       LACTD_MANAGER1 (g_object_get_data (G_OBJECT (invocation), "lactd-manager")),
-      g_steal_pointer (&invocation));
+      invocation);
 }
 
 static gboolean
@@ -442,7 +442,7 @@ handle_forget (LactdManager1 *manager, GDBusMethodInvocation *invocation,
     }
   g_object_set_data (G_OBJECT (invocation), "lactd-manager", manager);
   lactd_bluez_forget_async (self->bluez, address, NULL, forget_done,
-                            g_object_ref (invocation));
+                            invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -35,6 +35,7 @@ return_store_error (GDBusMethodInvocation *invocation, GError *error)
 {
   lactd_error_from_store (&error);
   g_dbus_method_invocation_return_gerror (invocation, error);
+  g_error_free (error);
 }
 
 static gboolean

@@ -188,7 +188,7 @@ on_name (LactdLink *link, GParamSpec *pspec, LactdSensor *self)
 static void
 sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
   g_autoptr(GError) error = NULL;
   LactdSensor1 *iface;
 
@@ -205,10 +205,10 @@ sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                 LACTD_SYNC_ERROR_STORAGE))
         code = LACTD_ERROR_STORAGE;
       g_dbus_method_invocation_return_error_literal (
-          g_steal_pointer (&invocation), LACTD_ERROR, code, error->message);
+          invocation, LACTD_ERROR, code, error->message);
       return;
     }
-  lactd_sensor1_complete_sync (iface, g_steal_pointer (&invocation));
+  lactd_sensor1_complete_sync (iface, invocation);
 }
 
 static gboolean
@@ -218,7 +218,7 @@ handle_sync (LactdSensor1 *iface, GDBusMethodInvocation *invocation,
   g_object_set_data_full (G_OBJECT (invocation), "lactd-iface",
                           g_object_ref (iface), g_object_unref);
   lactd_sync_run_async (self->sync, NULL, sync_done,
-                        g_object_ref (invocation));
+                        invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
