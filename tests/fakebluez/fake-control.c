@@ -3,6 +3,33 @@
  * restarted fake come back with its adapters, bonds and sensor stores, as
  * bluetoothd does from /var/lib/bluetooth.
  *
+ * org.lactd.FakeBluez1 on "/" (address arguments are "XX:XX:...:XX"):
+ *   AddAdapter(s id, b powered)     hciN appears (with its old bonds)
+ *   RemoveAdapter(s id)             hciN unplugged (bonds kept for later)
+ *   SetPowered(s id, b powered)     like Adapter1.Powered
+ *   AddSensor(s address, s name, s kind "pump"|"sns", a{sv} options)
+ *     options: passkey_mode s ("none", "display", "confirm", "keyboard"),
+ *     passkey u, backlog u, capacity u, epoch u, in_range b, late_gatt b
+ *     (GATT objects trail ServicesResolved), no_autoconnect b,
+ *     connect_delay_ms u, fail_delay_ms u
+ *   SetInRange(s, b)                away: Connect fails with
+ *                                   le-connection-abort-by-local, a link
+ *                                   drops; back: auto-connect resumes
+ *   DropLink(s)                     the sensor drops the link now
+ *   DropAfterRecords(s, u k)        drop after k records of the next report
+ *   ForgetBond(s)                   the sensor lost its keys
+ *   ResetEpoch(s, u epoch, u backlog)  store erased, numbering restarts
+ *   AddRecords(s, u n)              n more stored sessions
+ *   StartSession(s, u seconds) -> u seq  a live session (0.1 s a second)
+ *   InjectMalformed(s, s kind, u n) n malformed records ("kind", "short",
+ *                                   "long", "volume", "future")
+ *   GetSensor(s) -> a{sv}           epoch, low, high, stored,
+ *                                   highest_delete, deletes,
+ *                                   connect_attempts, records_sent,
+ *                                   connected, in_range, bond_lost, live
+ *   GetApplications() -> a(sas)     (adapter, GattProfile1 UUIDs)
+ *   GetAgents() -> a(sss)           (path, capability, "default" or "")
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "fake-bluetoothd"
