@@ -318,6 +318,20 @@ class BluezTest(LactdTestCase):
         kinds = {s["kind"] for s in self.sessions() if s["sensor"] == SNS}
         self.assertEqual(kinds, {"sns"})
 
+    def test_malformed_records_kept_aside(self):
+        self.add_sensor(PUMP, backlog=5)
+        self.ctl("InjectMalformed", "(ssu)", PUMP, "kind", 2)
+        self.ctl("AddRecords", "(su)", PUMP, 3)
+        self.start_daemon()
+        self.pair(PUMP)
+        # Rejected records are handled (acknowledged) but no sessions.
+        self.assert_eventually(
+            lambda: self.fake_sensor(PUMP)["stored"] == 0
+            and self.sensor(PUMP)["RejectedRecords"] == 2, timeout=30)
+        seqs = sorted(s["seq"] for s in self.sessions())
+        self.assertEqual(seqs, [1, 2, 3, 4, 5, 8, 9, 10])
+        self.assertEqual(self.fake_sensor(PUMP)["highest_delete"], 10)
+
     def test_pair_errors(self):
         self.add_sensor(PUMP, passkey_mode="keyboard")
         self.start_daemon()
