@@ -143,9 +143,24 @@ def main():
     address = c.prop(dev, "org.bluez.Device1", "Address")
     log("device", dev)
     print("address=%s" % address)
-    if not c.prop(dev, "org.bluez.Device1", "Connected"):
-        c.call(dev, "org.bluez.Device1", "Connect", timeout=60000)
-    if not c.wait(lambda: c.prop(dev, "org.bluez.Device1", "ServicesResolved"), 60):
+    resolved = False
+    for attempt in range(3):
+        try:
+            if not c.prop(dev, "org.bluez.Device1", "Connected"):
+                c.call(dev, "org.bluez.Device1", "Connect", timeout=60000)
+        except GLib.Error as e:
+            log("Connect:", e.message)
+        if c.wait(lambda: c.prop(dev, "org.bluez.Device1", "ServicesResolved"), 30):
+            resolved = True
+            break
+        # A link that came up without its services: start over.
+        log("services not resolved (attempt %d): reconnecting" % (attempt + 1))
+        try:
+            c.call(dev, "org.bluez.Device1", "Disconnect")
+        except GLib.Error:
+            pass
+        c.wait(lambda: not c.prop(dev, "org.bluez.Device1", "Connected"), 10)
+    if not resolved:
         print("error=services not resolved")
         return 1
     if not c.prop(dev, "org.bluez.Device1", "Paired"):

@@ -244,40 +244,39 @@ expected_count() { echo $(( $(sim_get next_seq) - 1 )); }
 
 sc_link_lost() {
   ((PAIRED)) || { result link-lost FAIL "skipped: not paired"; return; }
-  local links before
+  local before fails=""
   # 1. The sensor's adapter loses power; records pile up meanwhile.
-  links=$(sim_get links)
-  busctl --system set-property org.bluez /org/bluez/hci0 org.bluez.Adapter1 Powered b false ||
-    dbus-send --system --print-reply --dest=org.bluez /org/bluez/hci0 \
-      org.freedesktop.DBus.Properties.Set string:org.bluez.Adapter1 string:Powered variant:boolean:false
+  busctl --system set-property org.bluez /org/bluez/hci0 org.bluez.Adapter1 Powered b false
   wait_for 20 sim_is connected 0
   kill -USR2 "$SIM_PID"     # 10 more records while the link is down
   nap 5
-  busctl --system set-property org.bluez /org/bluez/hci0 org.bluez.Adapter1 Powered b true ||
-    dbus-send --system --print-reply --dest=org.bluez /org/bluez/hci0 \
-      org.freedesktop.DBus.Properties.Set string:org.bluez.Adapter1 string:Powered variant:boolean:true
-  if ! wait_for 120 sim_ge links $((links + 1)); then
-    result link-lost FAIL "no reconnection within 120 s after the power cycle ($(manual_connect_diag))"
-    return
+  busctl --system set-property org.bluez /org/bluez/hci0 org.bluez.Adapter1 Powered b true
+  # Not `links`: bluetoothd's auto-connect can blip a link up while the
+  # adapter is going down.
+  if ! wait_for 120 sim_is connected 1; then
+    fails+="no reconnection within 120 s after the power cycle ($(manual_connect_diag)); "
   fi
   if ! wait_for 60 all_acked; then
-    result link-lost FAIL "after the power cycle the sensor still holds $(sim_get records) records"; return
+    fails+="after the power cycle the sensor still holds $(sim_get records) records; "
   fi
   # 2. lactd-sim itself restarts (same epoch: the seeded model), holding
-  #    5 records past everything acknowledged so far.
+  #    5 records past everything acknowledged so far. It drops the link
+  #    on exit, as a sensor switching off does.
   before=$(expected_count)
   stop_sim
-  start_sim --scenario "backlog:$((before + 5))" || { result link-lost FAIL "lactd-sim did not restart"; return; }
-  if ! wait_for 120 sim_ge links 1; then
-    result link-lost FAIL "no reconnection within 120 s after lactd-sim restarted ($(manual_connect_diag))"
-    return
+  start_sim --scenario "backlog:$((before + 5))" || { result link-lost FAIL "${fails}lactd-sim did not restart"; return; }
+  if ! wait_for 120 sim_is connected 1; then
+    fails+="no reconnection within 120 s after lactd-sim restarted ($(manual_connect_diag)); "
   fi
   wait_for 60 sim_ge highest_deleted $((before + 5))
   history_check
-  if [[ $(hist_get count) == $((before + 5)) && $(hist_get dupes) == 0 && $(hist_get contiguous) == 1 ]]; then
+  if [[ $(hist_get count) != $((before + 5)) || $(hist_get dupes) != 0 || $(hist_get contiguous) != 1 ]]; then
+    fails+="history count $(hist_get count) (want $((before + 5))), dupes $(hist_get dupes), contiguous $(hist_get contiguous); "
+  fi
+  if [[ -z $fails ]]; then
     result link-lost PASS "power cycle and sensor restart: reconnected twice, $((before + 5)) sessions, none lost or doubled"
   else
-    result link-lost FAIL "history count $(hist_get count) (want $((before + 5))), dupes $(hist_get dupes), contiguous $(hist_get contiguous)"
+    result link-lost FAIL "${fails%; }"
   fi
 }
 
@@ -331,13 +330,20 @@ bench_sync_rate() {
   bare_secs=$(sed -n 's/^seconds=//p' /tmp/bench-bare.txt)
   log "bench bare: $(tr '\n' ' ' </tmp/bench-bare.txt)"
   start_lactd
+  # The rate is timed from the report request, so who brings the link up
+  # does not matter: help lactd if it does not connect by itself.
+  local assisted=""
+  if ! wait_for 30 sim_is connected 1; then
+    assisted=" (link brought up by a manual Device1.Connect)"
+    manual_connect_diag >/dev/null
+  fi
   wait_for 300 sim_ge highest_deleted "$n"
   d_secs=$(awk -v a="$(sim_get report_start)" -v b="$(sim_get delete_at)" 'BEGIN{printf "%.3f", b - a}')
   d_rate=$(awk -v n="$n" -v s="$d_secs" 'BEGIN{ if (s > 0) printf "%.1f", n / s; else print "nan"}')
   {
     echo "BENCH e2e-sync-rate: $n records over real bluetoothd (btvirt, qemu TCG)"
     echo "BENCH bare GATT client: ${bare_rate:-?} records/s (${bare_secs:-?} s, report → last notification)"
-    echo "BENCH lactd sync:       $d_rate records/s ($d_secs s, report request → delete after commit)"
+    echo "BENCH lactd sync:       $d_rate records/s ($d_secs s, report request → delete after commit)$assisted"
     awk -v a="${d_rate:-0}" -v b="${bare_rate:-0}" 'BEGIN{ if (b > 0) printf "BENCH ratio lactd/bare: %.2f\n", a / b}'
   } | tee -a /e2e/bench.txt
 }
