@@ -277,6 +277,40 @@ bench_queries (Bench *bench)
         }
     }
   report ("ListSessions one year", dbus, inproc, bench->calls, entries, bytes);
+
+  /* The floor every call pays: a round trip through the bus to the
+   * daemon's main loop and back, with nothing to compute. */
+  for (guint i = 0; i < WARMUP + bench->calls; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(GError) get_error = NULL;
+      g_autoptr(GVariant) reply = g_dbus_connection_call_sync (bench->client,
+          LACTD_NAME, LACTD_PATH, "org.freedesktop.DBus.Properties", "Get",
+          g_variant_new ("(ss)", "org.lactd.Manager1", "Version"), NULL,
+          G_DBUS_CALL_FLAGS_NONE, -1, NULL, &get_error);
+
+      if (reply == NULL)
+        g_error ("Get Version: %s", get_error->message);
+      if (i >= WARMUP)
+        dbus[i - WARMUP] = ms_since (t0);
+    }
+  {
+    Stats st = stats_of (dbus, bench->calls);
+    printf ("\nround trip floor, Properties.Get(Manager1.Version), %u calls:\n"
+            "  median %8.3f ms   p99 %8.3f ms\n", bench->calls, st.median,
+            st.p99);
+  }
+}
+
+/* Wall-clock figures depend on what else the machine runs: say so. */
+static void
+print_load (const char *when)
+{
+  g_autofree char *loadavg = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+    printf ("%s: %u cores, /proc/loadavg %s", when, g_get_num_processors (),
+            loadavg);
 }
 
 static void
@@ -340,6 +374,7 @@ main (int argc, char **argv)
 
   printf ("lactd %s on %s (private session and system buses, no BlueZ)\n",
           bench.lactd, bench.store_path);
+  print_load ("at start");
 
   startup = g_new0 (double, bench.starts);
   for (guint i = 0; i < bench.starts; i++)
@@ -359,6 +394,7 @@ main (int argc, char **argv)
   /* The last daemon started serves the queries. */
   bench_queries (&bench);
 
+  print_load ("\nat end");
   stop_daemon (&bench);
   g_dbus_connection_signal_unsubscribe (bench.client, subscription);
   g_dbus_connection_close_sync (bench.client, NULL, NULL);
