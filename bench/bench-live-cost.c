@@ -43,11 +43,17 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#ifdef HAVE_CALLGRIND_H
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wundef"
 #pragma GCC diagnostic ignored "-Wcast-align"
 #include <valgrind/callgrind.h>
 #pragma GCC diagnostic pop
+#else
+/* Without valgrind's headers the harness still runs (wall clock only). */
+#define CALLGRIND_DUMP_STATS_AT(label) ((void) (label))
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "lactd-dbus-values.h"
 #include "lactd-dbus.h"
