@@ -18,7 +18,7 @@
 /* Records synced before the disk fills, and the backlog that then
  * cannot fit. */
 #define N_FIRST 100
-#define N_BACKLOG 4000
+#define N_BACKLOG 1500
 /* Free pages left when the disk "fills": room for a few batches of
  * LACTD_SYNC_BATCH_RECORDS, far from room for the whole backlog. */
 #define HEADROOM_PAGES 24
