@@ -290,12 +290,6 @@ link_read_async (LactdLink *link, LactdChar ch, GCancellable *cancellable,
              FALSE, cancellable, callback, user_data, link_read_async);
 }
 
-static GBytes *
-link_read_finish (LactdLink *link, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 link_write_async (LactdLink *link, LactdChar ch, GBytes *value,
                   GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -312,12 +306,6 @@ link_write_async (LactdLink *link, LactdChar ch, GBytes *value,
   gatt_call (LACTD_BLUEZ_LINK (link), ch, "WriteValue",
              g_variant_new ("(@aya{sv})", bytes, &options), NULL, FALSE,
              cancellable, callback, user_data, link_write_async);
-}
-
-static gboolean
-link_bool_finish (LactdLink *link, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -338,7 +326,7 @@ rearm_done (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!link_bool_finish (LACTD_LINK (source), res, &error)
+  if (!lactd_link_start_notify_finish (LACTD_LINK (source), res, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("re-arming notifications: %s", error->message);
 }
@@ -684,11 +672,8 @@ lactd_bluez_link_class_init (LactdBluezLinkClass *klass)
   object_class->dispose = lactd_bluez_link_dispose;
   object_class->finalize = lactd_bluez_link_finalize;
   link_class->read_async = link_read_async;
-  link_class->read_finish = link_read_finish;
   link_class->write_async = link_write_async;
-  link_class->write_finish = link_bool_finish;
   link_class->start_notify_async = link_start_notify_async;
-  link_class->start_notify_finish = link_bool_finish;
   link_class->request_connect = link_request_connect;
 
   props[PROP_LAST_ERROR] =

@@ -125,6 +125,22 @@ lactd_link_finalize (GObject *object)
   G_OBJECT_CLASS (lactd_link_parent_class)->finalize (object);
 }
 
+/* The default _finish slots: both transports answer every operation with
+ * a GTask, so they fill in only the _async ones. */
+static GBytes *
+lactd_link_real_read_finish (LactdLink *self, GAsyncResult *result,
+                             GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+lactd_link_real_boolean_finish (LactdLink *self, GAsyncResult *result,
+                                GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 lactd_link_class_init (LactdLinkClass *klass)
 {
@@ -133,6 +149,9 @@ lactd_link_class_init (LactdLinkClass *klass)
   object_class->get_property = lactd_link_get_property;
   object_class->set_property = lactd_link_set_property;
   object_class->finalize = lactd_link_finalize;
+  klass->read_finish = lactd_link_real_read_finish;
+  klass->write_finish = lactd_link_real_boolean_finish;
+  klass->start_notify_finish = lactd_link_real_boolean_finish;
 
   props[PROP_ADDRESS] =
     g_param_spec_string ("address", "Address",

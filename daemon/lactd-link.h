@@ -38,6 +38,8 @@ const char *lactd_char_name (LactdChar ch);
 #define LACTD_TYPE_LINK (lactd_link_get_type ())
 G_DECLARE_DERIVABLE_TYPE (LactdLink, lactd_link, LACTD, LINK, GObject)
 
+/* The _finish slots default to returning the result of a GTask; a
+ * transport that answers with GTasks fills in only the _async ones. */
 struct _LactdLinkClass {
   GObjectClass parent_class;
 

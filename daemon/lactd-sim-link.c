@@ -136,12 +136,6 @@ sim_read_async (LactdLink *link, LactdChar ch, GCancellable *cancellable,
             user_data, sim_read_async);
 }
 
-static GBytes *
-sim_read_finish (LactdLink *link, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 sim_write_async (LactdLink *link, LactdChar ch, GBytes *value,
                  GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -149,12 +143,6 @@ sim_write_async (LactdLink *link, LactdChar ch, GBytes *value,
 {
   queue_op (LACTD_SIM_LINK (link), OP_WRITE, ch, value, cancellable,
             callback, user_data, sim_write_async);
-}
-
-static gboolean
-sim_boolean_finish (LactdLink *link, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -288,11 +276,8 @@ lactd_sim_link_class_init (LactdSimLinkClass *klass)
 
   object_class->dispose = lactd_sim_link_dispose;
   link_class->read_async = sim_read_async;
-  link_class->read_finish = sim_read_finish;
   link_class->write_async = sim_write_async;
-  link_class->write_finish = sim_boolean_finish;
   link_class->start_notify_async = sim_start_notify_async;
-  link_class->start_notify_finish = sim_boolean_finish;
   link_class->request_connect = sim_request_connect;
 }
 
