@@ -79,17 +79,25 @@ is_bluez_error (const GError *error, const char *name)
   return g_strcmp0 (remote, name) == 0;
 }
 
+/* Finishes a BlueZ call whose reply carries nothing: the adapter, device
+ * and property methods called here all reply with no arguments. */
+static gboolean
+bluez_call_finish (GObject *source, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, error);
+
+  return reply != NULL;
+}
+
 /* ----------------------------------------------------------- discovery */
 
 static void
 call_logged (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                         &error);
-  if (reply == NULL)
+  if (!bluez_call_finish (source, res, &error))
     g_debug ("%s: %s", (const char *) data, error->message);
 }
 
@@ -432,11 +440,9 @@ pair_replied (GObject *source, GAsyncResult *res, gpointer data)
   LactdBluezPairing *pairing = data;
   PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                         &error);
-  if (reply != NULL || is_bluez_error (error, "org.bluez.Error.AlreadyExists"))
+  if (bluez_call_finish (source, res, &error) ||
+      is_bluez_error (error, "org.bluez.Error.AlreadyExists"))
     pd->step = STEP_TRUST;
   else if (is_bluez_error (error, "org.bluez.Error.InProgress"))
     {
@@ -467,11 +473,8 @@ trust_replied (GObject *source, GAsyncResult *res, gpointer data)
   LactdBluezPairing *pairing = data;
   PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                         &error);
-  if (reply == NULL)
+  if (!bluez_call_finish (source, res, &error))
     {
       g_autofree char *message = bluez_message (error);
       pair_fail (pairing, "could not mark it trusted: %s", message);
@@ -486,13 +489,10 @@ connect_replied (GObject *source, GAsyncResult *res, gpointer data)
 {
   LactdBluezPairing *pairing = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                         &error);
   /* Paired and trusted is what Pair promises; the link keeps trying to
    * connect. */
-  if (reply == NULL)
+  if (!bluez_call_finish (source, res, &error))
     g_message ("paired %s but could not connect yet: %s",
                pairing->pair_address, error->message);
   pair_end (pairing, NULL);
@@ -649,11 +649,9 @@ static void
 removed (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                         &error);
-  if (reply == NULL && is_bluez_error (error, "org.bluez.Error.DoesNotExist"))
+  if (!bluez_call_finish (source, res, &error) &&
+      is_bluez_error (error, "org.bluez.Error.DoesNotExist"))
     g_clear_error (&error);
   if (error)
     g_dbus_error_strip_remote_error (error);
@@ -671,11 +669,8 @@ disconnected (GObject *source, GAsyncResult *res, gpointer data)
 {
   ForgetOne *one = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                         &error);
-  if (reply == NULL)
+  if (!bluez_call_finish (source, res, &error))
     g_debug ("Disconnect %s: %s", one->device, error->message);
   g_dbus_connection_call (G_DBUS_CONNECTION (source), BLUEZ_NAME,
                           one->adapter, BLUEZ_ADAPTER, "RemoveDevice",
