@@ -82,6 +82,25 @@ lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
   return g_steal_pointer (&sessions);
 }
 
+/* A day-based query with its first four parameters bound: the UTC range
+ * that can hold those local days (for the start index), then the days. */
+static sqlite3_stmt *
+day_range_stmt (LactdStore *store, LactdStoreStmt which, guint32 first_julian,
+                guint32 last_julian, GError **error)
+{
+  sqlite3_stmt *stmt = lactd_store_stmt (store, which, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, julian_to_utc_midnight (first_julian) -
+                               LACTD_OFFSET_SLACK_SECONDS);
+  sqlite3_bind_int64 (stmt, 2, julian_to_utc_midnight (last_julian + 1) +
+                               LACTD_OFFSET_SLACK_SECONDS);
+  sqlite3_bind_int64 (stmt, 3, first_julian);
+  sqlite3_bind_int64 (stmt, 4, last_julian);
+  return stmt;
+}
+
 static void
 format_day (guint32 julian, char day[11])
 {
@@ -114,15 +133,10 @@ lactd_store_daily_summary (LactdStore *store, guint32 first_julian,
     format_day (first_julian + i,
                 g_array_index (days, LactdDaySummary, i).day);
 
-  stmt = lactd_store_stmt (store, STMT_DAILY_SUMMARY, error);
+  stmt = day_range_stmt (store, STMT_DAILY_SUMMARY, first_julian, last_julian,
+                         error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, julian_to_utc_midnight (first_julian) -
-                               LACTD_OFFSET_SLACK_SECONDS);
-  sqlite3_bind_int64 (stmt, 2, julian_to_utc_midnight (last_julian + 1) +
-                               LACTD_OFFSET_SLACK_SECONDS);
-  sqlite3_bind_int64 (stmt, 3, first_julian);
-  sqlite3_bind_int64 (stmt, 4, last_julian);
   bind_night (stmt, night);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -219,15 +233,10 @@ lactd_store_trend (LactdStore *store, guint32 first_julian,
   if (!check_day_range (first_julian, last_julian, error))
     return FALSE;
 
-  stmt = lactd_store_stmt (store, STMT_TREND_SUMS, error);
+  stmt = day_range_stmt (store, STMT_TREND_SUMS, first_julian, last_julian,
+                         error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, julian_to_utc_midnight (first_julian) -
-                               LACTD_OFFSET_SLACK_SECONDS);
-  sqlite3_bind_int64 (stmt, 2, julian_to_utc_midnight (last_julian + 1) +
-                               LACTD_OFFSET_SLACK_SECONDS);
-  sqlite3_bind_int64 (stmt, 3, first_julian);
-  sqlite3_bind_int64 (stmt, 4, last_julian);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
