@@ -108,10 +108,8 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
   gint64 from, to = 0;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
   if (json && csv)
     return lactctl_usage (app, "--json and --csv exclude each other");
 
@@ -141,10 +139,7 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
     return lactctl_fail (app, "history", error);
 
   if (json)
-    {
-      g_autoptr(JsonNode) root = lactctl_json_from_variant (sessions);
-      lactctl_json_print (root, TRUE);
-    }
+    lactctl_json_print_variant (sessions);
   else if (csv)
     lactctl_csv_print_sessions (sessions, stdout);
   else if (g_variant_n_children (sessions) == 0)
@@ -177,10 +172,8 @@ lactctl_cmd_summary (LactctlApp *app, int argc, char **argv)
   g_autofree char *first_day = NULL, *last_day = NULL;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
   if (days < 1 || days > 3660)
     return lactctl_usage (app, "--days must be 1-3660, not %d", days);
 
@@ -195,10 +188,7 @@ lactctl_cmd_summary (LactctlApp *app, int argc, char **argv)
     return lactctl_fail (app, "summary", error);
 
   if (json)
-    {
-      g_autoptr(JsonNode) root = lactctl_json_from_variant (summary);
-      lactctl_json_print (root, TRUE);
-    }
+    lactctl_json_print_variant (summary);
   else
     {
       g_autoptr(LactctlTable) table =
@@ -283,15 +273,13 @@ lactctl_cmd_add (LactctlApp *app, int argc, char **argv)
     { supplement_text, "supplement_ml", "--supplement" },
   };
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
   /* The table above captured the pointers before parsing filled them. */
   volumes[0].text = vleft_text;
   volumes[1].text = vright_text;
   volumes[2].text = supplement_text;
 
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
   if (kind == NULL)
     return lactctl_usage (app, "--kind is required (pump, sns, hand or breastfeed)");
   if (!g_strv_contains (session_kinds, kind))
@@ -358,10 +346,9 @@ lactctl_cmd_delete (LactctlApp *app, int argc, char **argv)
   guint64 id;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, "ID",
+                                &exit_code))
     return exit_code;
-  if (argc != 2)
-    return lactctl_usage (app, argc < 2 ? "missing ID" : "expected one ID");
   if (!lactctl_parse_uint (argv[1], G_MAXUINT64, &id))
     return lactctl_usage (app, "'%s' is not a session ID", argv[1]);
   if (!lactctl_connect (app))
@@ -522,10 +509,7 @@ lactctl_cmd_goal (LactctlApp *app, int argc, char **argv)
     goal = lactd_goals1_dup_goal (app->goals);
 
   if (json)
-    {
-      g_autoptr(JsonNode) root = lactctl_json_from_variant (goal);
-      lactctl_json_print (root, TRUE);
-    }
+    lactctl_json_print_variant (goal);
   else
     print_goal (goal);
   return LACTCTL_EXIT_OK;
@@ -544,10 +528,9 @@ lactctl_cmd_snooze (LactctlApp *app, int argc, char **argv)
   guint64 minutes;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, "MINUTES",
+                                &exit_code))
     return exit_code;
-  if (argc != 2)
-    return lactctl_usage (app, argc < 2 ? "missing MINUTES" : "expected one MINUTES");
   if (!lactctl_parse_uint (argv[1], G_MAXUINT32, &minutes))
     return lactctl_usage (app, "'%s' is not a number of minutes", argv[1]);
   if (!lactctl_connect (app))
@@ -568,10 +551,8 @@ lactctl_cmd_dismiss (LactctlApp *app, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
   if (!lactctl_connect (app))
     return LACTCTL_EXIT_UNREACHABLE;
 

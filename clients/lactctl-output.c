@@ -293,6 +293,14 @@ lactctl_json_print (JsonNode *node, gboolean pretty)
   fflush (stdout);
 }
 
+void
+lactctl_json_print_variant (GVariant *value)
+{
+  g_autoptr(JsonNode) root = lactctl_json_from_variant (value);
+
+  lactctl_json_print (root, TRUE);
+}
+
 JsonNode *
 lactctl_json_from_proxy (GDBusProxy *proxy, const char *const *property_names)
 {

@@ -12,19 +12,29 @@
 #include "lactctl.h"
 
 GPtrArray *
-lactctl_get_sensors (LactctlApp *app, GError **error)
+lactctl_get_sensors (LactctlApp *app, int *exit_code)
 {
   g_autoptr(GPtrArray) sensors = g_ptr_array_new_with_free_func (g_object_unref);
-  const char *const *paths = lactd_manager1_get_sensors (app->manager);
+  const char *const *paths;
 
+  if (!lactctl_connect (app))
+    {
+      *exit_code = LACTCTL_EXIT_UNREACHABLE;
+      return NULL;
+    }
+  paths = lactd_manager1_get_sensors (app->manager);
   for (gsize i = 0; paths != NULL && paths[i] != NULL; i++)
     {
+      g_autoptr(GError) error = NULL;
       LactdSensor1 *sensor =
         lactd_sensor1_proxy_new_sync (app->bus,
                                       G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                      LACTD_BUS_NAME, paths[i], NULL, error);
+                                      LACTD_BUS_NAME, paths[i], NULL, &error);
       if (sensor == NULL)
-        return NULL;
+        {
+          *exit_code = lactctl_fail (app, "reading the sensors", error);
+          return NULL;
+        }
       g_ptr_array_add (sensors, sensor);
     }
   return g_steal_pointer (&sensors);
@@ -203,22 +213,16 @@ lactctl_cmd_status (LactctlApp *app, int argc, char **argv)
                                 "Shows the daemon, Bluetooth, the sensors, a live session,\n"
                                 "the last 24 hours against the goal and when the next\n"
                                 "session is due.", entries);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sensors = NULL;
   g_autoptr(GVariant) progress = NULL;
   g_autoptr(GVariant) goal = NULL;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
-  if (!lactctl_connect (app))
-    return LACTCTL_EXIT_UNREACHABLE;
-
-  sensors = lactctl_get_sensors (app, &error);
+  sensors = lactctl_get_sensors (app, &exit_code);
   if (sensors == NULL)
-    return lactctl_fail (app, "reading the sensors", error);
+    return exit_code;
   progress = lactd_goals1_dup_progress (app->goals);
   goal = lactd_goals1_dup_goal (app->goals);
 
@@ -263,20 +267,14 @@ lactctl_cmd_sensors (LactctlApp *app, int argc, char **argv)
   };
   g_autoptr(GOptionContext) context =
     lactctl_option_context_new (app, NULL, "Lists the paired sensors.", entries);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sensors = NULL;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
-  if (!lactctl_connect (app))
-    return LACTCTL_EXIT_UNREACHABLE;
-
-  sensors = lactctl_get_sensors (app, &error);
+  sensors = lactctl_get_sensors (app, &exit_code);
   if (sensors == NULL)
-    return lactctl_fail (app, "reading the sensors", error);
+    return exit_code;
 
   if (json)
     {
@@ -312,10 +310,8 @@ lactctl_cmd_discover (LactctlApp *app, int argc, char **argv)
   g_autoptr(GVariant) devices = NULL;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
   if (timeout < 1 || timeout > 60)
     return lactctl_usage (app, "--timeout must be 1-60 seconds, not %d", timeout);
   if (!lactctl_connect (app))
@@ -425,11 +421,9 @@ lactctl_cmd_pair (LactctlApp *app, int argc, char **argv)
   gulong handler;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, "ADDRESS",
+                                &exit_code))
     return exit_code;
-  if (argc != 2)
-    return lactctl_usage (app, argc < 2 ? "missing ADDRESS"
-                                        : "expected one ADDRESS");
   if (!lactctl_connect (app))
     return LACTCTL_EXIT_UNREACHABLE;
 
@@ -458,11 +452,9 @@ lactctl_cmd_forget (LactctlApp *app, int argc, char **argv)
   g_autofree char *path = NULL;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, "ADDRESS",
+                                &exit_code))
     return exit_code;
-  if (argc != 2)
-    return lactctl_usage (app, argc < 2 ? "missing ADDRESS"
-                                        : "expected one ADDRESS");
   path = lactctl_sensor_path_from_arg (argv[1]);
   if (path == NULL)
     return lactctl_usage (app, "'%s' is not a Bluetooth address (XX:XX:XX:XX:XX:XX)",
@@ -518,9 +510,9 @@ lactctl_cmd_sync (LactctlApp *app, int argc, char **argv)
     }
   else
     {
-      sensors = lactctl_get_sensors (app, &error);
+      sensors = lactctl_get_sensors (app, &exit_code);
       if (sensors == NULL)
-        return lactctl_fail (app, "reading the sensors", error);
+        return exit_code;
       if (sensors->len == 0)
         {
           g_printerr ("lactctl: sync: no sensor is paired; pair one with "
@@ -565,10 +557,8 @@ lactctl_cmd_version (LactctlApp *app, int argc, char **argv)
                                 NULL);
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
 
   g_print ("lactctl %s\n", VERSION);
   fflush (stdout);

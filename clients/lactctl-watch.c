@@ -643,10 +643,8 @@ lactctl_cmd_watch (LactctlApp *app, int argc, char **argv)
   guint watch_id, sigint_id, sigterm_id;
   int exit_code;
 
-  if (!lactctl_parse_options (app, context, &argc, &argv, &exit_code))
+  if (!lactctl_parse_arguments (app, context, &argc, &argv, NULL, &exit_code))
     return exit_code;
-  if (argc > 1)
-    return lactctl_usage (app, "unexpected argument '%s'", argv[1]);
   watch.format = json ? WATCH_JSON : WATCH_TEXT;
   if (format != NULL)
     {

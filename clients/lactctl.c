@@ -270,6 +270,24 @@ lactctl_parse_options (LactctlApp *app, GOptionContext *context,
   return TRUE;
 }
 
+gboolean
+lactctl_parse_arguments (LactctlApp *app, GOptionContext *context,
+                         int *argc, char ***argv, const char *argument,
+                         int *exit_code)
+{
+  if (!lactctl_parse_options (app, context, argc, argv, exit_code))
+    return FALSE;
+  if (argument == NULL && *argc > 1)
+    *exit_code = lactctl_usage (app, "unexpected argument '%s'", (*argv)[1]);
+  else if (argument != NULL && *argc < 2)
+    *exit_code = lactctl_usage (app, "missing %s", argument);
+  else if (argument != NULL && *argc > 2)
+    *exit_code = lactctl_usage (app, "expected one %s", argument);
+  else
+    return TRUE;
+  return FALSE;
+}
+
 /* ---------------------------------------------------------- parsing */
 
 gboolean

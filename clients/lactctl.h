@@ -62,6 +62,11 @@ int lactctl_usage (LactctlApp *app, const char *format, ...) G_GNUC_PRINTF (2, 3
  * (*exit_code = 2) when they are wrong. */
 gboolean lactctl_parse_options (LactctlApp *app, GOptionContext *context,
                                 int *argc, char ***argv, int *exit_code);
+/* The same for a command that takes no argument (ARGUMENT is NULL) or
+ * exactly one, named ARGUMENT in the usage errors. */
+gboolean lactctl_parse_arguments (LactctlApp *app, GOptionContext *context,
+                                  int *argc, char ***argv,
+                                  const char *argument, int *exit_code);
 GOptionContext *lactctl_option_context_new (LactctlApp *app,
                                             const char *parameter_string,
                                             const char *summary,
@@ -106,6 +111,8 @@ char *lactctl_format_dict_volume (GVariant *dict, const char *key);
 /* JSON with json-glib, one document on stdout. */
 JsonNode *lactctl_json_from_variant (GVariant *value);
 void lactctl_json_print (JsonNode *node, gboolean pretty);
+/* A command's --json answer: the variant as one pretty document. */
+void lactctl_json_print_variant (GVariant *value);
 /* The cached properties of a proxy as a JSON object, in the order given. */
 JsonNode *lactctl_json_from_proxy (GDBusProxy *proxy,
                                    const char *const *property_names);
@@ -134,8 +141,10 @@ int lactctl_cmd_pair (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_forget (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_sync (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_version (LactctlApp *app, int argc, char **argv);
-/* Sensor1 proxies for Manager1.Sensors, in order. */
-GPtrArray *lactctl_get_sensors (LactctlApp *app, GError **error);
+/* Connects (lactctl_connect) and returns Sensor1 proxies for
+ * Manager1.Sensors, in order. On failure prints why and returns NULL with
+ * *exit_code set. */
+GPtrArray *lactctl_get_sensors (LactctlApp *app, int *exit_code);
 
 /* lactctl-history.c */
 int lactctl_cmd_history (LactctlApp *app, int argc, char **argv);
