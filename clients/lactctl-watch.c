@@ -264,71 +264,62 @@ on_sensor_properties_changed (GDBusProxy *proxy, GVariant *changed,
   waybar_update (watch);
 }
 
+/* Sensors already paired when lactd appears are counted in its line;
+ * only later changes (watch->present) are announced. */
 static void
-sensors_sync (LactctlWatch *watch, gboolean announce)
+on_sensor_added (const char *path, LactdSensor1 *sensor, const GError *error,
+                 gpointer user_data)
 {
-  /* dup: get() may hand out a list cached before this change. */
-  g_auto(GStrv) paths = lactd_manager1_dup_sensors (watch->manager);
-  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key;
+  LactctlWatch *watch = user_data;
 
-  for (gsize i = 0; paths != NULL && paths[i] != NULL; i++)
+  if (sensor == NULL)
     {
-      g_autoptr(GError) error = NULL;
-      LactdSensor1 *sensor;
-
-      g_hash_table_add (wanted, (gpointer) paths[i]);
-      if (g_hash_table_contains (watch->sensors, paths[i]))
-        continue;
-      sensor = lactd_sensor1_proxy_new_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (watch->manager)),
-                                             G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                             LACTD_BUS_NAME, paths[i], NULL, &error);
-      if (sensor == NULL)
+      g_printerr ("lactctl: watch: sensor %s: %s\n", path, error->message);
+      return;
+    }
+  if (watch->present)
+    {
+      JsonObject *event = event_new ("sensor-added");
+      print_text (watch, "sensor %s added (%s)",
+                  lactd_sensor1_get_address (sensor), path);
+      json_object_set_string_member (event, "sensor", path);
+      json_object_set_member (event, "properties",
+                              lactctl_json_from_proxy (G_DBUS_PROXY (sensor),
+                                                       lactctl_sensor_properties));
+      event_print (watch, event);
+    }
+  /* A session already running when we start. */
+  if (watch->live == NULL)
+    {
+      g_autoptr(GVariant) live = lactd_sensor1_dup_live (sensor);
+      if (live != NULL && g_variant_n_children (live) > 0)
         {
-          g_printerr ("lactctl: watch: sensor %s: %s\n", paths[i], error->message);
-          continue;
-        }
-      g_signal_connect_after (sensor, "g-properties-changed",
-                        G_CALLBACK (on_sensor_properties_changed), watch);
-      g_hash_table_insert (watch->sensors, g_strdup (paths[i]), sensor);
-      if (announce)
-        {
-          JsonObject *event = event_new ("sensor-added");
-          print_text (watch, "sensor %s added (%s)",
-                      lactd_sensor1_get_address (sensor), paths[i]);
-          json_object_set_string_member (event, "sensor", paths[i]);
-          json_object_set_member (event, "properties",
-                                  lactctl_json_from_proxy (G_DBUS_PROXY (sensor),
-                                                           lactctl_sensor_properties));
-          event_print (watch, event);
-        }
-      /* A session already running when we start. */
-      if (watch->live == NULL)
-        {
-          g_autoptr(GVariant) live = lactd_sensor1_dup_live (sensor);
-          if (live != NULL && g_variant_n_children (live) > 0)
-            {
-              watch->live = g_steal_pointer (&live);
-              watch->live_sensor = g_strdup (paths[i]);
-            }
+          watch->live = g_steal_pointer (&live);
+          watch->live_sensor = g_strdup (path);
         }
     }
+}
 
-  g_hash_table_iter_init (&iter, watch->sensors);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (g_hash_table_contains (wanted, key))
-        continue;
-      if (announce)
-        {
-          JsonObject *event = event_new ("sensor-removed");
-          print_text (watch, "sensor %s removed", sensor_address (watch, key));
-          json_object_set_string_member (event, "sensor", key);
-          event_print (watch, event);
-        }
-      g_hash_table_iter_remove (&iter);
-    }
+static void
+on_sensor_removed (const char *path, gpointer user_data)
+{
+  LactctlWatch *watch = user_data;
+  JsonObject *event;
+
+  if (!watch->present)
+    return;
+  event = event_new ("sensor-removed");
+  print_text (watch, "sensor %s removed", sensor_address (watch, path));
+  json_object_set_string_member (event, "sensor", path);
+  event_print (watch, event);
+}
+
+static void
+sensors_sync (LactctlWatch *watch)
+{
+  lactd_client_sync_sensors (watch->manager, watch->sensors,
+                             G_CALLBACK (on_sensor_properties_changed),
+                             on_sensor_added, on_sensor_removed, watch);
 }
 
 /* ---------------------------------------------------- Manager1 signals */
@@ -431,7 +422,7 @@ on_manager_properties_changed (GDBusProxy *proxy, GVariant *changed,
       event_print (watch, event);
     }
   if (dict_has (changed, "Sensors"))
-    sensors_sync (watch, TRUE);
+    sensors_sync (watch);
   waybar_update (watch);
 }
 
@@ -508,15 +499,8 @@ on_goals_properties_changed (GDBusProxy *proxy, GVariant *changed,
 static void
 watch_drop_daemon (LactctlWatch *watch)
 {
-  if (watch->manager != NULL)
-    g_signal_handlers_disconnect_by_data (watch->manager, watch);
-  if (watch->history != NULL)
-    g_signal_handlers_disconnect_by_data (watch->history, watch);
-  if (watch->goals != NULL)
-    g_signal_handlers_disconnect_by_data (watch->goals, watch);
-  g_clear_object (&watch->manager);
-  g_clear_object (&watch->history);
-  g_clear_object (&watch->goals);
+  lactd_client_proxies_clear (&watch->manager, &watch->history, &watch->goals,
+                              watch);
   if (watch->sensors != NULL)
     g_hash_table_remove_all (watch->sensors);
   g_clear_pointer (&watch->live, g_variant_unref);
@@ -534,23 +518,14 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner,
   gint64 next_due;
 
   watch_drop_daemon (watch);
-  watch->manager = lactd_manager1_proxy_new_sync (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                                  name, LACTD_OBJECT_PATH, NULL, &error);
-  if (watch->manager != NULL)
-    watch->history = lactd_history1_proxy_new_sync (bus,
-                                                    G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START |
-                                                    G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
-                                                    name, LACTD_OBJECT_PATH, NULL, &error);
-  if (watch->history != NULL)
-    watch->goals = lactd_goals1_proxy_new_sync (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                                name, LACTD_OBJECT_PATH, NULL, &error);
-  if (watch->goals == NULL)
+  if (!lactd_client_proxies_new (bus, name, &watch->manager, &watch->history,
+                                 &watch->goals, &error))
     {
       g_printerr ("lactctl: watch: %s appeared but cannot be read: %s\n",
                   name, error->message);
-      watch_drop_daemon (watch);
       return;
     }
+  sensors_sync (watch);
   watch->present = TRUE;
   next_due = lactd_goals1_get_next_due (watch->goals);
   watch->reminder_pending = next_due > 0 && next_due <= now_unix ();
@@ -570,7 +545,6 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner,
                     G_CALLBACK (on_reminder_due), watch);
   g_signal_connect_after (watch->goals, "g-properties-changed",
                     G_CALLBACK (on_goals_properties_changed), watch);
-  sensors_sync (watch, FALSE);
 
   print_text (watch, "+++ lactd %s appeared (%s), Bluetooth %s, %u sensor(s)",
               or_unknown (lactd_manager1_get_version (watch->manager)), owner,
@@ -606,15 +580,6 @@ on_name_vanished (GDBusConnection *bus, const char *name, gpointer user_data)
   event = event_new ("vanished");
   event_print (watch, event);
   waybar_update (watch);
-}
-
-static gboolean
-on_quit_signal (gpointer user_data)
-{
-  LactctlApp *app = user_data;
-
-  g_main_loop_quit (app->loop);
-  return G_SOURCE_CONTINUE;
 }
 
 int
@@ -670,8 +635,8 @@ lactctl_cmd_watch (LactctlApp *app, int argc, char **argv)
   watch.app = app;
   watch.sensors = sensors;
   app->loop = g_main_loop_new (NULL, FALSE);
-  sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, app);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, app);
+  sigint_id = g_unix_signal_add (SIGINT, lactd_client_quit_loop, app->loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, lactd_client_quit_loop, app->loop);
   watch_id = g_bus_watch_name_on_connection (app->bus, LACTD_BUS_NAME,
                                              G_BUS_NAME_WATCHER_FLAGS_AUTO_START,
                                              on_name_appeared, on_name_vanished,

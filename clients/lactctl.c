@@ -187,32 +187,13 @@ lactctl_connect (LactctlApp *app)
       return FALSE;
     }
 
-  app->manager = lactd_manager1_proxy_new_sync (app->bus,
-                                                G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                                LACTD_BUS_NAME,
-                                                LACTD_OBJECT_PATH, NULL,
-                                                &error);
-  if (app->manager != NULL)
-    app->history = lactd_history1_proxy_new_sync (app->bus,
-                                                  G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START |
-                                                  G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
-                                                  LACTD_BUS_NAME,
-                                                  LACTD_OBJECT_PATH, NULL,
-                                                  &error);
-  if (app->history != NULL)
-    app->goals = lactd_goals1_proxy_new_sync (app->bus,
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                              LACTD_BUS_NAME,
-                                              LACTD_OBJECT_PATH, NULL,
-                                              &error);
-  if (app->goals == NULL)
+  if (!lactd_client_proxies_new (app->bus, LACTD_BUS_NAME, &app->manager,
+                                 &app->history, &app->goals, &error))
     {
       g_autofree char *description = describe_error (error);
       g_printerr ("lactctl: cannot reach lactd: %s; start it with "
                   "`systemctl --user start lactd` or run `lactd`\n",
                   description);
-      g_clear_object (&app->manager);
-      g_clear_object (&app->history);
       return FALSE;
     }
 

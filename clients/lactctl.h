@@ -14,12 +14,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "lactd-dbus.h"
+#include "lactd-client-common.h"
 
 G_BEGIN_DECLS
-
-#define LACTD_BUS_NAME    "org.lactd"
-#define LACTD_OBJECT_PATH "/org/lactd"
 
 /* cli.md's exit codes. */
 typedef enum {

@@ -17,10 +17,8 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include "lactd-dbus.h"
+#include "lactd-client-common.h"
 
-#define LACTD_BUS_NAME      "org.lactd"
-#define LACTD_OBJECT_PATH   "/org/lactd"
 #define NOTIFY_BUS_NAME     "org.freedesktop.Notifications"
 #define NOTIFY_OBJECT_PATH  "/org/freedesktop/Notifications"
 #define NOTIFY_INTERFACE    "org.freedesktop.Notifications"
@@ -229,43 +227,34 @@ on_sensor_properties_changed (GDBusProxy *proxy, GVariant *changed,
 }
 
 static void
+on_sensor_added (const char *path, LactdSensor1 *sensor, const GError *error,
+                 gpointer user_data)
+{
+  LactdNotify *self = user_data;
+
+  if (sensor == NULL)
+    {
+      g_warning ("Sensor %s: %s", path, error->message);
+      return;
+    }
+  g_debug ("Watching sensor %s", path);
+  check_battery (self, sensor);
+}
+
+static void
+on_sensor_removed (const char *path, gpointer user_data)
+{
+  LactdNotify *self = user_data;
+
+  g_hash_table_remove (self->battery_warned, path);
+}
+
+static void
 sensors_sync (LactdNotify *self)
 {
-  /* dup: get() may hand out a list cached before this change. */
-  g_auto(GStrv) paths = lactd_manager1_dup_sensors (self->manager);
-  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key;
-
-  for (gsize i = 0; paths != NULL && paths[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      LactdSensor1 *sensor;
-
-      g_hash_table_add (wanted, (gpointer) paths[i]);
-      if (g_hash_table_contains (self->sensors, paths[i]))
-        continue;
-      sensor = lactd_sensor1_proxy_new_sync (self->bus,
-                                             G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                             LACTD_BUS_NAME, paths[i], NULL, &error);
-      if (sensor == NULL)
-        {
-          g_warning ("Sensor %s: %s", paths[i], error->message);
-          continue;
-        }
-      g_signal_connect_after (sensor, "g-properties-changed",
-                        G_CALLBACK (on_sensor_properties_changed), self);
-      g_hash_table_insert (self->sensors, g_strdup (paths[i]), sensor);
-      g_debug ("Watching sensor %s", paths[i]);
-      check_battery (self, sensor);
-    }
-  g_hash_table_iter_init (&iter, self->sensors);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (wanted, key))
-      {
-        g_hash_table_remove (self->battery_warned, key);
-        g_hash_table_iter_remove (&iter);
-      }
+  lactd_client_sync_sensors (self->manager, self->sensors,
+                             G_CALLBACK (on_sensor_properties_changed),
+                             on_sensor_added, on_sensor_removed, self);
 }
 
 static void
@@ -282,12 +271,7 @@ on_manager_properties_changed (GDBusProxy *proxy, GVariant *changed,
 static void
 drop_daemon (LactdNotify *self)
 {
-  if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
-  if (self->goals != NULL)
-    g_signal_handlers_disconnect_by_data (self->goals, self);
-  g_clear_object (&self->manager);
-  g_clear_object (&self->goals);
+  lactd_client_proxies_clear (&self->manager, NULL, &self->goals, self);
   g_hash_table_remove_all (self->sensors);
 }
 
@@ -299,15 +283,10 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner,
   g_autoptr(GError) error = NULL;
 
   drop_daemon (self);
-  self->manager = lactd_manager1_proxy_new_sync (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                                 name, LACTD_OBJECT_PATH, NULL, &error);
-  if (self->manager != NULL)
-    self->goals = lactd_goals1_proxy_new_sync (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                               name, LACTD_OBJECT_PATH, NULL, &error);
-  if (self->goals == NULL)
+  if (!lactd_client_proxies_new (bus, name, &self->manager, NULL, &self->goals,
+                                 &error))
     {
       g_warning ("lactd appeared but cannot be read: %s", error->message);
-      drop_daemon (self);
       return;
     }
   g_signal_connect (self->goals, "reminder-due", G_CALLBACK (on_reminder_due), self);
@@ -327,15 +306,6 @@ on_name_vanished (GDBusConnection *bus, const char *name, gpointer user_data)
   else
     g_message ("Waiting for lactd");
   drop_daemon (self);
-}
-
-static gboolean
-on_quit_signal (gpointer user_data)
-{
-  LactdNotify *self = user_data;
-
-  g_main_loop_quit (self->loop);
-  return G_SOURCE_CONTINUE;
 }
 
 int
@@ -396,8 +366,8 @@ main (int argc, char **argv)
                                                    NOTIFY_OBJECT_PATH, NULL,
                                                    G_DBUS_SIGNAL_FLAGS_NONE,
                                                    on_notification_closed, &self, NULL);
-  sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, &self);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, &self);
+  sigint_id = g_unix_signal_add (SIGINT, lactd_client_quit_loop, self.loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, lactd_client_quit_loop, self.loop);
   watch_id = g_bus_watch_name_on_connection (self.bus, LACTD_BUS_NAME,
                                              G_BUS_NAME_WATCHER_FLAGS_AUTO_START,
                                              on_name_appeared, on_name_vanished,
