@@ -441,9 +441,9 @@ test_session_from_variant_volumes (void)
     { 1000.5, "1000.5 is outside 0-1000 mL" },
     { 1000.01, "1000.01 is outside 0-1000 mL" },
     { -0.1, "-0.1 is outside 0-1000 mL" },
-    { NAN, "nan is not a finite number" },
-    { INFINITY, "inf is not a finite number" },
-    { -INFINITY, "-inf is not a finite number" },
+    { (double) NAN, "nan is not a finite number" },
+    { (double) INFINITY, "inf is not a finite number" },
+    { -(double) INFINITY, "-inf is not a finite number" },
   };
 
   for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
