@@ -354,19 +354,17 @@ on_progress (LactdManager1 *manager, const char *sensor, GVariant *live,
   waybar_update (watch);
 }
 
+/* SessionStarted and SessionEnded print alike; HOW is "started" or
+ * "ended". */
 static void
-on_session_started (LactdManager1 *manager, const char *sensor, guint seq,
-                    gpointer user_data)
+print_session_event (LactctlWatch *watch, const char *how, const char *sensor,
+                     guint seq)
 {
-  LactctlWatch *watch = user_data;
-  JsonObject *event = event_new ("session-started");
+  g_autofree char *name = g_strconcat ("session-", how, NULL);
+  JsonObject *event = event_new (name);
 
-  watch->reminder_pending = FALSE;
-  g_clear_pointer (&watch->live, g_variant_unref);
-  watch->live = g_variant_ref_sink (g_variant_new ("a{sv}", NULL));
-  g_free (watch->live_sensor);
-  watch->live_sensor = g_strdup (sensor);
-  print_text (watch, "session %u started on %s", seq, sensor_address (watch, sensor));
+  print_text (watch, "session %u %s on %s", seq, how,
+              sensor_address (watch, sensor));
   json_object_set_string_member (event, "sensor", sensor);
   json_object_set_string_member (event, "address", sensor_address (watch, sensor));
   json_object_set_int_member (event, "seq", seq);
@@ -375,23 +373,31 @@ on_session_started (LactdManager1 *manager, const char *sensor, guint seq,
 }
 
 static void
+on_session_started (LactdManager1 *manager, const char *sensor, guint seq,
+                    gpointer user_data)
+{
+  LactctlWatch *watch = user_data;
+
+  watch->reminder_pending = FALSE;
+  g_clear_pointer (&watch->live, g_variant_unref);
+  watch->live = g_variant_ref_sink (g_variant_new ("a{sv}", NULL));
+  g_free (watch->live_sensor);
+  watch->live_sensor = g_strdup (sensor);
+  print_session_event (watch, "started", sensor, seq);
+}
+
+static void
 on_session_ended (LactdManager1 *manager, const char *sensor, guint seq,
                   gpointer user_data)
 {
   LactctlWatch *watch = user_data;
-  JsonObject *event = event_new ("session-ended");
 
   if (g_strcmp0 (watch->live_sensor, sensor) == 0)
     {
       g_clear_pointer (&watch->live, g_variant_unref);
       g_clear_pointer (&watch->live_sensor, g_free);
     }
-  print_text (watch, "session %u ended on %s", seq, sensor_address (watch, sensor));
-  json_object_set_string_member (event, "sensor", sensor);
-  json_object_set_string_member (event, "address", sensor_address (watch, sensor));
-  json_object_set_int_member (event, "seq", seq);
-  event_print (watch, event);
-  waybar_update (watch);
+  print_session_event (watch, "ended", sensor, seq);
 }
 
 static void
