@@ -75,7 +75,7 @@ control (Fixture *f, const char *method, GVariant *params)
 void
 control_void (Fixture *f, const char *method, GVariant *params)
 {
-  g_autoptr(GVariant) reply = control (f, method, params);
+  g_variant_unref (control (f, method, params));
 }
 
 guint32
