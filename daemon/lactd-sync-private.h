@@ -112,6 +112,9 @@ void lactd_sync_setup_start (LactdSync *self);
 /* lactd-sync-records.c */
 void lactd_sync_procedure_start (LactdSync *self);
 void lactd_sync_procedure_stop (LactdSync *self);
+/* Frees the sensor's control point (RACP abort); ordered before any later
+ * write. */
+void lactd_sync_write_abort (LactdSync *self);
 void lactd_sync_handle_record (LactdSync *self, GBytes *value);
 void lactd_sync_handle_racp (LactdSync *self,
                              const lsp_racp_indication *indication);

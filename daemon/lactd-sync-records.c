@@ -270,8 +270,15 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
                                    "Could not commit records: %s",
                                    error->message);
           else
-            g_warning ("%s: could not commit records: %s", self->address,
-                       error->message);
+            {
+              /* Not committed, so never acknowledged: the sensor keeps
+               * them for the next sync. Holding them here would only
+               * retry a failing commit on every record. */
+              g_warning ("%s: could not commit records: %s; %u records "
+                         "stay on the sensor", self->address,
+                         error->message, self->pending->len);
+              g_array_set_size (self->pending, 0);
+            }
           return;
         }
     }
@@ -334,8 +341,8 @@ abort_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Frees the sensor's control point after a procedure that never ended.
  * Writes are ordered, so it lands before whatever is written next. */
-static void
-write_abort (LactdSync *self)
+void
+lactd_sync_write_abort (LactdSync *self)
 {
   static const guint8 abort_request[] = { LSP_RACP_ABORT, LSP_RACP_OP_NULL };
   g_autoptr(GBytes) bytes = g_bytes_new_static (abort_request,
@@ -402,7 +409,7 @@ procedure_timeout_cb (gpointer user_data)
       arm_procedure_timeout (self, self->procedure_ms - (guint) quiet_ms);
       return G_SOURCE_REMOVE;
     }
-  write_abort (self);
+  lactd_sync_write_abort (self);
   lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
                          "The sensor did not answer RACP %s within %u ms",
                          phase_name (self->phase), self->procedure_ms);
@@ -455,7 +462,7 @@ lactd_sync_procedure_start (LactdSync *self)
       return;
     }
   if (self->abort_needed)
-    write_abort (self);
+    lactd_sync_write_abort (self);
   g_debug ("%s: step 2: records after %u (epoch %u)", self->address,
            self->last, self->epoch);
   racp_write (self, SYNC_PHASE_COUNT, LSP_RACP_REPORT_COUNT,

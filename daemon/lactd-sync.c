@@ -173,16 +173,29 @@ lactd_sync_run_failed (LactdSync *self, LactdSyncError code,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) flush_error = NULL;
+  gboolean reporting;
   va_list args;
 
   va_start (args, format);
   error = g_error_new_valist (LACTD_SYNC_ERROR, code, format, args);
   va_end (args);
 
+  reporting = self->phase == SYNC_PHASE_REPORT ||
+              self->phase == SYNC_PHASE_STRAGGLERS;
   lactd_sync_procedure_stop (self);
-  if (!lactd_sync_flush (self, &flush_error))
+  if (code == LACTD_SYNC_ERROR_STORAGE)
+    {
+      /* The store just refused them: they stay unacknowledged on the
+       * sensor and come again with the next sync. */
+      g_array_set_size (self->pending, 0);
+    }
+  else if (!lactd_sync_flush (self, &flush_error))
     g_warning ("%s: could not commit the records handled so far: %s",
                self->address, flush_error->message);
+  /* A report the sensor is still sending would only pile up records that
+   * this run can no longer acknowledge. */
+  if (reporting && self->connected)
+    lactd_sync_write_abort (self);
 
   g_warning ("%s: sync failed: %s", self->address, error->message);
   lactd_sync_set_string (self, &self->last_error, error->message,
