@@ -44,6 +44,7 @@ struct _LactdDaemon {
   LactdBluez *bluez;                  /* NULL when simulating */
 
   GHashTable *sensors;                /* address → LactdSensor */
+  guint goals_refresh_id;             /* idle: sessions were stored */
   gboolean pairing;                   /* one Pair at a time */
 };
 
@@ -94,12 +95,26 @@ any_live_session (LactdDaemon *self)
   return FALSE;
 }
 
+static gboolean
+refresh_goals_cb (gpointer user_data)
+{
+  LactdDaemon *self = user_data;
+
+  self->goals_refresh_id = 0;
+  lactd_goals_session_stored (self->goals);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_sensor_session_stored (LactdSensor *sensor, gpointer session,
                           LactdDaemon *self)
 {
   lactd_history_announce (self->history, session);
-  lactd_goals_session_stored (self->goals);
+  /* A backlog stores thousands of sessions in a burst: goals are
+   * re-evaluated once the burst is over, not once per session. */
+  if (self->goals_refresh_id == 0)
+    self->goals_refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_goals_cb,
+                                              self, NULL);
 }
 
 static void
@@ -676,6 +691,7 @@ lactd_daemon_dispose (GObject *object)
   LactdDaemon *self = LACTD_DAEMON (object);
 
   lactd_daemon_stop (self);
+  g_clear_handle_id (&self->goals_refresh_id, g_source_remove);
   if (self->sleep_subscription != 0 && self->system_bus != NULL)
     g_dbus_connection_signal_unsubscribe (self->system_bus,
                                           self->sleep_subscription);
