@@ -137,15 +137,16 @@ on_gatt_changed (gpointer user_data)
 
 /* ------------------------------------------------ links to centrals */
 
+/* For calls whose failure is only worth a line in the log. */
 static void
-disconnect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+logged_call_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GVariant) ret = NULL;
   g_autoptr(GError) error = NULL;
 
   ret = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (ret == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Disconnect failed: %s", error->message);
+    g_message ("%s failed: %s", (const char *) user_data, error->message);
 }
 
 static void
@@ -162,7 +163,7 @@ on_link_lost (LspSimSensor *sensor, gpointer user_data)
   while (g_hash_table_iter_next (&iter, &path, NULL))
     g_dbus_connection_call (app->bus, BLUEZ, path, "org.bluez.Device1", "Disconnect",
                             NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1,
-                            app->cancellable, disconnect_cb, NULL);
+                            app->cancellable, logged_call_cb, (gpointer) "Disconnect");
 }
 
 static void
@@ -177,6 +178,13 @@ set_connected (SimApp *app, const char *device_path, gboolean connected)
       g_hash_table_add (app->connected, g_strdup (device_path));
       app->links++;
       g_message ("central connected: %s", device_path);
+      /* When the central runs on the same bluetoothd (the e2e VM, or a
+       * dongle on the same machine), the responder's Just Works
+       * confirmation goes to the default agent: make sure it is ours. */
+      g_dbus_connection_call (app->bus, BLUEZ, "/org/bluez", "org.bluez.AgentManager1",
+                              "RequestDefaultAgent", g_variant_new ("(o)", SIM_AGENT_PATH),
+                              NULL, G_DBUS_CALL_FLAGS_NONE, -1, app->cancellable,
+                              logged_call_cb, (gpointer) "RequestDefaultAgent");
       sim_gatt_link_up (app->gatt);
     }
   else
