@@ -659,9 +659,10 @@ class LactctlMockTest(dbusmock.DBusTestCase):
         line = json.loads(bar.stdout.wait_for(lambda l: True))
         self.assertNotEqual(line['class'], 'offline')
         # dbusmock owns the name a moment before its template has loaded,
-        # so the first answer may lack properties; any change refreshes.
-        self.run_ok('goal', 'sessions_per_day=8')
-        line = json.loads(bar.stdout.wait_for(lambda l: '"0/8"' in l))
+        # so the first answer may lack properties; a change of the target
+        # (never equal to the default 8) always refreshes the line.
+        self.run_ok('goal', 'sessions_per_day=9')
+        line = json.loads(bar.stdout.wait_for(lambda l: '"0/9"' in l))
         self.assertEqual(line['class'], 'ok')
         self.assertEqual(bar.interrupt(), 0)
 
