@@ -45,11 +45,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_bus() {   # prints the address; remembers the pid
+# Sets bus_address; remembers the forked daemon's pid for the cleanup
+# (not called in $(...): a subshell could not add to pids).
+start_bus() {
   local lines
   lines=$(dbus-daemon --session --fork --print-address=1 --print-pid=1 2>/dev/null)
   pids+=("$(echo "$lines" | sed -n 2p)")
-  echo "$lines" | sed -n 1p
+  bus_address=$(echo "$lines" | sed -n 1p)
 }
 
 # "tid switches" for each thread of a process (voluntary + nonvoluntary).
@@ -79,8 +81,8 @@ mem() {
 }
 
 "$gen" --unpaired "$out/lactd.db" >/dev/null
-sysbus=$(start_bus)
-sessbus=$(start_bus)
+start_bus; sysbus=$bus_address
+start_bus; sessbus=$bus_address
 export DBUS_SYSTEM_BUS_ADDRESS="$sysbus" DBUS_SESSION_BUS_ADDRESS="$sessbus"
 
 "$lactd" --db "$out/lactd.db" -v >"$out/lactd.log" 2>&1 &
