@@ -185,6 +185,12 @@ create_link (LactdDaemon *self, const char *address, GError **error)
 {
   if (self->simulate != NULL)
     return LACTD_LINK (lactd_sim_link_new (address, self->simulate, error));
+  if (self->bluez == NULL)
+    {
+      g_set_error (error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
+                   "no system bus, so no BlueZ to reach %s through", address);
+      return NULL;
+    }
   return LACTD_LINK (lactd_bluez_link_new (self->bluez, address));
 }
 
@@ -220,6 +226,17 @@ load_sensors (LactdDaemon *self, GError **error)
 }
 
 /* ------------------------------------------------------------ Manager1 */
+
+/* TRUE (and the call answered) when there is no BlueZ to ask at all. */
+static gboolean
+answered_without_bluez (LactdDaemon *self, GDBusMethodInvocation *invocation)
+{
+  if (self->bluez != NULL)
+    return FALSE;
+  g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
+      LACTD_ERROR_NO_ADAPTER, "Bluetooth is unavailable: no system bus");
+  return TRUE;
+}
 
 static void
 discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -298,6 +315,8 @@ handle_discover (LactdManager1 *manager, GDBusMethodInvocation *invocation,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
+  if (answered_without_bluez (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
   lactd_bluez_discover_async (self->bluez, timeout_seconds, NULL,
                               discover_done, invocation);
@@ -390,6 +409,8 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
+  if (answered_without_bluez (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
   self->pairing = TRUE;
   g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
   g_object_set_data_full (G_OBJECT (invocation), "lactd-address",
@@ -520,6 +541,8 @@ bluez_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 start_bluetooth (LactdDaemon *self, GError **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   if (self->simulate != NULL)
     {
       g_autoptr(LspSimSensor) probe = NULL;
@@ -547,9 +570,15 @@ start_bluetooth (LactdDaemon *self, GError **error)
     lactd_bluez_new_async (NULL, bluez_ready, &result);
     while (result == NULL)
       g_main_context_iteration (NULL, TRUE);
-    self->bluez = lactd_bluez_new_finish (result, error);
+    self->bluez = lactd_bluez_new_finish (result, &local_error);
     if (self->bluez == NULL)
-      return FALSE;
+      {
+        /* Without a system bus there is no BlueZ: history, goals and
+         * reminders still work, as they do when bluetoothd is stopped. */
+        g_warning ("Bluetooth is unavailable: %s", local_error->message);
+        lactd_manager1_set_bluetooth_state (self->manager, "no-bluez");
+        return TRUE;
+      }
   }
   g_signal_connect_object (self->bluez, "notify::bluetooth-state",
                            G_CALLBACK (on_bluetooth_state), self, 0);

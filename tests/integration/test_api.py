@@ -278,6 +278,22 @@ class ApiTest(LactdTestCase):
         self.daemon = None
         self._log_file.close()
 
+    def test_runs_without_a_system_bus(self):
+        saved = os.environ.get("DBUS_SYSTEM_BUS_ADDRESS")
+        os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + os.path.join(self.tmpdir, "nobus")
+        try:
+            self.start_daemon()
+        finally:
+            if saved is None:
+                del os.environ["DBUS_SYSTEM_BUS_ADDRESS"]
+            else:
+                os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = saved
+        self.assertEqual(self.get_property("Manager1", "BluetoothState"), "no-bluez")
+        self.assert_dbus_error("org.lactd.Error.NoAdapter", self.call, "Manager1", "Discover", "u", 1)
+        self.assert_dbus_error("org.lactd.Error.NoAdapter", self.call, "Manager1", "Pair", "s",
+                               "C0:FF:EE:00:00:01")
+        self.assertGreater(self.add(manual(int(time.time()) - 60)), 0)
+
     def test_sigint_clean_exit(self):
         import signal
         self.start_daemon()
