@@ -234,7 +234,6 @@ registered (GObject *source, GAsyncResult *res, gpointer data)
 static void
 agent_registered (GObject *source, GAsyncResult *res, gpointer data)
 {
-  LactdBluezExports *ex = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autofree char *remote = NULL;
@@ -252,12 +251,10 @@ agent_registered (GObject *source, GAsyncResult *res, gpointer data)
           return;
         }
     }
+  /* Not the default agent: Device1.Pair asks the caller's own agent, and
+   * the default one belongs to the desktop (and, with a peripheral on the
+   * same bluetoothd, to the other side's confirmations). */
   g_debug ("pairing agent registered");
-  g_dbus_connection_call (ex->bus, BLUEZ_NAME, "/org/bluez",
-                          "org.bluez.AgentManager1", "RequestDefaultAgent",
-                          g_variant_new ("(o)", AGENT_PATH), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 10000, ex->cancellable,
-                          registered, g_strdup ("RequestDefaultAgent"));
 }
 
 void

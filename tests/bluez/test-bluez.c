@@ -48,7 +48,7 @@ registered_on (gpointer data)
 
   return strstr (a, want) != NULL
          && strstr (g, "('/org/lactd/bluez/agent', 'KeyboardDisplay', "
-                       "'default')") != NULL;
+                       "'')") != NULL;
 }
 
 static void
