@@ -18,6 +18,10 @@ src=$(cd "$here/../.." && pwd)
 build=$(cd "${1:?usage: run-vm.sh BUILD_DIR [OUT_DIR]}" && pwd)
 out=${2:-$build/e2e-run}
 timeout_s=${E2E_TIMEOUT:-900}
+# Clear the last run first, so a run that cannot start leaves no stale
+# verdicts for result.sh to report.
+rm -rf "$out"
+mkdir -p "$out"
 
 skip() { echo "e2e: SKIP: $*"; exit 77; }
 
@@ -34,8 +38,6 @@ if [[ ! -s "$initrd" || "$here/mkinitramfs.sh" -nt "$initrd" ]]; then
   "$here/mkinitramfs.sh" "$kdir" "$initrd" || skip "mkinitramfs failed"
 fi
 
-rm -rf "$out"
-mkdir -p "$out"
 # What stage 2 needs to know; it reads /e2e/env (the results share).
 cat > "$out/env" <<ENV
 E2E_SRC='$src'
