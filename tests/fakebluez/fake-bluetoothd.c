@@ -784,3 +784,21 @@ main (int argc, char **argv)
   g_dbus_connection_flush_sync (fb.bus, NULL, NULL);
   _exit (0);
 }
+
+/* Sender lists (discovery and notification clients) hold unique names. */
+gboolean
+fake_str_array_has (GPtrArray *array, const char *s)
+{
+  return g_ptr_array_find_with_equal_func (array, s, g_str_equal, NULL);
+}
+
+gboolean
+fake_str_array_remove (GPtrArray *array, const char *s)
+{
+  guint index;
+
+  if (!g_ptr_array_find_with_equal_func (array, s, g_str_equal, &index))
+    return FALSE;
+  g_ptr_array_remove_index (array, index);
+  return TRUE;
+}

@@ -182,6 +182,8 @@ struct _FakeBluez {
 
 GDBusInterfaceInfo *fake_bluez_iface_info (FakeBluez *fb, const char *name);
 void fake_bluez_save (FakeBluez *fb);
+gboolean fake_str_array_has (GPtrArray *array, const char *s);
+gboolean fake_str_array_remove (GPtrArray *array, const char *s);
 void fake_bluez_emit_error (GDBusMethodInvocation *inv, const char *name,
                             const char *message);
 

@@ -19,27 +19,6 @@
 #define CHAR1 "org.bluez.GattCharacteristic1"
 #define RESOLVE_DELAY_MS 100
 
-static gboolean
-remove_str (GPtrArray *array, const char *s)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (g_str_equal (array->pdata[i], s))
-      {
-        g_ptr_array_remove_index (array, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
-has_str (GPtrArray *array, const char *s)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (g_str_equal (array->pdata[i], s))
-      return TRUE;
-  return FALSE;
-}
-
 /* -------------------------------------------------------- connection */
 
 static gboolean
@@ -476,7 +455,7 @@ fake_bluez_client_vanished (FakeBluez *fb, const char *sender)
   while (g_hash_table_iter_next (&it, NULL, &v))
     {
       FAdapter *adapter = v;
-      if (remove_str (adapter->discovery_clients, sender)
+      if (fake_str_array_remove (adapter->discovery_clients, sender)
           && adapter->discovery_clients->len == 0)
         set_discovering (adapter, FALSE);
       g_hash_table_iter_init (&dit, adapter->devices);
@@ -486,7 +465,7 @@ fake_bluez_client_vanished (FakeBluez *fb, const char *sender)
           for (guint i = 0; i < dev->chars->len; i++)
             {
               FChar *ch = dev->chars->pdata[i];
-              if (remove_str (ch->notify_clients, sender)
+              if (fake_str_array_remove (ch->notify_clients, sender)
                   && ch->notify_clients->len == 0)
                 fobj_set (ch->obj, CHAR1, "Notifying",
                           g_variant_new_boolean (FALSE), FALSE);
@@ -515,13 +494,13 @@ adapter_method (FObj *obj, const char *iface, const char *method,
                                  "Resource Not Ready");
           return;
         }
-      if (!has_str (adapter->discovery_clients, sender))
+      if (!fake_str_array_has (adapter->discovery_clients, sender))
         g_ptr_array_add (adapter->discovery_clients, g_strdup (sender));
       set_discovering (adapter, TRUE);
     }
   else if (g_str_equal (method, "StopDiscovery"))
     {
-      if (!remove_str (adapter->discovery_clients, sender))
+      if (!fake_str_array_remove (adapter->discovery_clients, sender))
         {
           fake_bluez_emit_error (inv, "org.bluez.Error.Failed",
                                  "No discovery started");

@@ -14,27 +14,6 @@
 #define CHAR1 "org.bluez.GattCharacteristic1"
 #define DEVICE1 "org.bluez.Device1"
 
-static gboolean
-remove_str (GPtrArray *array, const char *s)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (g_str_equal (array->pdata[i], s))
-      {
-        g_ptr_array_remove_index (array, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
-has_str (GPtrArray *array, const char *s)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (g_str_equal (array->pdata[i], s))
-      return TRUE;
-  return FALSE;
-}
-
 /* ---------------------------------------------------------------- GATT */
 
 static gboolean
@@ -130,7 +109,7 @@ char_method (FObj *obj, const char *iface, const char *method,
         }
       if (!char_check_security (ch, inv))
         return;
-      if (has_str (ch->notify_clients, sender))
+      if (fake_str_array_has (ch->notify_clients, sender))
         {
           fake_bluez_emit_error (inv, "org.bluez.Error.InProgress",
                                  "In Progress");
@@ -143,7 +122,7 @@ char_method (FObj *obj, const char *iface, const char *method,
     }
   else if (g_str_equal (method, "StopNotify"))
     {
-      if (!remove_str (ch->notify_clients, sender))
+      if (!fake_str_array_remove (ch->notify_clients, sender))
         {
           fake_bluez_emit_error (inv, "org.bluez.Error.Failed",
                                  "No notify session started");
