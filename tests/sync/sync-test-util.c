@@ -205,3 +205,23 @@ sync_acknowledged (SyncFixture *fixture)
   return lactd_store_get_acknowledged (fixture->store, TEST_ADDRESS,
                                        lsp_sim_sensor_get_epoch (fixture->sensor));
 }
+
+/* At the instant the sensor accepts a delete, every number it covers must
+ * already be committed. */
+void
+sync_on_delete_requested (LspSimSensor *sensor, guint upto,
+                          DeleteWatch *watch)
+{
+  guint32 unhandled;
+
+  watch->n_deletes++;
+  unhandled = lactd_store_count_unhandled (watch->fixture->store, TEST_ADDRESS,
+                                           lsp_sim_sensor_get_epoch (sensor),
+                                           1, upto);
+  if (unhandled != 0)
+    {
+      g_test_message ("delete <= %u with %u numbers not committed", upto,
+                      unhandled);
+      watch->n_violations++;
+    }
+}

@@ -50,4 +50,16 @@ gboolean sync_run (SyncFixture *fixture, GError **error);
 guint sync_count_sessions (SyncFixture *fixture, guint32 epoch);
 guint32 sync_acknowledged (SyncFixture *fixture);
 
+/* Counts the sensor's accepted deletes, and those that covered a number
+ * not yet committed (each one a lost record if the link dropped then). */
+typedef struct {
+  SyncFixture *fixture;
+  guint n_deletes;
+  guint n_violations;
+} DeleteWatch;
+
+/* Handler for LspSimSensor::delete-requested, with a DeleteWatch. */
+void sync_on_delete_requested (LspSimSensor *sensor, guint upto,
+                               DeleteWatch *watch);
+
 G_END_DECLS

@@ -15,31 +15,6 @@
 /* ----------------------------------------------------- dropped links */
 
 typedef struct {
-  SyncFixture *fixture;
-  guint n_deletes;
-  guint n_violations;
-} DeleteWatch;
-
-/* At the instant the sensor accepts a delete, every number it covers must
- * already be committed. */
-static void
-on_delete_requested (LspSimSensor *sensor, guint upto, DeleteWatch *watch)
-{
-  guint32 unhandled;
-
-  watch->n_deletes++;
-  unhandled = lactd_store_count_unhandled (watch->fixture->store, TEST_ADDRESS,
-                                           lsp_sim_sensor_get_epoch (sensor),
-                                           1, upto);
-  if (unhandled != 0)
-    {
-      g_test_message ("delete <= %u with %u numbers not committed", upto,
-                      unhandled);
-      watch->n_violations++;
-    }
-}
-
-typedef struct {
   gboolean done;
   gboolean ok;
 } RunWaiter;
@@ -84,7 +59,7 @@ test_dropped_links (void)
   sync_fixture_setup (&f, 5000);
   lsp_sim_sensor_add_backlog (f.sensor, total, 10);
   g_signal_connect (f.sensor, "delete-requested",
-                    G_CALLBACK (on_delete_requested), &watch);
+                    G_CALLBACK (sync_on_delete_requested), &watch);
   sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
   lactd_sim_link_set_auto_reconnect (f.link, FALSE);
   /* A report takes a while, so that timed drops land inside it. */

@@ -25,31 +25,6 @@
 /* The backlog when the disk is full from the start. */
 #define N_FROM_START 400
 
-typedef struct {
-  SyncFixture *fixture;
-  guint n_deletes;
-  guint n_violations;
-} DeleteWatch;
-
-/* At the instant the sensor accepts a delete, every number it covers must
- * already be committed. */
-static void
-on_delete_requested (LspSimSensor *sensor, guint upto, DeleteWatch *watch)
-{
-  guint32 unhandled;
-
-  watch->n_deletes++;
-  unhandled = lactd_store_count_unhandled (watch->fixture->store, TEST_ADDRESS,
-                                           lsp_sim_sensor_get_epoch (sensor),
-                                           1, upto);
-  if (unhandled != 0)
-    {
-      g_test_message ("delete <= %u with %u numbers not committed", upto,
-                      unhandled);
-      watch->n_violations++;
-    }
-}
-
 /* The database's size in pages, as a second connection sees it (the WAL
  * included). */
 static guint32
@@ -102,7 +77,7 @@ test_store_full_mid_sync (void)
   sync_fixture_setup (&f, 5000);
   epoch = lsp_sim_sensor_get_epoch (f.sensor);
   g_signal_connect (f.sensor, "delete-requested",
-                    G_CALLBACK (on_delete_requested), &watch);
+                    G_CALLBACK (sync_on_delete_requested), &watch);
   lsp_sim_sensor_add_backlog (f.sensor, N_FIRST, 30);
   sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
 
@@ -197,7 +172,7 @@ test_store_full_from_start (void)
   sync_fixture_setup (&f, 1000);
   epoch = lsp_sim_sensor_get_epoch (f.sensor);
   g_signal_connect (f.sensor, "delete-requested",
-                    G_CALLBACK (on_delete_requested), &watch);
+                    G_CALLBACK (sync_on_delete_requested), &watch);
   lsp_sim_sensor_add_backlog (f.sensor, N_FROM_START, 10);
   sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
   g_assert_true (sync_wait_until (&f, sync_cond_connected, NULL, 5000));
