@@ -117,6 +117,9 @@ link_error (LactdBluezLink *self, LactdChar ch, const GError *error)
     }
   else if (g_strcmp0 (copy->message, "Not connected") == 0)
     code = G_IO_ERROR_NOT_CONNECTED;
+  else if (g_ascii_strcasecmp (copy->message,
+                               "Operation failed with ATT error: 0xfe") == 0)
+    code = G_IO_ERROR_BUSY;   /* LSP: procedure already in progress */
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     code = G_IO_ERROR_CANCELLED;
   return g_error_new (G_IO_ERROR, code, "%s %s: %s%s%s%s",

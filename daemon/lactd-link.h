@@ -52,7 +52,9 @@ struct _LactdLinkClass {
   GBytes * (*read_finish)         (LactdLink           *self,
                                    GAsyncResult        *result,
                                    GError             **error);
-  /* Writes with response (ATT write request). */
+  /* Writes with response (ATT write request). Errors are G_IO_ERRORs:
+   * BUSY for ATT 0xFE (an RACP procedure already in progress),
+   * PERMISSION_DENIED when the bond is lost, NOT_CONNECTED, else FAILED. */
   void     (*write_async)         (LactdLink           *self,
                                    LactdChar            ch,
                                    GBytes              *value,

@@ -100,7 +100,9 @@ op_run_cb (gpointer user_data)
       g_assert_not_reached ();
     }
   /* Worded as BlueZ words an ATT error. */
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+  g_task_return_new_error (task, G_IO_ERROR,
+                           att_error == 0xFE ? G_IO_ERROR_BUSY
+                                             : G_IO_ERROR_FAILED,
                            "org.bluez.Error.Failed: ATT error 0x%02x on %s",
                            att_error, lactd_char_name (op->ch));
   return G_SOURCE_REMOVE;

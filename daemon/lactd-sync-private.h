@@ -22,6 +22,7 @@ typedef enum {
   SYNC_PHASE_REPORT,       /* 01 03 01 <last+1> written, waiting for 0x06 */
   SYNC_PHASE_STRAGGLERS,   /* 0x06 seen, allowing records still in flight */
   SYNC_PHASE_DELETE,       /* 02 02 01 <h> written, waiting for 0x06 */
+  SYNC_PHASE_ABORT,        /* 03 00 written over a leftover procedure */
 } SyncPhase;
 
 typedef struct {
@@ -81,6 +82,7 @@ struct _LactdSync {
   guint32 ack;                   /* h being acknowledged */
   guint procedure_timeout;
   gboolean abort_needed;         /* a procedure timed out: abort it first */
+  gboolean busy_aborted;         /* this run aborted a leftover procedure */
   gint64 last_activity;          /* monotonic, for the procedure timeout */
   guint straggler_timeout;
   guint procedure_ms;

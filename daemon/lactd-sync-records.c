@@ -33,6 +33,8 @@ phase_name (SyncPhase phase)
       return "report stored records";
     case SYNC_PHASE_DELETE:
       return "delete stored records";
+    case SYNC_PHASE_ABORT:
+      return "abort";
     case SYNC_PHASE_NONE:
     default:
       return "none";
@@ -299,6 +301,10 @@ typedef struct {
   guint serial;
 } RacpWrite;
 
+static void racp_write (LactdSync *self, SyncPhase phase,
+                        lsp_racp_opcode opcode, lsp_racp_operator op,
+                        guint32 operand);
+
 static void
 racp_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -317,6 +323,19 @@ racp_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_debug ("%s: stale RACP write failed: %s", self->address,
                error->message);
+      return;
+    }
+  /* ATT 0xFE on the run's first write: a procedure is still running that
+   * no one is waiting for (a report for a daemon that was killed, while
+   * bluetoothd kept the link). Abort it, once; the count follows the
+   * abort's 0x06. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY)
+      && self->phase == SYNC_PHASE_COUNT && !self->busy_aborted)
+    {
+      g_message ("%s: the sensor is busy with an earlier procedure: "
+                 "aborting it", self->address);
+      self->busy_aborted = TRUE;
+      racp_write (self, SYNC_PHASE_ABORT, LSP_RACP_ABORT, LSP_RACP_OP_NULL, 0);
       return;
     }
   lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
@@ -456,6 +475,7 @@ lactd_sync_procedure_start (LactdSync *self)
   self->ack = 0;
   self->received = 0;
   self->expected = 0;
+  self->busy_aborted = FALSE;
   if (self->last == G_MAXUINT32)
     {
       lactd_sync_run_succeeded (self);
@@ -622,6 +642,22 @@ lactd_sync_handle_racp (LactdSync *self, const lsp_racp_indication *indication)
             }
           self->phase = SYNC_PHASE_NONE;
           acknowledged (self);
+          return;
+        }
+      break;
+    case SYNC_PHASE_ABORT:
+      if (response && indication->request_opcode == LSP_RACP_ABORT)
+        {
+          if (code != LSP_RACP_RSP_SUCCESS)
+            {
+              lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
+                                     "The sensor answered RACP %s with “%s”",
+                                     phase_name (self->phase),
+                                     response_name (code));
+              return;
+            }
+          racp_write (self, SYNC_PHASE_COUNT, LSP_RACP_REPORT_COUNT,
+                      LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
           return;
         }
       break;

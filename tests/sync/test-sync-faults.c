@@ -311,6 +311,35 @@ test_racp_errors (void)
   sync_fixture_teardown (&f);
 }
 
+/* A report still running that nobody waits for (its daemon was killed
+ * while bluetoothd kept the link): the count meets ATT 0xFE, so the engine
+ * aborts that report, waits for the abort's 0x06 and counts again. */
+static void
+test_leftover_procedure (void)
+{
+  SyncFixture f;
+  g_autoptr(GError) error = NULL;
+  const guint8 report_all[] = { LSP_RACP_REPORT, LSP_RACP_OP_ALL };
+
+  sync_fixture_setup (&f, 1000);
+  lsp_sim_sensor_add_backlog (f.sensor, 40, 2);
+  lsp_sim_sensor_set_record_delay (f.sensor, 20);
+  lsp_sim_sensor_set_notifying (f.sensor, LSP_SIM_CHAR_RACP, TRUE);
+  g_assert_cmpuint (lsp_sim_sensor_write (f.sensor, LSP_SIM_CHAR_RACP,
+                                          report_all, sizeof report_all),
+                    ==, 0);
+  g_assert_true (lsp_sim_sensor_get_procedure_running (f.sensor));
+
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sync_count_sessions (&f, lsp_sim_sensor_get_epoch (f.sensor)), ==, 40);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, 40);
+  g_assert_cmpuint (lsp_sim_sensor_get_n_records (f.sensor), ==, 0);
+  g_assert_false (lsp_sim_sensor_get_procedure_running (f.sensor));
+  sync_fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,5 +351,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/malformed-records", test_malformed_records);
   g_test_add_func ("/sync/malformed-packets", test_malformed_packets);
   g_test_add_func ("/sync/racp-errors", test_racp_errors);
+  g_test_add_func ("/sync/leftover-procedure", test_leftover_procedure);
   return g_test_run ();
 }
