@@ -113,6 +113,8 @@ static const char introspection_xml[] =
   "   <arg name='seq' type='u' direction='out'/></method>"
   "  <method name='InjectMalformed'><arg name='address' type='s' direction='in'/><arg name='kind' type='s' direction='in'/>"
   "   <arg name='count' type='u' direction='in'/></method>"
+  "  <method name='NotifyRaw'><arg name='address' type='s' direction='in'/><arg name='characteristic' type='s' direction='in'/>"
+  "   <arg name='value' type='ay' direction='in'/><arg name='count' type='u' direction='in'/><arg name='sent' type='b' direction='out'/></method>"
   "  <method name='GetSensor'><arg name='address' type='s' direction='in'/><arg name='state' type='a{sv}' direction='out'/></method>"
   "  <method name='GetApplications'><arg name='apps' type='a(sas)' direction='out'/></method>"
   "  <method name='GetAgents'><arg name='agents' type='a(sss)' direction='out'/></method>"

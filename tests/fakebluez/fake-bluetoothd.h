@@ -82,6 +82,7 @@ struct _FSensor {
   gboolean late_gatt;       /* export GATT objects after ServicesResolved */
   gboolean no_autoconnect;  /* bluetoothd never connects it by itself */
   guint connect_delay_ms;
+  guint records_per_tick;       /* report pace: records per 1 ms tick */
   guint fail_delay_ms;
 
   /* The record store: sequence numbers low..high are stored. */
@@ -234,6 +235,10 @@ gboolean fake_sensor_write (FSensor *sensor, FDevice *dev, const char *uuid,
                             GBytes *value, const char **dbus_error,
                             char **message);
 void fake_sensor_link_down (FSensor *sensor);
+/* Notifies value as is on "live", "record", "racp" or "battery"; FALSE
+ * when that characteristic is unknown or nobody is subscribed. */
+gboolean fake_sensor_notify_raw (FSensor *sensor, const char *name,
+                                 const guint8 *data, gsize len);
 guint32 fake_sensor_start_session (FSensor *sensor, guint seconds);
 GVariant *fake_sensor_describe (FSensor *sensor);
 

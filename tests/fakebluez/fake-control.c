@@ -11,7 +11,8 @@
  *     options: passkey_mode s ("none", "display", "confirm", "keyboard"),
  *     passkey u, backlog u, capacity u, epoch u, in_range b, late_gatt b
  *     (GATT objects trail ServicesResolved), no_autoconnect b,
- *     connect_delay_ms u, fail_delay_ms u
+ *     connect_delay_ms u, fail_delay_ms u, records_per_tick u (report
+ *     pace, records per 1 ms tick; default 16)
  *   SetInRange(s, b)                away: Connect fails with
  *                                   le-connection-abort-by-local, a link
  *                                   drops; back: auto-connect resumes
@@ -23,6 +24,10 @@
  *   StartSession(s, u seconds) -> u seq  a live session (0.1 s a second)
  *   InjectMalformed(s, s kind, u n) n malformed records ("kind", "short",
  *                                   "long", "volume", "future")
+ *   NotifyRaw(s, s characteristic, ay value, u n) -> b sent
+ *                                   value notified n times as is on
+ *                                   "live", "record", "racp" or "battery";
+ *                                   FALSE if nobody is subscribed
  *   GetSensor(s) -> a{sv}           epoch, low, high, stored,
  *                                   highest_delete, deletes,
  *                                   connect_attempts, records_sent,
@@ -128,6 +133,8 @@ add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
     s->no_autoconnect = b;
   if (g_variant_lookup (options, "connect_delay_ms", "u", &u))
     s->connect_delay_ms = u;
+  if (g_variant_lookup (options, "records_per_tick", "u", &u))
+    s->records_per_tick = CLAMP (u, 1, 1000);
   if (g_variant_lookup (options, "fail_delay_ms", "u", &u))
     s->fail_delay_ms = u;
   g_hash_table_replace (fb->sensors, s->address, s);
@@ -290,6 +297,21 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
                               g_strdup (kind));
       fake_sensor_add_records (s, count);
     }
+  else if (g_str_equal (method, "NotifyRaw"))
+    {
+      const char *name;
+      g_autoptr(GVariant) value = NULL;
+      guint32 count;
+      gsize len;
+      const guint8 *data;
+      gboolean sent = TRUE;
+
+      g_variant_get (params, "(&s&s@ayu)", NULL, &name, &value, &count);
+      data = g_variant_get_fixed_array (value, &len, 1);
+      for (guint32 i = 0; i < count && sent; i++)
+        sent = fake_sensor_notify_raw (s, name, data, len);
+      reply = g_variant_new ("(b)", sent);
+    }
   else if (g_str_equal (method, "GetSensor"))
     reply = g_variant_new ("(@a{sv})", fake_sensor_describe (s));
   g_dbus_method_invocation_return_value (inv, reply);
@@ -329,6 +351,8 @@ fake_bluez_save (FakeBluez *fb)
       g_key_file_set_uint64 (kf, group, "connect_delay_ms",
                              s->connect_delay_ms);
       g_key_file_set_uint64 (kf, group, "fail_delay_ms", s->fail_delay_ms);
+      g_key_file_set_uint64 (kf, group, "records_per_tick",
+                             s->records_per_tick);
       g_key_file_set_uint64 (kf, group, "epoch", s->epoch);
       g_key_file_set_uint64 (kf, group, "capacity", s->capacity);
       g_key_file_set_uint64 (kf, group, "low", s->low);
@@ -409,6 +433,8 @@ fake_control_load_state (FakeBluez *fb)
           kf, g, "connect_delay_ms", NULL);
       s->fail_delay_ms = (guint) g_key_file_get_uint64 (kf, g,
                                                         "fail_delay_ms", NULL);
+      s->records_per_tick = (guint) CLAMP (
+          g_key_file_get_uint64 (kf, g, "records_per_tick", NULL), 1, 1000);
       s->epoch = (guint32) g_key_file_get_uint64 (kf, g, "epoch", NULL);
       s->capacity = (guint16) g_key_file_get_uint64 (kf, g, "capacity", NULL);
       s->low = (guint32) g_key_file_get_uint64 (kf, g, "low", NULL);

@@ -25,6 +25,7 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->kind = LSP_SENSOR_KIND_PUMP;
   s->in_range = TRUE;
   s->connect_delay_ms = 30;
+  s->records_per_tick = RECORDS_PER_TICK;
   s->fail_delay_ms = 300;
   s->epoch = 1;
   s->capacity = 1000;
@@ -141,6 +142,23 @@ sensor_char (FSensor *s, const char *uuid)
                           : NULL;
 }
 
+gboolean
+fake_sensor_notify_raw (FSensor *s, const char *name, const guint8 *data,
+                        gsize len)
+{
+  const char *uuid = g_str_equal (name, "live") ? LSP_UUID_LIVE_PROGRESS
+                   : g_str_equal (name, "record") ? LSP_UUID_SESSION_RECORD
+                   : g_str_equal (name, "racp") ? LSP_UUID_RACP
+                   : g_str_equal (name, "battery") ? LSP_UUID_BATTERY_LEVEL
+                   : NULL;
+  FChar *ch = uuid ? sensor_char (s, uuid) : NULL;
+
+  if (!fake_char_notifying (ch))
+    return FALSE;
+  fake_char_notify (ch, data, len);
+  return TRUE;
+}
+
 static void
 indicate (FSensor *s, const lsp_racp_indication *ind)
 {
@@ -167,7 +185,7 @@ report_tick (gpointer data)
   FSensor *s = data;
   FChar *ch = sensor_char (s, LSP_UUID_SESSION_RECORD);
 
-  for (guint i = 0; i < RECORDS_PER_TICK && s->report_queue->len > 0; i++)
+  for (guint i = 0; i < s->records_per_tick && s->report_queue->len > 0; i++)
     {
       guint8 buf[LSP_RECORD_LEN + 1];
       guint32 seq = g_array_index (s->report_queue, guint32, 0);

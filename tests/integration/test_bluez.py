@@ -19,7 +19,9 @@ runs (default 50).
 
 import os
 import random
+import re
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -32,6 +34,22 @@ PUMP = "C0:FF:EE:00:00:01"
 SNS = "C0:FF:EE:00:00:02"
 LSP_SERVICE = "f4680001-3aa1-4859-ac7b-48a5f3f7ceae"
 DROPS = int(os.environ.get("LACTD_BLUEZ_DROPS", "50"))
+KILLS = int(os.environ.get("LACTD_BLUEZ_KILLS", "50"))
+
+
+def live_packet(flags=0x1b, seq=42, elapsed=754, left=1234, right=0xFFFF,
+                supplement=0, suction=7, battery=85):
+    """A Live Progress packet (docs/protocol.md), valid by default."""
+    return struct.pack("<BIHHHHBB", flags, seq, elapsed, left, right,
+                       supplement, suction, battery)
+
+
+def record_packet(seq, start=None, offset=4, flags=0x10, secs=(900, 900),
+                  volumes=(1205, 980), supplement=0xFFFF):
+    """A Session Record packet (docs/protocol.md), valid by default."""
+    start = int(time.time()) - 3600 if start is None else start
+    return struct.pack("<IIbBHHHHH", seq, start, offset, flags, secs[0],
+                       secs[1], volumes[0], volumes[1], supplement)
 
 
 def sensor_path(address):
@@ -99,10 +117,11 @@ class BluezTest(LactdTestCase):
         return reply[0] if len(reply) == 1 else reply
 
     def add_sensor(self, address, kind="pump", backlog=0, passkey_mode="none",
-                   name=None):
+                   name=None, records_per_tick=16):
         opts = {"backlog": GLib.Variant("u", backlog),
                 "passkey_mode": GLib.Variant("s", passkey_mode),
-                "passkey": GLib.Variant("u", 123456)}
+                "passkey": GLib.Variant("u", 123456),
+                "records_per_tick": GLib.Variant("u", records_per_tick)}
         self.ctl("AddSensor", "(sssa{sv})", address,
                  name or ("Pump" if kind == "pump" else "SNS Flow"), kind, opts)
 
@@ -206,6 +225,116 @@ class BluezTest(LactdTestCase):
         self.assert_unique_seqs(PUMP, total)
         self.assertEqual(self.fake_sensor(PUMP)["highest_delete"], total)
         self.assertEqual(self.sensor(PUMP)["LostRecords"], 0)
+
+    def test_daemon_killed_at_random_points_mid_sync(self):
+        rng = random.Random(int(os.environ.get("LACTD_BLUEZ_SEED", "1")))
+        # About 1000 records/s, a BLE link's pace: a report lasts long
+        # enough for a kill to land inside it.
+        self.add_sensor(PUMP, backlog=0, records_per_tick=1)
+        self.start_daemon()
+        self.pair(PUMP)
+        self.wait_connected(PUMP)
+        total = 0
+        mid_report = 0
+        started = time.monotonic()
+        for _ in range(KILLS):
+            batch = rng.randint(50, 300)
+            self.ctl("AddRecords", "(su)", PUMP, batch)
+            total += batch
+            sent = self.fake_sensor(PUMP)["records_sent"]
+            # Reconnecting starts a sync of the batch; once its report has
+            # begun, the kill lands anywhere from inside the report to
+            # after the delete.
+            self.ctl("DropLink", "(s)", PUMP)
+            self.assert_eventually(
+                lambda: self.fake_sensor(PUMP)["records_sent"] > sent,
+                timeout=30, message="no report after reconnecting")
+            time.sleep(rng.uniform(0.0, batch / 1000.0 + 0.1))
+            self.kill_daemon()
+            if self.fake_sensor(PUMP)["stored"] > 0:
+                mid_report += 1
+            self.start_daemon()
+            self.wait_synced(PUMP, total, timeout=60)
+        sys.stderr.write("\n%d random kills (%d before the delete) in %.1f s\n"
+                         % (KILLS, mid_report, time.monotonic() - started))
+        self.assert_unique_seqs(PUMP, total)
+        self.assertEqual(self.fake_sensor(PUMP)["highest_delete"], total)
+        self.assertEqual(self.sensor(PUMP)["LostRecords"], 0)
+        # Most kills must hit a sync in flight, or this proved little.
+        self.assertGreaterEqual(mid_report, KILLS // 4)
+
+    def test_thousand_malformed_packets_of_every_kind(self):
+        self.add_sensor(PUMP, backlog=3)
+        self.start_daemon()
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 3)
+        before = self.sensor(PUMP)
+        future = int(time.time()) + 30 * 86400
+        # (characteristic, value, times): 1000 packets in all.
+        bad = [
+            ("live", b"", 25),
+            ("live", live_packet()[:14], 25),
+            ("live", live_packet() + b"\0", 25),
+            ("live", live_packet(flags=0x3b), 25),
+            ("live", live_packet(seq=0), 25),
+            ("live", live_packet(elapsed=14401), 25),
+            ("live", live_packet(left=10001), 25),
+            ("live", live_packet(supplement=20000), 25),
+            ("live", live_packet(suction=16), 25),
+            ("live", live_packet(battery=101), 25),
+            ("racp", b"", 50),
+            ("racp", b"\x09\x00\x01\x01", 50),
+            ("racp", b"\x06\x01\x01\x01", 50),
+            ("racp", b"\x05\x00\x01", 50),
+            ("racp", b"\x06\x00\x01\x01\x00", 50),
+            ("battery", b"", 50),
+            ("battery", b"\x65", 50),
+            ("battery", b"\xff", 50),
+            ("battery", b"\x50\x50", 100),
+            # Records: one kept per readable number, every unreadable one.
+            ("record", b"\x07\x00\x00", 40),
+            ("record", record_packet(1000)[:19], 30),
+            ("record", record_packet(1001) + b"\0", 30),
+            ("record", record_packet(1002, flags=0x13), 30),
+            ("record", record_packet(1003, flags=0x30), 30),
+            ("record", record_packet(1004, secs=(14401, 0)), 30),
+            ("record", record_packet(1005, volumes=(20000, 0)), 30),
+            ("record", record_packet(1006, start=future), 30),
+        ]
+        self.assertEqual(sum(n for _, _, n in bad), 1000)
+        for ch, value, times in bad:
+            sent = self.ctl("NotifyRaw", "(ssayu)", PUMP, ch, value, times)
+            self.assertTrue(sent, "%s not subscribed" % ch)
+        expect_packets = sum(n for ch, _, n in bad if ch != "record")
+        expect_records = sum(n for ch, _, n in bad if ch == "record")
+        expect_kept = 40 + 7
+
+        def counts():
+            log = self.read_log()
+            return (len(re.findall(r"malformed (live-progress|racp|"
+                                   r"battery-level) packet ignored", log)),
+                    len(re.findall(r"record \d+ rejected", log)))
+        self.assert_eventually(
+            lambda: counts() == (expect_packets, expect_records)
+            and self.sensor(PUMP)["RejectedRecords"]
+            == before["RejectedRecords"] + expect_kept,
+            timeout=30, message="counts %s, RejectedRecords %d" % (
+                counts(), self.sensor(PUMP)["RejectedRecords"]))
+        # Still up, nothing stored from them, nothing they claimed taken.
+        after = self.sensor(PUMP)
+        self.assertEqual(self.daemon.poll(), None)
+        self.assertEqual(len(self.sessions()), 3)
+        self.assertEqual(after["Battery"], before["Battery"])
+        self.assertEqual(after["Live"], before["Live"])
+        self.assertEqual(after["LostRecords"], 0)
+        self.assertEqual(self.signals_named("SessionStarted"), [])
+        # Numbers 1000-1006 arrived outside a procedure: they never move
+        # the acknowledged point, so the next records still sync.
+        self.ctl("AddRecords", "(su)", PUMP, 4)
+        self.call("Sensor1", "Sync", path=sensor_path(PUMP), timeout=60000)
+        self.wait_synced(PUMP, 7)
+        self.assert_unique_seqs(PUMP, 7)
+        self.assertEqual(self.fake_sensor(PUMP)["highest_delete"], 7)
 
     def test_bluetoothd_restart(self):
         self.add_sensor(PUMP, backlog=10)
