@@ -332,11 +332,19 @@ bench_sync_rate() {
   wait_for 10 sim_is records "$n"
   # The bare client reports every record but deletes none: lactd then
   # syncs the same n records.
-  $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 300 --disconnect \
+  # Bounded: on the emulated air a restarted peripheral sometimes refuses
+  # every connection (ECONNREFUSED) for minutes; the scenarios have passed
+  # by now, so a benchmark that cannot run must not hold the VM.
+  $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 120 --disconnect \
     >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
   bare_rate=$(sed -n 's/^rate=//p' /tmp/bench-bare.txt)
   bare_secs=$(sed -n 's/^seconds=//p' /tmp/bench-bare.txt)
   log "bench bare: $(tr '\n' ' ' </tmp/bench-bare.txt)"
+  if [[ -z "$bare_rate" ]]; then
+    echo "BENCH e2e-sync-rate: not measured: the bare client got no report (see gatt-client.log)" |
+      tee -a /e2e/bench.txt
+    return
+  fi
   start_lactd
   # The rate is timed from the report request, so who brings the link up
   # does not matter: help lactd if it does not connect by itself.
@@ -345,7 +353,7 @@ bench_sync_rate() {
     assisted=" (link brought up by a manual Device1.Connect)"
     manual_connect_diag >/dev/null
   fi
-  wait_for 300 sim_ge highest_deleted "$n"
+  wait_for 120 sim_ge highest_deleted "$n"
   d_secs=$(awk -v a="$(sim_get report_start)" -v b="$(sim_get delete_at)" 'BEGIN{printf "%.3f", b - a}')
   d_rate=$(awk -v n="$n" -v s="$d_secs" 'BEGIN{ if (s > 0) printf "%.1f", n / s; else print "nan"}')
   {
