@@ -648,14 +648,12 @@ lactd_sync_handle_racp (LactdSync *self, const lsp_racp_indication *indication)
     case SYNC_PHASE_ABORT:
       if (response && indication->request_opcode == LSP_RACP_ABORT)
         {
+          /* Even "abort unsuccessful" (the procedure may have ended on
+           * its own meanwhile) lets the count try: if the control point
+           * is still busy, that count fails the run. */
           if (code != LSP_RACP_RSP_SUCCESS)
-            {
-              lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
-                                     "The sensor answered RACP %s with “%s”",
-                                     phase_name (self->phase),
-                                     response_name (code));
-              return;
-            }
+            g_message ("%s: the sensor answered RACP abort with “%s”",
+                       self->address, response_name (code));
           racp_write (self, SYNC_PHASE_COUNT, LSP_RACP_REPORT_COUNT,
                       LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
           return;
