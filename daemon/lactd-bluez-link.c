@@ -18,6 +18,9 @@
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 300
 #define CHARS_TIMEOUT_S 5
+/* A link up this long without resolved services is stale (seen after
+ * bluetoothd restarts while the kernel kept the LE link): start over. */
+#define RESOLVE_TIMEOUT_S 60
 #define CONNECT_TIMEOUT_MS 60000
 
 struct _LactdBluezLink {
@@ -38,6 +41,7 @@ struct _LactdBluezLink {
   gboolean wait_disconnect;   /* after le-connection-abort-by-local */
   guint chars_timeout_id;
   gboolean chars_missing;
+  guint resolve_timeout_id;
   GCancellable *cancellable;
 };
 
@@ -388,6 +392,17 @@ connect_done (GObject *source, GAsyncResult *res, gpointer data)
   self->connecting = FALSE;
   if (reply != NULL)
     {
+      /* A Connect that "succeeds" without a link (bluetoothd right after
+       * a restart, over a link the kernel kept) must not be retried at
+       * the shortest interval forever. */
+      if (self->device_path
+          && !lactd_bluez_get_bool (self->bluez, self->device_path,
+                                    BLUEZ_DEVICE, "Connected"))
+        {
+          g_debug ("%s: Connect returned without a link", address (self));
+          back_off (self);
+          schedule_retry (self);
+        }
       evaluate (self);
       return;
     }
@@ -443,6 +458,24 @@ do_connect (LactdBluezLink *self)
                           "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
                           CONNECT_TIMEOUT_MS, self->cancellable, connect_done,
                           self);
+}
+
+static gboolean
+resolve_timeout_cb (gpointer data)
+{
+  LactdBluezLink *self = data;
+
+  self->resolve_timeout_id = 0;
+  if (self->device_path == NULL)
+    return G_SOURCE_REMOVE;
+  g_message ("%s: connected for %u s without resolved services: "
+             "disconnecting to start over", address (self),
+             RESOLVE_TIMEOUT_S);
+  g_dbus_connection_call (lactd_bluez_get_connection (self->bluez),
+                          BLUEZ_NAME, self->device_path, BLUEZ_DEVICE,
+                          "Disconnect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                          10000, NULL, NULL, NULL);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -502,6 +535,7 @@ evaluate (LactdBluezLink *self)
     {
       g_clear_handle_id (&self->retry_id, g_source_remove);
       g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
+      g_clear_handle_id (&self->resolve_timeout_id, g_source_remove);
       lactd_link_set_ready (link, FALSE);
       return;
     }
@@ -540,6 +574,16 @@ evaluate (LactdBluezLink *self)
       g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
       self->chars_missing = FALSE;
     }
+
+  if (connected && !resolved)
+    {
+      if (self->resolve_timeout_id == 0)
+        self->resolve_timeout_id = g_timeout_add_seconds (RESOLVE_TIMEOUT_S,
+                                                          resolve_timeout_cb,
+                                                          self);
+    }
+  else
+    g_clear_handle_id (&self->resolve_timeout_id, g_source_remove);
 
   if (connected)
     {
@@ -650,6 +694,7 @@ lactd_bluez_link_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->resolve_timeout_id, g_source_remove);
   g_clear_object (&self->bluez);
   G_OBJECT_CLASS (lactd_bluez_link_parent_class)->dispose (object);
 }
