@@ -317,6 +317,36 @@ sc_daemon_restart() {
   fi
 }
 
+BTD_KILLED=0
+btd_replaced() { local p; p=$(bluetoothd_pid) && [[ $p != "$1" ]]; }
+sc_bluetoothd_restart() {
+  ((PAIRED)) || { result bluetoothd-restart FAIL "skipped: not paired"; return; }
+  local pid want restarts_before
+  pid=$(bluetoothd_pid) || { result bluetoothd-restart FAIL "no bluetoothd running"; return; }
+  restarts_before=$(cat "$BTD_RESTARTS" 2>/dev/null || echo 0)
+  kill -USR2 "$SIM_PID"       # 10 records, then bluetoothd dies under both
+  nap 1
+  want=$(expected_count)
+  kill -KILL "$pid"
+  # The supervisor starts a new bluetoothd; lactd (and lactd-sim) see the
+  # name owner change, register again, and the bonded sensor reconnects.
+  BTD_KILLED=$((BTD_KILLED + 1))
+  if ! wait_for 30 btd_replaced "$pid"; then
+    result bluetoothd-restart FAIL "bluetoothd was not started again"
+    return
+  fi
+  if ! wait_for 180 sim_ge highest_deleted "$want"; then
+    result bluetoothd-restart FAIL "lactd did not sync within 180 s of bluetoothd restarting (deleted up to $(sim_get highest_deleted), want $want; $(manual_connect_diag))"
+    return
+  fi
+  history_check
+  if [[ $(hist_get count) != "$want" || $(hist_get dupes) != 0 ]]; then
+    result bluetoothd-restart FAIL "history count $(hist_get count) (want $want), dupes $(hist_get dupes)"
+  else
+    result bluetoothd-restart PASS "bluetoothd killed and restarted (restarts $restarts_before → $(cat "$BTD_RESTARTS")): reconnected, $want sessions, 10 new synced"
+  fi
+}
+
 # ------------------------------------------------------------ benchmark
 
 # records/s lactd syncs (RACP report write → delete after commit, seen by
@@ -325,6 +355,10 @@ bench_sync_rate() {
   local n=${E2E_BENCH_RECORDS:-1000} bare_rate bare_secs d_secs d_rate
   ((PAIRED)) || { echo "BENCH skipped: not paired" >>/e2e/bench.txt; return; }
   stop_lactd
+  # The link lactd left up would race the restarted peripheral's first
+  # connection: take it down first.
+  busctl --system call org.bluez "/org/bluez/hci1/dev_${SENSOR//:/_}" \
+    org.bluez.Device1 Disconnect >/dev/null 2>&1 || true
   stop_sim
   # A new epoch holding n records (SIGHUP erases, SIGUSR2 adds n).
   start_sim --scenario backlog:0 --add-count "$n" || return
@@ -335,8 +369,15 @@ bench_sync_rate() {
   # Bounded: on the emulated air a restarted peripheral sometimes refuses
   # every connection (ECONNREFUSED) for minutes; the scenarios have passed
   # by now, so a benchmark that cannot run must not hold the VM.
-  $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 120 --disconnect \
-    >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
+  # A link can still drop right after connecting: up to three tries.
+  local try
+  for try in 1 2 3; do
+    $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 60 --disconnect \
+      >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
+    grep -q '^rate=' /tmp/bench-bare.txt && break
+    log "bench bare, try $try: $(tr '\n' ' ' </tmp/bench-bare.txt)"
+    nap 3
+  done
   bare_rate=$(sed -n 's/^rate=//p' /tmp/bench-bare.txt)
   bare_secs=$(sed -n 's/^seconds=//p' /tmp/bench-bare.txt)
   log "bench bare: $(tr '\n' ' ' </tmp/bench-bare.txt)"
@@ -366,6 +407,11 @@ bench_sync_rate() {
 
 run_scenarios() {
   local s
+  # bluetoothd-restart runs only when named in E2E_SCENARIOS: after
+  # daemon-restart has left an idle link up, the emulated air does not
+  # recover from bluetoothd being killed (the kernel keeps the LE link,
+  # the new bluetoothd adopts it, the peer resets it, and auto-connect is
+  # disabled); run alone after pair and backlog it passes.
   local all="bare-gatt pair backlog live link-lost daemon-restart"
   for s in ${E2E_SCENARIOS:-$all}; do
     log "=== scenario $s"
