@@ -527,7 +527,8 @@ static void
 on_pairing_passkey (LactdBluez *bluez, const char *address, guint passkey,
                     LactdDaemon *self)
 {
-  lactd_manager1_emit_pairing_passkey (self->manager, address, passkey);
+  lactd_manager1_emit_pairing_passkey (self->manager, address, passkey,
+                                       FALSE);
 }
 
 static void

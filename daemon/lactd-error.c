@@ -17,6 +17,7 @@ static const GDBusErrorEntry lactd_error_entries[] = {
   { LACTD_ERROR_SYNC_FAILED, "org.lactd.Error.SyncFailed" },
   { LACTD_ERROR_BUSY, "org.lactd.Error.Busy" },
   { LACTD_ERROR_STORAGE, "org.lactd.Error.Storage" },
+  { LACTD_ERROR_NOT_AUTHORIZED, "org.lactd.Error.NotAuthorized" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (lactd_error_entries) == LACTD_ERROR_N_CODES);

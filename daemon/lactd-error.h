@@ -26,9 +26,10 @@ typedef enum {
   LACTD_ERROR_SYNC_FAILED,    /* org.lactd.Error.SyncFailed */
   LACTD_ERROR_BUSY,           /* org.lactd.Error.Busy */
   LACTD_ERROR_STORAGE,        /* org.lactd.Error.Storage */
+  LACTD_ERROR_NOT_AUTHORIZED, /* org.lactd.Error.NotAuthorized */
 } LactdError;
 
-#define LACTD_ERROR_N_CODES (LACTD_ERROR_STORAGE + 1)
+#define LACTD_ERROR_N_CODES (LACTD_ERROR_NOT_AUTHORIZED + 1)
 
 /* "org.lactd.Error.InvalidArgs" etc.; NULL for a code out of range. */
 const char *lactd_error_to_dbus_name (LactdError code);

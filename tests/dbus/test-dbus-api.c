@@ -87,10 +87,11 @@ test_api_manager (void)
     { "Discover", "timeout_seconds:u", "devices:a(ssssn)" },
     { "Pair", "address:s", "sensor:o" },
     { "Forget", "sensor:o", "" },
+    { "ConfirmPairing", "address:s,accept:b", "" },
     { NULL, NULL, NULL },
   };
   const Member signals[] = {
-    { "PairingPasskey", "address:s,passkey:u", NULL },
+    { "PairingPasskey", "address:s,passkey:u,confirm:b", NULL },
     { "SessionStarted", "sensor:o,seq:u", NULL },
     { "Progress", "sensor:o,live:a{sv}", NULL },
     { "SessionEnded", "sensor:o,seq:u", NULL },
@@ -137,6 +138,7 @@ test_api_history (void)
 {
   const Member methods[] = {
     { "ListSessions", "from:x,to:x", "sessions:aa{sv}" },
+    { "ListSessionsPage", "before:x,count:u", "sessions:aa{sv}" },
     { "DailySummary", "first_day:s,last_day:s", "days:aa{sv}" },
     { "AddSession", "session:a{sv}", "id:t" },
     { "DeleteSession", "id:t", "" },

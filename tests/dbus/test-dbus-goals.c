@@ -535,6 +535,7 @@ test_error_names (void)
     { LACTD_ERROR_SYNC_FAILED, "org.lactd.Error.SyncFailed" },
     { LACTD_ERROR_BUSY, "org.lactd.Error.Busy" },
     { LACTD_ERROR_STORAGE, "org.lactd.Error.Storage" },
+    { LACTD_ERROR_NOT_AUTHORIZED, "org.lactd.Error.NotAuthorized" },
   };
 
   g_assert_cmpuint (G_N_ELEMENTS (names), ==, LACTD_ERROR_N_CODES);

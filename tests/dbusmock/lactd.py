@@ -55,6 +55,8 @@ SESSION_KINDS = ('pump', 'sns', 'hand', 'breastfeed')
 SENSOR_KINDS = ('pump', 'sns', 'unknown')
 MIN_START = 1577836800  # 2020-01-01T00:00:00Z
 MAX_DAYS = 3660
+MAX_LIST_SESSIONS = 5000
+MAX_PAGE_SESSIONS = 500
 
 # dbus-python's class for each basic D-Bus type, and back.
 TYPE_CLASSES = {
@@ -408,9 +410,17 @@ def Pair(self, address):
     if entry is None:
         raise error('PairingFailed', f'no sensor {address} in range')
     if entry['passkey']:
-        self.EmitSignal(MAIN_IFACE, 'PairingPasskey', 'su',
-                        [address, dbus.UInt32(entry['passkey'])])
+        self.EmitSignal(MAIN_IFACE, 'PairingPasskey', 'sub',
+                        [address, dbus.UInt32(entry['passkey']), False])
     return add_sensor(self, address, entry['name'], entry['kind'])
+
+
+@dbus.service.method(MAIN_IFACE, in_signature='sb', out_signature='')
+def ConfirmPairing(self, address, accept):
+    take_injected_error(self, 'ConfirmPairing')
+    address = normalize_address(address)
+    # The mock's Pair completes at once, so no comparison is ever pending.
+    raise error('NotFound', f'no pairing confirmation is pending for {address}')
 
 
 @dbus.service.method(MAIN_IFACE, in_signature='o', out_signature='')
@@ -483,6 +493,9 @@ def ListSessions(self, from_time, to_time):
     found = sorted((s for s in self.lactd_sessions.values()
                     if from_time <= s['start'] < to_time),
                    key=lambda s: (s['start'], s['id']))
+    if len(found) > MAX_LIST_SESSIONS:
+        raise error('InvalidArgs', f'{len(found)} sessions in range, at most '
+                    f'{MAX_LIST_SESSIONS}: narrow it or use ListSessionsPage')
     return dbus.Array([session_variant(s) for s in found],
                       signature='a{sv}')
 
@@ -490,6 +503,19 @@ def ListSessions(self, from_time, to_time):
 # Introspection shows the contract's argument names ("from" is reserved
 # in Python).
 ListSessions._dbus_args = ['from', 'to']  # pylint: disable=protected-access
+
+
+@dbus.service.method(HISTORY_IFACE, in_signature='xu', out_signature='aa{sv}')
+def ListSessionsPage(self, before, count):
+    take_injected_error(self, 'ListSessionsPage')
+    if not 1 <= count <= MAX_PAGE_SESSIONS:
+        raise error('InvalidArgs', f'count: {count} is outside '
+                    f'1-{MAX_PAGE_SESSIONS}')
+    found = sorted((s for s in self.lactd_sessions.values()
+                    if before == 0 or s['start'] < before),
+                   key=lambda s: (s['start'], s['id']), reverse=True)
+    return dbus.Array([session_variant(s) for s in found[:count]],
+                      signature='a{sv}')
 
 
 @dbus.service.method(HISTORY_IFACE, in_signature='ss', out_signature='aa{sv}')

@@ -228,6 +228,16 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
             [2])
         self.assertEqual(self.call(HISTORY, 'ListSessions', 'xx',
                                    (JAN_2024, JAN_2024 + 3600)), [])
+        # newest first, strictly before `before`, at most `count`
+        self.assertEqual(
+            [s['id'] for s in self.call(HISTORY, 'ListSessionsPage', 'xu',
+                                        (0, 500))], [2, 1])
+        self.assertEqual(
+            [s['id'] for s in self.call(HISTORY, 'ListSessionsPage', 'xu',
+                                        (JAN_2024 + 7200, 1))], [1])
+        for count in (0, 501):
+            self.assert_error('org.lactd.Error.InvalidArgs', None, HISTORY,
+                              'ListSessionsPage', 'xu', (0, count))
         self.assertEqual(self.get(GOALS, 'NextDue'),
                          JAN_2024 + 7200 + 200 + 180 * 60)
 
@@ -441,7 +451,9 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
         path = self.call(MANAGER, 'Pair', 's', (ADDRESS.lower(),))
         self.assertEqual(path, SENSOR_PATH)
         self.assertEqual(self.wait_signal('PairingPasskey')[3],
-                         (ADDRESS, 123456))
+                         (ADDRESS, 123456, False))
+        self.assert_error('org.lactd.Error.NotFound', None, MANAGER,
+                          'ConfirmPairing', 'sb', (ADDRESS, True))
         self.assertEqual(self.call(MANAGER, 'Pair', 's', (ADDRESS,)), path)
         self.assertEqual(self.call(MANAGER, 'Discover', 'u', (1,))[0][2],
                          'pump')
