@@ -434,8 +434,7 @@ pair_end (LactdBluezPairing *pairing, GError *error)
   g_autoptr(GTask) task = g_steal_pointer (&pairing->pair_task);
 
   if (error)
-    g_message ("pairing %s failed: %s", pairing->pair_address,
-               error->message);
+    g_message ("%s", error->message);
   else
     g_message ("paired %s", pairing->pair_address);
   g_clear_pointer (&pairing->pair_address, g_free);
