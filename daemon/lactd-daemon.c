@@ -17,6 +17,7 @@
 #include "lactd-error.h"
 #include "lactd-goals.h"
 #include "lactd-history.h"
+#include "lactd-pair-caller.h"
 #include "lactd-sensor.h"
 #include "lactd-sim-link.h"
 
@@ -45,7 +46,7 @@ struct _LactdDaemon {
 
   GHashTable *sensors;                /* address → LactdSensor */
   guint goals_refresh_id;             /* idle: sessions were stored */
-  gboolean pairing;                   /* one Pair at a time */
+  LactdPairCaller *pair_caller;       /* while a Pair runs (one at a time) */
 };
 
 G_DEFINE_TYPE (LactdDaemon, lactd_daemon, G_TYPE_OBJECT)
@@ -250,8 +251,7 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
   found = lactd_bluez_discover_finish (LACTD_BLUEZ (source), result, &error);
   if (found == NULL)
     {
-      g_dbus_method_invocation_return_gerror (invocation,
-                                              error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
@@ -334,11 +334,10 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *name = NULL;
   LactdSensor *sensor;
 
-  self->pairing = FALSE;
+  g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
   if (!lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error))
     {
-      g_dbus_method_invocation_return_gerror (invocation,
-                                              error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
@@ -348,8 +347,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                     &error))
     {
       lactd_error_from_store (&error);
-      g_dbus_method_invocation_return_gerror (invocation,
-                                              error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
@@ -402,7 +400,7 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
           "only (%s)", address, SIM_ADDRESS);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  if (self->pairing)
+  if (self->pair_caller != NULL)
     {
       g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
           LACTD_ERROR_BUSY, "another pairing is in progress");
@@ -411,12 +409,41 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
 
   if (answered_without_bluez (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  self->pairing = TRUE;
+  /* Only this caller may answer a passkey comparison. */
+  self->pair_caller = lactd_pair_caller_new (
+      self->bus, self->bluez, g_dbus_method_invocation_get_sender (invocation));
   g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
   g_object_set_data_full (G_OBJECT (invocation), "lactd-address",
                           g_strdup (address), g_free);
   lactd_bluez_pair_async (self->bluez, address, NULL, pair_done,
                           invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_confirm_pairing (LactdManager1 *manager,
+                        GDBusMethodInvocation *invocation,
+                        const char *address_arg, gboolean accept,
+                        LactdDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+  char address[LACTD_ADDRESS_STRLEN];
+  gboolean ok = lactd_address_normalize (address_arg, address, &error);
+
+  if (ok && self->pair_caller == NULL)
+    {
+      g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,
+                   "no pairing confirmation is pending for %s", address);
+      ok = FALSE;
+    }
+  if (ok)
+    ok = lactd_pair_caller_confirm (self->pair_caller,
+                                    g_dbus_method_invocation_get_sender (invocation),
+                                    address, accept, &error);
+  if (ok)
+    lactd_manager1_complete_confirm_pairing (manager, invocation);
+  else
+    g_dbus_method_invocation_return_gerror (invocation, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -525,10 +552,10 @@ on_bluetooth_state (GObject *object, GParamSpec *pspec, LactdDaemon *self)
 
 static void
 on_pairing_passkey (LactdBluez *bluez, const char *address, guint passkey,
-                    LactdDaemon *self)
+                    gboolean confirm, LactdDaemon *self)
 {
   lactd_manager1_emit_pairing_passkey (self->manager, address, passkey,
-                                       FALSE);
+                                       confirm);
 }
 
 static void
@@ -679,6 +706,8 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
                     G_CALLBACK (handle_pair), self);
   g_signal_connect (self->manager, "handle-forget",
                     G_CALLBACK (handle_forget), self);
+  g_signal_connect (self->manager, "handle-confirm-pairing",
+                    G_CALLBACK (handle_confirm_pairing), self);
   self->object_manager = g_dbus_object_manager_server_new (LACTD_OBJECT_PATH);
 
   if (!start_bluetooth (self, error))
@@ -732,6 +761,7 @@ lactd_daemon_dispose (GObject *object)
   g_clear_object (&self->goals);
   g_clear_object (&self->clock);
   g_clear_object (&self->bluez);
+  g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
   g_clear_object (&self->manager);
   g_clear_object (&self->system_bus);
   g_clear_object (&self->bus);

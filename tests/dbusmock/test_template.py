@@ -470,6 +470,71 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
         self.assert_error('org.lactd.Error.InvalidArgs', None, MOCK,
                           'SetBluetoothState', 's', ('on',))
 
+    def test_pair_comparison(self):
+        self.call(MOCK, 'AddDiscoverableComparison', 'sssnu',
+                  (ADDRESS, 'LSP Pump', 'pump', -60, 654321))
+        other = Gio.DBusConnection.new_for_address_sync(
+            os.environ['DBUS_SESSION_BUS_ADDRESS'],
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.addCleanup(lambda: other.is_closed() or other.close_sync(None))
+        replies = []
+
+        def pair(conn):
+            conn.call(BUS, MAIN, MANAGER, 'Pair', v('(s)', (ADDRESS,)), None,
+                      Gio.DBusCallFlags.NONE, 10000, None,
+                      lambda c, res: replies.append(self.finish(c, res)))
+
+        def confirm(conn, accept):
+            conn.call_sync(BUS, MAIN, MANAGER, 'ConfirmPairing',
+                           v('(sb)', (ADDRESS, accept)), None,
+                           Gio.DBusCallFlags.NONE, 5000, None)
+
+        # Declined: Pair fails and nothing is paired.
+        pair(self.conn)
+        self.wait_for(lambda: self.signals_named('PairingPasskey'))
+        self.assertEqual(self.signals_named('PairingPasskey')[0][3],
+                         (ADDRESS, 654321, True))
+        self.assertEqual(replies, [])
+        self.assert_error('org.lactd.Error.Busy', None, MANAGER, 'Pair', 's',
+                          (ADDRESS,))
+        with self.assertRaises(GLib.Error) as caught:
+            confirm(other, True)
+        self.assertEqual(Gio.DBusError.get_remote_error(caught.exception),
+                         'org.lactd.Error.NotAuthorized')
+        confirm(self.conn, False)
+        self.wait_for(lambda: replies)
+        self.assertEqual(replies[0][0], 'org.lactd.Error.PairingFailed')
+        self.assertEqual(self.get(MANAGER, 'Sensors'), [])
+        self.assert_error('org.lactd.Error.NotFound', None, MANAGER,
+                          'ConfirmPairing', 'sb', (ADDRESS, True))
+
+        # The caller leaves: rejected at once.
+        pair(other)
+        self.wait_for(lambda: len(self.signals_named('PairingPasskey')) == 2)
+        other.close_sync(None)
+        self.wait_for(lambda: len(replies) == 2)   # its call ends unanswered
+        self.assert_error('org.lactd.Error.NotFound', None, MANAGER,
+                          'ConfirmPairing', 'sb', (ADDRESS, True))
+
+        # Accepted: paired.
+        pair(self.conn)
+        self.wait_for(lambda: len(self.signals_named('PairingPasskey')) == 3)
+        confirm(self.conn, True)
+        self.wait_for(lambda: len(replies) == 3)
+        self.assertEqual(replies[2], SENSOR_PATH)
+        self.assertEqual(self.get(MANAGER, 'Sensors'), [SENSOR_PATH])
+
+    def finish(self, conn, res):
+        '''A method reply's single value, or (error name, message).'''
+        try:
+            return conn.call_finish(res).unpack()[0]
+        except GLib.Error as e:
+            return (Gio.DBusError.get_remote_error(e), e.message)
+
+    def signals_named(self, name):
+        return [s for s in self.signals if s[2] == name]
+
     def test_set_error(self):
         self.call(MOCK, 'SetError', 'sss',
                   ('AddSession', 'org.lactd.Error.Storage', 'disk full'))
