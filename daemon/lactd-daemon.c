@@ -19,6 +19,7 @@
 #include "lactd-history.h"
 #include "lactd-sensor.h"
 #include "lactd-sim-link.h"
+#include "lactd-store-upkeep.h"
 
 #define LACTD_BUS_NAME "org.lactd"
 #define LACTD_OBJECT_PATH "/org/lactd"
@@ -31,10 +32,13 @@ struct _LactdDaemon {
   gboolean replace;
 
   LactdStore *store;
+  LactdStoreUpkeep *store_upkeep;
   GDBusConnection *bus;
   GDBusConnection *system_bus;        /* NULL when there is none */
   guint sleep_subscription;
   guint name_id;
+  gboolean name_owned;
+  gboolean started;                   /* lactd_daemon_start() completed */
 
   GDBusObjectManagerServer *object_manager;
   LactdManager1 *manager;
@@ -592,6 +596,17 @@ start_bluetooth (LactdDaemon *self, GError **error)
 
 /* ---------------------------------------------------------- bus name */
 
+/* Reminders and the store's upkeep only once a client can hear them and
+ * start-up is over (a --replace take-over owns the name earlier). */
+static void
+start_owned_services (LactdDaemon *self)
+{
+  if (!self->name_owned || !self->started)
+    return;
+  lactd_goals_start (self->goals);
+  lactd_store_upkeep_start (self->store_upkeep);
+}
+
 static void
 on_name_acquired (GDBusConnection *connection, const char *name,
                   gpointer user_data)
@@ -599,8 +614,8 @@ on_name_acquired (GDBusConnection *connection, const char *name,
   LactdDaemon *self = user_data;
 
   g_message ("Owning %s", name);
-  /* Reminders only once a client can hear them. */
-  lactd_goals_start (self->goals);
+  self->name_owned = TRUE;
+  start_owned_services (self);
 }
 
 static void
@@ -609,11 +624,51 @@ on_name_lost (GDBusConnection *connection, const char *name,
 {
   LactdDaemon *self = user_data;
 
+  self->name_owned = FALSE;
+  if (connection == NULL)
+    return;   /* the connection closed: on_bus_closed() says so */
   g_signal_emit (self, signals[SIGNAL_QUIT], 0,
-                 connection == NULL
-                   ? "Lost the session bus connection"
-                   : "Lost the bus name org.lactd (another lactd replaced "
-                     "this one or already runs; use --replace)");
+                 "Lost the bus name org.lactd (another lactd replaced this "
+                 "one or already runs; use --replace)", FALSE);
+}
+
+/* A failure, unlike a lost name: systemd restarts lactd. */
+static void
+on_bus_closed (GDBusConnection *connection, gboolean remote_peer_vanished,
+               GError *error, LactdDaemon *self)
+{
+  g_signal_emit (self, signals[SIGNAL_QUIT], 0,
+                 connection == self->bus ? "Lost the session bus connection"
+                 : "Lost the system bus connection", TRUE);
+}
+
+/* GDBus's default for a bus connection is to raise SIGTERM when it
+ * closes, which ended lactd with status 0 (no restart by systemd):
+ * instead the "closed" signal quits with a failure. */
+static GDBusConnection *
+get_bus (LactdDaemon *self, GBusType type, GError **error)
+{
+  GDBusConnection *bus = g_bus_get_sync (type, NULL, error);
+
+  if (bus == NULL)
+    return NULL;
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  g_signal_connect_object (bus, "closed", G_CALLBACK (on_bus_closed), self,
+                           0);
+  return bus;
+}
+
+static void
+own_name (gpointer user_data)
+{
+  LactdDaemon *self = user_data;
+  GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
+
+  if (self->replace)
+    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
+  self->name_id = g_bus_own_name_on_connection (self->bus, LACTD_BUS_NAME,
+                                                flags, on_name_acquired,
+                                                on_name_lost, self, NULL);
 }
 
 static gboolean
@@ -639,24 +694,23 @@ gboolean
 lactd_daemon_start (LactdDaemon *self, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  const char *recovered;
-  GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
 
-  self->store = lactd_store_open (self->db_path, error);
-  if (self->store == NULL)
-    return FALSE;
-  recovered = lactd_store_get_recovered_path (self->store);
-  if (recovered != NULL)
-    g_warning ("The database %s was damaged; it was moved to %s and lactd "
-               "goes on with a fresh one", self->db_path, recovered);
-  g_message ("Database %s", self->db_path);
-
-  self->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  /* The bus first, the name only once everything is ready; a --replace
+   * take-over asks for the name to make the other lactd leave its store. */
+  self->bus = get_bus (self, G_BUS_TYPE_SESSION, error);
   if (self->bus == NULL)
     return FALSE;
+  self->store = lactd_store_open_replacing (self->db_path,
+                                            self->replace ? self->bus : NULL,
+                                            LACTD_BUS_NAME, own_name, self,
+                                            error);
+  if (self->store == NULL)
+    return FALSE;
+  g_message ("Database %s", self->db_path);
+
   /* Suspend and resume come from logind on the system bus; without one
    * (tests, a container) there is simply nothing to watch. */
-  self->system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &local_error);
+  self->system_bus = get_bus (self, G_BUS_TYPE_SYSTEM, &local_error);
   if (self->system_bus == NULL)
     g_debug ("No system bus: %s", local_error->message);
 
@@ -672,6 +726,7 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
 
   self->manager = lactd_manager1_skeleton_new ();
   lactd_manager1_set_version (self->manager, VERSION);
+  self->store_upkeep = lactd_store_upkeep_new (self->store, self->manager);
   lactd_manager1_set_bluetooth_state (self->manager, "no-bluez");
   g_signal_connect (self->manager, "handle-discover",
                     G_CALLBACK (handle_discover), self);
@@ -697,21 +752,22 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
   if (!export_objects (self, error))
     return FALSE;
 
-  if (self->replace)
-    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
-  self->name_id = g_bus_own_name_on_connection (self->bus, LACTD_BUS_NAME,
-                                                flags, on_name_acquired,
-                                                on_name_lost, self, NULL);
+  if (self->name_id == 0)
+    own_name (self);
+  self->started = TRUE;
+  start_owned_services (self);
   return TRUE;
 }
 
 void
 lactd_daemon_stop (LactdDaemon *self)
 {
+  if (self->store_upkeep != NULL)
+    lactd_store_upkeep_stop (self->store_upkeep);
   if (self->name_id != 0)
     g_bus_unown_name (self->name_id);
   self->name_id = 0;
-  if (self->bus != NULL)
+  if (self->bus != NULL && !g_dbus_connection_is_closed (self->bus))
     g_dbus_connection_flush_sync (self->bus, NULL, NULL);
 }
 
@@ -727,15 +783,18 @@ lactd_daemon_dispose (GObject *object)
                                           self->sleep_subscription);
   self->sleep_subscription = 0;
   g_clear_pointer (&self->sensors, g_hash_table_unref);
+  g_clear_object (&self->store_upkeep);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->history);
   g_clear_object (&self->goals);
   g_clear_object (&self->clock);
   g_clear_object (&self->bluez);
   g_clear_object (&self->manager);
+  /* Closed (and its lock released) while this lactd is still on the bus:
+   * a replacing lactd opens the store as soon as this one has left. */
+  g_clear_pointer (&self->store, lactd_store_free);
   g_clear_object (&self->system_bus);
   g_clear_object (&self->bus);
-  g_clear_pointer (&self->store, lactd_store_free);
   G_OBJECT_CLASS (lactd_daemon_parent_class)->dispose (object);
 }
 
@@ -759,7 +818,8 @@ lactd_daemon_class_init (LactdDaemonClass *klass)
 
   signals[SIGNAL_QUIT] =
     g_signal_new ("quit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+                  G_TYPE_BOOLEAN);
 }
 
 static void

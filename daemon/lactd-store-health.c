@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "lactd-store-private.h"
 
 /* How many SQLite VM steps run between two looks at the stop flag. */
@@ -29,6 +31,19 @@ gboolean
 lactd_store_is_corruption (int rc)
 {
   return (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
+}
+
+/* A check's verdict as one line for logs and clients, without the
+ * schema name SQLite puts first ("*** in database main ***"). */
+static char *
+one_line (const char *verdict)
+{
+  const char *header = "*** in database main ***\n";
+  char *line = g_strdup (g_str_has_prefix (verdict, header)
+                         ? verdict + strlen (header) : verdict);
+
+  g_strdelimit (g_strstrip (line), "\n", ' ');
+  return line;
 }
 
 /* Runs a check pragma on db. TRUE when it ran: *problem is NULL for "ok",
@@ -44,7 +59,7 @@ run_check (sqlite3 *db, const char *pragma, char **problem, int *rc_out)
     {
       const char *verdict = (const char *) sqlite3_column_text (stmt, 0);
       if (g_strcmp0 (verdict, "ok") != 0)
-        *problem = g_strdup (verdict != NULL ? verdict : "check failed");
+        *problem = one_line (verdict != NULL ? verdict : "check failed");
       rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
