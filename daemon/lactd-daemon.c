@@ -37,8 +37,6 @@ struct _LactdDaemon {
   GDBusConnection *system_bus;        /* NULL when there is none */
   guint sleep_subscription;
   guint name_id;
-  gboolean name_owned;
-  gboolean started;                   /* lactd_daemon_start() completed */
 
   GDBusObjectManagerServer *object_manager;
   LactdManager1 *manager;
@@ -596,17 +594,6 @@ start_bluetooth (LactdDaemon *self, GError **error)
 
 /* ---------------------------------------------------------- bus name */
 
-/* Reminders and the store's upkeep only once a client can hear them and
- * start-up is over (a --replace take-over owns the name earlier). */
-static void
-start_owned_services (LactdDaemon *self)
-{
-  if (!self->name_owned || !self->started)
-    return;
-  lactd_goals_start (self->goals);
-  lactd_store_upkeep_start (self->store_upkeep);
-}
-
 static void
 on_name_acquired (GDBusConnection *connection, const char *name,
                   gpointer user_data)
@@ -614,8 +601,9 @@ on_name_acquired (GDBusConnection *connection, const char *name,
   LactdDaemon *self = user_data;
 
   g_message ("Owning %s", name);
-  self->name_owned = TRUE;
-  start_owned_services (self);
+  /* Reminders and the integrity check only once a client can hear them. */
+  lactd_goals_start (self->goals);
+  lactd_store_upkeep_start (self->store_upkeep);
 }
 
 static void
@@ -624,7 +612,6 @@ on_name_lost (GDBusConnection *connection, const char *name,
 {
   LactdDaemon *self = user_data;
 
-  self->name_owned = FALSE;
   if (connection == NULL)
     return;   /* the connection closed: on_bus_closed() says so */
   g_signal_emit (self, signals[SIGNAL_QUIT], 0,
@@ -659,9 +646,8 @@ get_bus (LactdDaemon *self, GBusType type, GError **error)
 }
 
 static void
-own_name (gpointer user_data)
+own_name (LactdDaemon *self)
 {
-  LactdDaemon *self = user_data;
   GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
 
   if (self->replace)
@@ -695,15 +681,14 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
 
-  /* The bus first, the name only once everything is ready; a --replace
-   * take-over asks for the name to make the other lactd leave its store. */
+  /* The bus first (--replace looks there for the lactd holding the
+   * store), the name only once everything is ready. */
   self->bus = get_bus (self, G_BUS_TYPE_SESSION, error);
   if (self->bus == NULL)
     return FALSE;
   self->store = lactd_store_open_replacing (self->db_path,
                                             self->replace ? self->bus : NULL,
-                                            LACTD_BUS_NAME, own_name, self,
-                                            error);
+                                            LACTD_BUS_NAME, error);
   if (self->store == NULL)
     return FALSE;
   g_message ("Database %s", self->db_path);
@@ -752,10 +737,7 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
   if (!export_objects (self, error))
     return FALSE;
 
-  if (self->name_id == 0)
-    own_name (self);
-  self->started = TRUE;
-  start_owned_services (self);
+  own_name (self);
   return TRUE;
 }
 

@@ -24,8 +24,7 @@ LactdDaemon *lactd_daemon_new (const char *db_path, const char *simulate,
 /* Opens the store, loads sensors, learns BlueZ's state (at most 2 s),
  * exports the objects and only then asks for the bus name. A store held
  * by another lactd is LACTD_STORE_ERROR_LOCKED, except with --replace
- * when that lactd owns org.lactd on this bus: the name is then taken
- * first, and the store opened once the other lactd has left. */
+ * when that lactd owns org.lactd on this bus: it is stopped first. */
 gboolean lactd_daemon_start (LactdDaemon *self, GError **error);
 /* Releases the name and closes the store cleanly. */
 void lactd_daemon_stop (LactdDaemon *self);

@@ -132,22 +132,39 @@ write_marker (int fd, const char *text, gboolean sync)
          (!sync || fdatasync (fd) == 0);
 }
 
+static guint64
+read_holder (int fd)
+{
+  char buffer[64] = "";
+  ssize_t n = pread (fd, buffer, sizeof buffer - 1, 0);
+
+  if (n <= 0 || !g_str_has_prefix (buffer, MARKER_RUNNING " "))
+    return 0;
+  buffer[n] = '\0';
+  return g_ascii_strtoull (buffer + strlen (MARKER_RUNNING " "), NULL, 10);
+}
+
+guint64
+lactd_store_get_lock_holder (const char *path)
+{
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  int fd = open (lock_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  guint64 pid;
+
+  if (fd < 0)
+    return 0;
+  pid = read_holder (fd);
+  close (fd);
+  return pid;
+}
+
 /* What a second process is told: the holder's pid as the holder wrote
  * it (the holder writes it right after taking the lock). */
 static void
 set_locked_error (const char *path, int fd, GError **error)
 {
-  char buffer[64] = "";
-  ssize_t n = pread (fd, buffer, sizeof buffer - 1, 0);
-  guint64 pid = 0;
+  guint64 pid = read_holder (fd);
 
-  if (n > 0)
-    {
-      buffer[n] = '\0';
-      if (g_str_has_prefix (buffer, MARKER_RUNNING " "))
-        pid = g_ascii_strtoull (buffer + strlen (MARKER_RUNNING " "), NULL,
-                                10);
-    }
   if (pid != 0)
     g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_LOCKED,
                  "Store %s is in use by another lactd (pid %" G_GUINT64_FORMAT

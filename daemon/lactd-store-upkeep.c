@@ -19,6 +19,9 @@
 
 #include "lactd-store-upkeep.h"
 
+#include <errno.h>
+#include <signal.h>
+
 struct _LactdStoreUpkeep {
   GObject parent_instance;
 
@@ -224,31 +227,51 @@ wait_name_vanished (GDBusConnection *bus, const char *unique_name,
   return gone;
 }
 
+/* The pid of a bus peer, as the bus knows it; 0 when it cannot say. */
+static guint32
+peer_pid (GDBusConnection *bus, const char *unique_name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  guint32 pid = 0;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus",
+                                       "GetConnectionUnixProcessID",
+                                       g_variant_new ("(s)", unique_name),
+                                       G_VARIANT_TYPE ("(u)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(u)", &pid);
+  return pid;
+}
+
 LactdStore *
 lactd_store_open_replacing (const char *path, GDBusConnection *bus,
-                            const char *bus_name,
-                            void (*take_name) (gpointer data), gpointer data,
-                            GError **error)
+                            const char *bus_name, GError **error)
 {
   GError *local_error = NULL;
   LactdStore *store = lactd_store_open (path, &local_error);
   g_autofree char *owner = NULL;
+  guint32 pid = 0;
 
-  if (store != NULL || bus == NULL ||
-      !g_error_matches (local_error, LACTD_STORE_ERROR,
-                        LACTD_STORE_ERROR_LOCKED) ||
-      (owner = dup_name_owner (bus, bus_name)) == NULL)
+  if (store == NULL && bus != NULL &&
+      g_error_matches (local_error, LACTD_STORE_ERROR,
+                       LACTD_STORE_ERROR_LOCKED) &&
+      (owner = dup_name_owner (bus, bus_name)) != NULL)
+    pid = peer_pid (bus, owner);
+  /* Only the lactd that both owns the name here and holds the store. */
+  if (pid == 0 || pid != lactd_store_get_lock_holder (path))
     {
-      /* Nothing to replace on this bus: the lock's error stands. */
       if (local_error != NULL)
         g_propagate_error (error, local_error);
       return store;
     }
-  g_message ("%s: replacing the owner of %s (%s)", local_error->message,
-             bus_name, owner);
+  g_message ("%s: replacing it (%s on the bus)", local_error->message, owner);
   g_error_free (local_error);
-  take_name (data);
-  if (!wait_name_vanished (bus, owner, REPLACE_TIMEOUT_MS))
+  if (kill ((pid_t) pid, SIGTERM) != 0)
+    g_message ("Cannot stop pid %u: %s", pid, g_strerror (errno));
+  else if (!wait_name_vanished (bus, owner, REPLACE_TIMEOUT_MS))
     g_message ("%s did not leave the bus within %u ms", owner,
                REPLACE_TIMEOUT_MS);
   return lactd_store_open (path, error);

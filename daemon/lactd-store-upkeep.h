@@ -30,13 +30,12 @@ void lactd_store_upkeep_stop (LactdStoreUpkeep *self);
 
 /* Opens the store at path (lactd_store_open()). A store held by another
  * lactd (LACTD_STORE_ERROR_LOCKED) is taken over when bus is given
- * (--replace) and that lactd owns bus_name there: that one leaves when it
- * loses the name, so take_name(data) asks for it (with replacement), and
- * once the owner has left the bus (at most 10 s) the store is opened
- * again. take_name is not called otherwise. */
+ * (--replace) and the owner of bus_name there is the process that holds
+ * the store (by the bus's own word on its pid): it is asked to stop
+ * (SIGTERM, its clean shutdown) and, once it has left the bus (at most
+ * 10 s), the store is opened again. The name is not touched, so no client
+ * ever finds it owned by a half-started daemon. */
 LactdStore *lactd_store_open_replacing (const char *path, GDBusConnection *bus,
-                                        const char *bus_name,
-                                        void (*take_name) (gpointer data),
-                                        gpointer data, GError **error);
+                                        const char *bus_name, GError **error);
 
 G_END_DECLS

@@ -107,6 +107,9 @@ typedef enum {
  * is copied into it through the validating API; the moved-aside path is
  * then given by lactd_store_get_recovered_path(). */
 LactdStore *lactd_store_open (const char *path, GError **error);
+/* The pid that the process holding the store at path wrote into its lock
+ * file (it does so right after taking the lock); 0 when none is known. */
+guint64 lactd_store_get_lock_holder (const char *path);
 /* Closes; a clean close lets the next open skip the check. */
 void lactd_store_free (LactdStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdStore, lactd_store_free)

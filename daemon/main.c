@@ -44,6 +44,7 @@ on_simulate (const char *option_name, const char *value, gpointer data,
 typedef struct {
   GMainLoop *loop;
   int exit_status;
+  gboolean quit;       /* asked for, maybe before the loop runs */
 } LactdRun;
 
 static gboolean
@@ -51,6 +52,7 @@ on_quit_signal (gpointer user_data)
 {
   LactdRun *run = user_data;
   g_message ("Signal received, shutting down");
+  run->quit = TRUE;
   g_main_loop_quit (run->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -68,6 +70,7 @@ on_daemon_quit (LactdDaemon *daemon, const char *reason, gboolean failed,
     }
   else
     g_message ("%s", reason);
+  run->quit = TRUE;
   g_main_loop_quit (run->loop);
 }
 
@@ -92,7 +95,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(LactdDaemon) daemon = NULL;
-  LactdRun run = { NULL, EXIT_SUCCESS };
+  LactdRun run = { NULL, EXIT_SUCCESS, FALSE };
   g_autofree char *db_path = NULL;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &options.db_path,
@@ -158,7 +161,10 @@ main (int argc, char **argv)
       return 1;
     }
 
-  g_main_loop_run (loop);
+  /* Start-up runs the main context too (BlueZ's state, a --replace);
+   * a SIGTERM then must not be lost to a loop not yet running. */
+  if (!run.quit)
+    g_main_loop_run (loop);
 
   lactd_daemon_stop (daemon);
   g_free (options.simulate);

@@ -346,6 +346,10 @@ class ApiTest(LactdTestCase):
         try:
             first.wait(timeout=20)
             self.assertEqual(first.returncode, 0)
+            # The store's lock lets the second start only once the first has
+            # left: the name is free for that moment, never owned by a
+            # half-started daemon.
+            self.daemon = None
             self.assert_eventually(lambda: self.name_has_owner("org.lactd"), timeout=20)
             self.assertEqual(self.get_property("Manager1", "BluetoothState"), "no-bluez")
         finally:
