@@ -82,15 +82,27 @@ lactd_store_file_check_path (const char *path, GError **error)
   return TRUE;
 }
 
-/* Opens (creating with mode 0600) a file of the store, never through a
- * symbolic link, and makes sure of its mode whatever the umask. */
+/* Opens a file of the store, never through a symbolic link. One it
+ * creates (flags with O_CREAT) is 0600 whatever the umask; an existing
+ * one loses any group and other bits (an owner's own read-only mode
+ * stays, and is then reported by SQLite). */
 static int
 open_store_file (const char *store_path, const char *file, int flags,
-                 GError **error)
+                 gboolean *created_out, GError **error)
 {
-  int fd = open (file, flags | O_NOFOLLOW | O_CLOEXEC, STORE_FILE_MODE);
+  int fd = -1;
+  gboolean created = FALSE;
+  mode_t mode = STORE_FILE_MODE;
   struct stat st;
 
+  if (flags & O_CREAT)
+    {
+      fd = open (file, flags | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                 STORE_FILE_MODE);
+      created = fd >= 0;
+    }
+  if (fd < 0 && (!(flags & O_CREAT) || errno == EEXIST))
+    fd = open (file, (flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     {
       if (errno == ELOOP)
@@ -99,13 +111,18 @@ open_store_file (const char *store_path, const char *file, int flags,
         set_errno_error (error, errno, store_path, "open", file);
       return -1;
     }
-  if (fstat (fd, &st) == 0 && (st.st_mode & 07777) != STORE_FILE_MODE &&
-      fchmod (fd, STORE_FILE_MODE) != 0)
+  if (fstat (fd, &st) != 0)
+    st.st_mode = 0;   /* cannot tell: make sure */
+  else if (!created)
+    mode = st.st_mode & STORE_FILE_MODE;
+  if ((st.st_mode & 07777) != mode && fchmod (fd, mode) != 0)
     {
       set_errno_error (error, errno, store_path, "make private", file);
       close (fd);
       return -1;
     }
+  if (created_out != NULL)
+    *created_out = created;
   return fd;
 }
 
@@ -182,7 +199,8 @@ lactd_store_file_lock (LactdStore *store, LactdStoreLastClose *last_close,
   g_autofree char *lock_path = g_strconcat (store->path, ".lock", NULL);
   g_autofree char *marker = NULL;
   g_autofree char *running = NULL;
-  int fd = open_store_file (store->path, lock_path, O_RDWR | O_CREAT, error);
+  int fd = open_store_file (store->path, lock_path, O_RDWR | O_CREAT, NULL,
+                            error);
 
   if (fd < 0)
     return FALSE;
@@ -247,7 +265,7 @@ make_companions_private (const char *path, GError **error)
       if (!g_file_test (file, G_FILE_TEST_EXISTS) &&
           !g_file_test (file, G_FILE_TEST_IS_SYMLINK))
         continue;
-      fd = open_store_file (path, file, O_RDONLY, error);
+      fd = open_store_file (path, file, O_RDONLY, NULL, error);
       if (fd < 0)
         return FALSE;
       close (fd);
@@ -258,16 +276,8 @@ make_companions_private (const char *path, GError **error)
 gboolean
 lactd_store_file_prepare (const char *path, gboolean *created, GError **error)
 {
-  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                 STORE_FILE_MODE);
+  int fd = open_store_file (path, path, O_RDONLY | O_CREAT, created, error);
 
-  *created = fd >= 0;
-  if (fd >= 0)
-    close (fd);
-  else if (errno != EEXIST)
-    return set_errno_error (error, errno, path, "create", path);
-  /* Again through the checks: mode whatever the umask, no symlink. */
-  fd = open_store_file (path, path, O_RDONLY, error);
   if (fd < 0)
     return FALSE;
   close (fd);

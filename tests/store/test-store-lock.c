@@ -165,6 +165,8 @@ test_private_files (TempDir *t, gconstpointer data)
   g_autoptr(LactdStore) store = NULL;
   g_autofree char *wal = g_strconcat (t->path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (t->path, "-shm", NULL);
+  g_autofree char *other = g_build_filename (t->dir, "other.db", NULL);
+  g_autofree char *other_lock = g_strconcat (other, ".lock", NULL);
   mode_t saved = umask (0);
   LactdSession s = store_test_session (T0, 0);
 
@@ -183,6 +185,13 @@ test_private_files (TempDir *t, gconstpointer data)
   store = open_ok (t->path);
   assert_private (t->path);
   assert_private (t->lock_path);
+  g_clear_pointer (&store, lactd_store_free);
+
+  /* New files under a umask that would leave them unwritable. */
+  store = open_ok (other);
+  store_test_add (store, &s);
+  assert_private (other);
+  assert_private (other_lock);
   umask (saved);
 }
 
