@@ -398,6 +398,29 @@ test_damage_met_at_runtime (TempDir *t, gconstpointer data)
   g_assert_cmpstr (marker, ==, "damaged\n");
 }
 
+/* A file replaced by garbage behind a clean close is not checked, but
+ * its first read finds it damaged: still moved aside and recovered. */
+static void
+test_garbage_behind_clean_marker (TempDir *t, gconstpointer data)
+{
+  g_autoptr(LactdStore) store = open_ok (t->path);
+  g_autoptr(GString) garbage = g_string_new (NULL);
+
+  g_clear_pointer (&store, lactd_store_free);
+  for (guint i = 0; i < 300; i++)
+    g_string_append (garbage, "not a database ");
+  write_text (t->path, garbage->str);
+  g_test_expect_message ("lactd-store", G_LOG_LEVEL_WARNING,
+                         "*not a healthy SQLite database*");
+  store = open_ok (t->path);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (lactd_store_get_open_check (store), ==,
+                   LACTD_STORE_CHECK_NONE);
+  g_assert_nonnull (lactd_store_get_recovered_path (store));
+  g_assert_nonnull (strstr (lactd_store_get_recovery_note (store),
+                            "no session could be salvaged"));
+}
+
 /* The check gives up when asked to stop (the daemon is shutting down). */
 static void
 test_integrity_check_stops (TempDir *t, gconstpointer data)
@@ -430,6 +453,8 @@ main (int argc, char **argv)
   ADD ("/store/lock/crash-leaves-marker", test_crash_leaves_marker);
   ADD ("/store/lock/integrity-schedule", test_integrity_schedule);
   ADD ("/store/lock/damage-met-at-runtime", test_damage_met_at_runtime);
+  ADD ("/store/lock/garbage-behind-clean-marker",
+       test_garbage_behind_clean_marker);
   ADD ("/store/lock/integrity-check-stops", test_integrity_check_stops);
 #undef ADD
   return g_test_run ();
