@@ -143,7 +143,11 @@ print_status (LactctlApp *app, GPtrArray *sensors, GVariant *progress,
   double ml = 0;
   gboolean any_live = FALSE;
 
+  const char *recovery = lactd_manager1_get_store_recovery (app->manager);
+
   g_print ("Daemon:        lactd %s\n", lactd_manager1_get_version (app->manager));
+  if (recovery != NULL && *recovery != '\0')
+    g_print ("Database:      %s\n", recovery);
   g_print ("Bluetooth:     %s\n", lactd_manager1_get_bluetooth_state (app->manager));
   if (sensors->len == 0)
     g_print ("Sensors:       none paired (pair one with 'lactctl pair ADDRESS')\n");
@@ -241,6 +245,10 @@ lactctl_cmd_status (LactctlApp *app, int argc, char **argv)
       json_builder_set_member_name (builder, "bluetooth");
       json_builder_add_string_value (builder,
                                      lactd_manager1_get_bluetooth_state (app->manager));
+      json_builder_set_member_name (builder, "store_recovery");
+      json_builder_add_string_value (builder,
+          lactd_manager1_get_store_recovery (app->manager) != NULL
+          ? lactd_manager1_get_store_recovery (app->manager) : "");
       json_builder_set_member_name (builder, "sensors");
       json_builder_add_value (builder, sensors_to_json (sensors));
       json_builder_set_member_name (builder, "progress");

@@ -29,7 +29,8 @@ SetBluetoothState and SetError (the next call of a method fails with the
 given D-Bus error).
 
 Parameters: Version (s, default "0.1.0"), BluetoothState (s, default
-"ready").
+"ready"), StoreRecovery (s, default "": the sentence lactd sets after it
+moved a damaged database aside).
 
 SPDX-License-Identifier: GPL-3.0-or-later
 '''
@@ -362,6 +363,7 @@ def load(mock, parameters):
         'Version': dbus.String(parameters.get('Version', '0.1.0')),
         'BluetoothState': dbus.String(state),
         'Sensors': dbus.Array([], signature='o'),
+        'StoreRecovery': dbus.String(parameters.get('StoreRecovery', '')),
     })
     mock.AddProperties(GOALS_IFACE, {
         'Goal': typed_dict(mock.lactd_goal, GOAL_SIGNATURES),

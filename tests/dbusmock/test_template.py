@@ -175,6 +175,7 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
         self.assertEqual(self.get(MANAGER, 'BluetoothState'), 'ready')
         self.assertEqual(self.get(MANAGER, 'Version'), '0.1.0')
         self.assertEqual(self.get(MANAGER, 'Sensors'), [])
+        self.assertEqual(self.get(MANAGER, 'StoreRecovery'), '')
         self.assertEqual(self.get(GOALS, 'Goal'), {
             'sessions_per_day': 8, 'minutes_per_side': 15,
             'max_gap_minutes': 180, 'night_start': '01:00',
@@ -192,9 +193,13 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
 
     def test_parameters(self):
         self.tearDown()
-        self.start_mock({'BluetoothState': 'no-bluez', 'Version': '9.9'})
+        self.start_mock({'BluetoothState': 'no-bluez', 'Version': '9.9',
+                         'StoreRecovery': 'On 2026-03-01 the database was '
+                         'found damaged.'})
         self.assertEqual(self.get(MANAGER, 'BluetoothState'), 'no-bluez')
         self.assertEqual(self.get(MANAGER, 'Version'), '9.9')
+        self.assertEqual(self.get(MANAGER, 'StoreRecovery'),
+                         'On 2026-03-01 the database was found damaged.')
         self.assert_error('org.lactd.Error.NoAdapter', None, MANAGER,
                           'Discover', 'u', (5,))
 

@@ -143,7 +143,15 @@ class BluezTest(LactdTestCase):
         return self.get_all("Sensor1", path=sensor_path(address))
 
     def sessions(self):
-        return self.call("History1", "ListSessions", "xx", 0, 0)
+        """Every stored session, newest first, in pages (a history may hold
+        more than one ListSessions reply carries)."""
+        found, before = {}, 0
+        while True:
+            page = self.call("History1", "ListSessionsPage", "xu", before, 500)
+            found.update((s["id"], s) for s in page)
+            if len(page) < 500:
+                return list(found.values())
+            before = page[-1]["start"] + 1
 
     def pair(self, address):
         """Pairs, accepting a passkey comparison as the Pair caller."""
