@@ -28,6 +28,7 @@ struct _LactdGoals {
 
   LactdGoal goal;
   LactdReminderState state;     /* persisted in SETTING_REMINDERS */
+  char *saved_state;            /* what SETTING_REMINDERS holds */
   gboolean started;             /* reminders may be emitted */
 
   /* A live session: while one runs nothing is due. Its start counts as a
@@ -79,15 +80,24 @@ set_variant_property (LactdGoals *self, const char *name, GVariant *current,
   g_object_set (self, name, owned, NULL);
 }
 
+/* Writes the reminder state only when it differs from what is stored:
+ * a settings write is a durable commit. */
 static void
 save_state (LactdGoals *self)
 {
   g_autofree char *str = lactd_reminder_state_to_string (&self->state);
   g_autoptr(GError) error = NULL;
 
+  if (g_strcmp0 (str, self->saved_state) == 0)
+    return;
   g_debug ("Reminder state: %s", str);
   if (!lactd_store_set_setting (self->store, SETTING_REMINDERS, str, &error))
-    g_warning ("Could not save the reminder state: %s", error->message);
+    {
+      g_warning ("Could not save the reminder state: %s", error->message);
+      return;
+    }
+  g_free (self->saved_state);
+  self->saved_state = g_steal_pointer (&str);
 }
 
 static void
@@ -534,31 +544,32 @@ lactd_goals_set_live_active (LactdGoals *self, gboolean active)
   goals_evaluate (self);
 }
 
+/* Hysteresis: a sensor is announced low once at or below
+ * LACTD_BATTERY_LOW_PERCENT and stays so (persisted) until its level is
+ * above LACTD_BATTERY_REARM_PERCENT again. */
 void
 lactd_goals_battery_level (LactdGoals *self, const char *address,
                            guint8 percent)
 {
   guint index;
-  gboolean low;
 
   g_return_if_fail (LACTD_IS_GOALS (self));
   g_return_if_fail (address != NULL);
 
   if (percent > 100 || !self->started)
     return;
-  low = percent <= LACTD_BATTERY_LOW_PERCENT;
   if (address_is_low (self, address, &index))
     {
-      if (!low)
+      if (percent > LACTD_BATTERY_REARM_PERCENT)
         {
-          /* Recovered (charged): the next fall reminds again. */
+          /* Charged: the next fall reminds again. */
           g_ptr_array_remove_index (self->state.battery_low, index);
           g_debug ("Sensor %s battery recovered to %u %%", address, percent);
           save_state (self);
         }
       return;
     }
-  if (!low)
+  if (percent > LACTD_BATTERY_LOW_PERCENT)
     return;
 
   g_ptr_array_add (self->state.battery_low, g_strdup (address));
@@ -620,6 +631,7 @@ lactd_goals_finalize (GObject *object)
   LactdGoals *self = LACTD_GOALS (object);
 
   lactd_reminder_state_clear (&self->state);
+  g_free (self->saved_state);
   G_OBJECT_CLASS (lactd_goals_parent_class)->finalize (object);
 }
 
@@ -677,7 +689,9 @@ load_settings (LactdGoals *self, GError **error)
       lactd_error_from_store (error);
       return FALSE;
     }
-  if (!lactd_reminder_state_parse (state_str, &self->state, &local_error))
+  self->saved_state = g_steal_pointer (&state_str);
+  if (!lactd_reminder_state_parse (self->saved_state, &self->state,
+                                   &local_error))
     {
       g_warning ("%s; starting with fresh reminder state",
                  local_error->message);

@@ -29,8 +29,11 @@
 
 G_BEGIN_DECLS
 
-/* Battery at or below this many percent is low. */
+/* Battery at or below this many percent is low; a low battery reminds
+ * again only after it was back above LACTD_BATTERY_REARM_PERCENT, so a
+ * level jittering around the threshold reminds once. */
 #define LACTD_BATTERY_LOW_PERCENT 15
+#define LACTD_BATTERY_REARM_PERCENT 25
 
 #define LACTD_TYPE_GOALS (lactd_goals_get_type ())
 G_DECLARE_FINAL_TYPE (LactdGoals, lactd_goals, LACTD, GOALS,

@@ -370,6 +370,63 @@ test_battery (GoalsFixture *f, gconstpointer data)
                    "Sensor C0:FF:EE:00:00:01 battery at 14 %");
 }
 
+/* Counts the calls after which something was committed to the store. */
+static guint
+battery_levels (GoalsFixture *f, const char *addr, const guint8 *levels,
+                guint n_levels, guint rounds)
+{
+  guint writes = 0;
+
+  for (guint r = 0; r < rounds; r++)
+    for (guint i = 0; i < n_levels; i++)
+      {
+        lactd_goals_battery_level (f->goals, addr, levels[i]);
+        writes += goals_fixture_store_written (f) ? 1 : 0;
+      }
+  return writes;
+}
+
+static void
+test_battery_jitter (GoalsFixture *f, gconstpointer data)
+{
+  const char *addr = "C0:FF:EE:00:00:01";
+  static const guint8 jitter[] = { 15, 16 };
+  static const guint8 below_rearm[] = { 14, 20, 25, 16, 15 };
+  guint writes;
+
+  goals_fixture_start (f, T0, "UTC");
+  lactd_goals_battery_level (f->goals, addr, 40);
+  (void) goals_fixture_store_written (f);
+
+  /* 30 alternations 15 <-> 16: one reminder, one write (the low mark). */
+  writes = battery_levels (f, addr, jitter, G_N_ELEMENTS (jitter), 30);
+  g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 1);
+  g_assert_cmpuint (writes, ==, 1);
+
+  /* Still low after a restart: jitter up to 25 % neither reminds nor
+   * writes. */
+  goals_fixture_restart (f);
+  (void) goals_fixture_store_written (f);
+  writes = battery_levels (f, addr, below_rearm, G_N_ELEMENTS (below_rearm),
+                           10);
+  g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 1);
+  g_assert_cmpuint (writes, ==, 0);
+
+  /* Above 25 %: re-armed (one write), persisted across a restart, and the
+   * next fall reminds once more. */
+  lactd_goals_battery_level (f->goals, addr, 26);
+  g_assert_true (goals_fixture_store_written (f));
+  lactd_goals_battery_level (f->goals, addr, 30);
+  g_assert_false (goals_fixture_store_written (f));
+  goals_fixture_restart (f);
+  (void) goals_fixture_store_written (f);
+  writes = battery_levels (f, addr, jitter, G_N_ELEMENTS (jitter), 30);
+  g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 2);
+  g_assert_cmpuint (writes, ==, 1);
+  g_assert_cmpstr (goals_fixture_last (f)->message, ==,
+                   "Sensor C0:FF:EE:00:00:01 battery at 15 %");
+}
+
 static gint64
 fire_session_reminder (GoalsFixture *f)
 {
@@ -709,6 +766,7 @@ main (int argc, char **argv)
   ADD ("night-crossing-midnight", test_night_crossing_midnight);
   ADD ("night-own-offset", test_night_own_offset);
   ADD ("battery", test_battery);
+  ADD ("battery-jitter", test_battery_jitter);
   ADD ("snooze", test_snooze);
   ADD ("dismiss", test_dismiss);
   ADD ("restart-no-repeat", test_restart_no_repeat);
