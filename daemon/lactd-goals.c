@@ -115,6 +115,24 @@ address_is_low (LactdGoals *self, const char *address, guint *index)
                                            g_str_equal, index);
 }
 
+/* The earliest start among @sessions (oldest first) that counts toward
+ * the goals: an unsynced start (0, 2106, ...) must not set the wake-up. */
+static gboolean
+earliest_counted_start (const GArray *sessions, gint64 *start)
+{
+  for (guint i = 0; sessions != NULL && i < sessions->len; i++)
+    {
+      const LactdSession *session = &g_array_index (sessions, LactdSession, i);
+
+      if (!session->clock_unsynced)
+        {
+          *start = session->start;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* --------------------------------------------------------- evaluation */
 
 static void
@@ -132,6 +150,7 @@ goals_evaluate_once (LactdGoals *self)
   LactdTrendFigures figures = { 0 };
   gint64 now = lactd_clock_now (self->clock);
   gint64 last_end = 0, due = 0, next_due = 0, wake = 0, night_half;
+  gint64 first_start;
   gboolean session_on, session_snoozed, night_stored = FALSE;
   gboolean night_on, night_snoozed, dirty = FALSE;
   guint32 today;
@@ -292,8 +311,8 @@ goals_evaluate_once (LactdGoals *self)
   /* night_done refers to the latest window that has begun. */
   lactd_night_span_next (&self->goal, tz, now, &next_span);
   CONSIDER (next_span.start);
-  if (window != NULL && window->len > 0)
-    CONSIDER (g_array_index (window, LactdSession, 0).start + WINDOW_SECONDS);
+  if (earliest_counted_start (window, &first_start))
+    CONSIDER (first_start + WINDOW_SECONDS);
   CONSIDER (lactd_local_midnight (tz, today + 1));
 #undef CONSIDER
 

@@ -10,7 +10,8 @@
  * a session leaving the 24-hour window, local midnight), no polling.
  *
  * Progress counts stored sessions only (a live session is counted once its
- * record is stored). A battery reminder is a one-off notice, never
+ * record is stored), and of those only the ones whose start can be
+ * trusted: a session with clock_unsynced counts toward nothing here. A battery reminder is a one-off notice, never
  * "pending": Snooze() and Dismiss() act on session and night reminders.
  * A night reminder is only due while its window is still open, and only
  * once at least one session is stored (an empty history reminds of

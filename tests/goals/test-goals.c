@@ -1,6 +1,7 @@
 /* test-goals.c — Goals1 rules with a fake clock and a real store:
  * defaults, SetGoal, Progress, NextDue and the session reminder, live
- * sessions, night and battery reminders, Snooze, Dismiss, restarts, Trend.
+ * sessions, night and battery reminders, Snooze, Dismiss, restarts, Trend,
+ * sessions with an unsynced clock (stored, counted nowhere).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -674,6 +675,60 @@ test_only_supplement_share (GoalsFixture *f, gconstpointer data)
   assert_trend (f, 0.0, 250.0, 0.0, "");
 }
 
+/* A start as erased flash reads (2106-02-07), the unsynced sensor's
+ * usual "no idea". */
+#define START_ERASED G_GINT64_CONSTANT (0xFFFFFFFF)
+
+static void
+test_clock_unsynced (GoalsFixture *f, gconstpointer data)
+{
+  gint64 end, due;
+
+  /* Stored, but as if nothing were: no Progress, NextDue, Trend, no
+   * wake-up in 2106 (the next one is local midnight), no reminder. */
+  goals_fixture_start (f, T0, "UTC");
+  goals_fixture_add_sensor_session (f, 1, START_ERASED, 600, 1000, TRUE);
+  goals_fixture_add_sensor_session (f, 2, 0, 600, 500, TRUE);
+  goals_fixture_add_sensor_session (f, 3, T0 - 20 * H, 600, 700, TRUE);
+  g_assert_cmpint (progress_int (f, "sessions"), ==, 0);
+  g_assert_cmpfloat (fabs (progress_double (f, "expressed_ml")), <, 1e-9);
+  g_assert_cmpint (next_due (f), ==, 0);
+  g_assert_cmpint (progress_int (f, "next_due"), ==, 0);
+  assert_trend (f, 0.0, 0.0, -1.0, "");
+  g_assert_cmpint (lactd_clock_get_armed (f->clock), ==,
+                   t_utc (2025, 6, 11, 0, 0));
+
+  /* A synced session sets NextDue and reminds at its own due. */
+  end = T0 - 20 * MINS;
+  goals_fixture_add_sensor_session (f, 4, T0 - 30 * MINS, 600, 400, FALSE);
+  due = end + 180 * MINS;
+  g_assert_cmpint (progress_int (f, "sessions"), ==, 1);
+  g_assert_cmpfloat (fabs (progress_double (f, "expressed_ml") - 40.0), <,
+                     1e-9);
+  g_assert_cmpint (next_due (f), ==, due);
+  lactd_fake_clock_advance_to (goals_fixture_clock (f), due);
+  g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
+  g_assert_cmpint (goals_fixture_last (f)->due, ==, due);
+
+  /* An unsynced session "started" inside tonight's window neither ends
+   * the pending reminder nor counts as the night's session. */
+  lactd_fake_clock_advance_to (goals_fixture_clock (f),
+                               t_utc (2025, 6, 11, 1, 30));
+  goals_fixture_add_sensor_session (f, 5, goals_fixture_now (f), 600, 300,
+                                    TRUE);
+  g_assert_false (progress_bool (f, "night_done"));
+  g_assert_cmpint (progress_int (f, "sessions"), ==, 1);
+  g_assert_cmpint (next_due (f), ==, due);
+  g_assert_true (lactd_goals_has_pending (f->goals));
+  lactd_fake_clock_advance_to (goals_fixture_clock (f),
+                               t_utc (2025, 6, 11, 3, 0));
+  g_assert_cmpuint (goals_fixture_count (f, "night"), ==, 1);
+
+  /* Trend over 4-10 Jun: only the synced 40 mL, counted from its day
+   * (not from 1970), and the first milk day is its day. */
+  assert_trend (f, 40.0, 0.0, 1.0, "2025-06-10");
+}
+
 static void
 test_state_roundtrip (void)
 {
@@ -776,6 +831,7 @@ main (int argc, char **argv)
   ADD ("trend", test_trend);
   ADD ("trend-only-supplement", test_only_supplement_share);
   ADD ("damaged-settings", test_damaged_settings);
+  ADD ("clock-unsynced", test_clock_unsynced);
 #undef ADD
 
   return g_test_run ();

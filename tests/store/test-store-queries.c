@@ -1,6 +1,7 @@
 /* test-store-queries.c — History1 and Goals1 figures from the store:
  * list bounds, daily summaries (empty days, night windows, DST, zone
- * changes), totals, trend and the latest session.
+ * changes), totals, trend and the latest session; sessions with an
+ * unsynced clock (listed as recorded, counted nowhere).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -418,6 +419,128 @@ test_latest_session (StoreFixture *f, gconstpointer data)
   g_assert_true (out.double_sided);
 }
 
+/* A sensor session as the sync engine stores it (through a batch). */
+static void
+add_sensor_session (LactdStore *store, LactdSession *session)
+{
+  g_autoptr(GError) error = NULL;
+  LactdStoreBatch *batch;
+  LactdAddResult result;
+  guint32 ack = 0;
+
+  g_assert_true (lactd_store_remember_sensor (store, TEST_SENSOR, "Pump",
+                                              "pump", &error));
+  batch = lactd_store_batch_begin (store, TEST_SENSOR, 1, &error);
+  g_assert_no_error (error);
+  session->from_sensor = TRUE;
+  g_assert_true (lactd_store_batch_add_session (batch, session, &result,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result, ==, LACTD_ADD_STORED);
+  g_assert_true (lactd_store_batch_commit (batch, &ack, &error));
+  g_assert_no_error (error);
+}
+
+/* Starts as an unsynced sensor records them (erased flash, 1970, or a
+ * plausible but untrusted one): stored and listed as recorded, counted by
+ * no figure. */
+static void
+test_clock_unsynced (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) list = NULL;
+  g_autoptr(GArray) days = NULL;
+  const gint64 erased_start = G_GINT64_CONSTANT (0xFFFFFFFF);
+  guint32 day = store_test_julian (2025, 1, 1);
+  LactdSession erased = store_test_session (erased_start, 840);
+  LactdSession zero = store_test_session (0, -720);
+  LactdSession plausible = store_test_session (T0 + 7200, 0);
+  LactdSession synced = store_test_session (T0 + 3600, 0);
+  LactdSession out;
+  LactdTrendFigures trend;
+  LactdTotals totals;
+
+  erased.seq = 1;
+  erased.double_sided = TRUE;
+  erased.duration_left = 14400;
+  erased.duration_right = 14400;
+  erased.volume_left_tenths = 900;
+  zero.seq = 2;
+  zero.volume_left_tenths = 800;
+  plausible.seq = 3;
+  plausible.volume_left_tenths = 700;
+  erased.clock_unsynced = zero.clock_unsynced = plausible.clock_unsynced = TRUE;
+  add_sensor_session (f->store, &erased);
+  add_sensor_session (f->store, &zero);
+  add_sensor_session (f->store, &plausible);
+
+  /* Only unsynced sessions: no latest one, no first day. */
+  g_assert_false (lactd_store_latest_session (f->store, &out, &error));
+  g_assert_no_error (error);
+  g_assert_true (lactd_store_trend (f->store, day - 6, day, &trend, &error));
+  g_assert_cmpuint (trend.first_session_julian, ==, 0);
+  g_assert_cmpuint (trend.first_milk_julian, ==, 0);
+  g_assert_cmpuint (trend.days_counted, ==, 0);
+
+  synced.volume_left_tenths = 100;
+  store_test_add (f->store, &synced);
+
+  /* Listed with the starts as recorded, by any range that holds them. */
+  list = lactd_store_list_sessions (f->store, G_MININT64, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 4);
+  g_assert_cmpint (g_array_index (list, LactdSession, 0).start, ==, 0);
+  g_assert_cmpint (g_array_index (list, LactdSession, 1).id, ==, synced.id);
+  g_assert_cmpint (g_array_index (list, LactdSession, 2).id, ==, plausible.id);
+  g_assert_cmpint (g_array_index (list, LactdSession, 3).start, ==,
+                   erased_start);
+  g_assert_true (g_array_index (list, LactdSession, 3).clock_unsynced);
+  g_assert_false (g_array_index (list, LactdSession, 1).clock_unsynced);
+  /* The end goes past 2^32 - 1 without wrapping. */
+  g_assert_cmpint (lactd_session_end (&g_array_index (list, LactdSession, 3)),
+                   ==, erased_start + 14400);
+  g_clear_pointer (&list, g_array_unref);
+  list = lactd_store_list_sessions (f->store, 0, 1, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpuint (g_array_index (list, LactdSession, 0).id, ==, zero.id);
+  g_clear_pointer (&list, g_array_unref);
+  list = lactd_store_list_sessions (f->store, erased_start, erased_start + 1,
+                                    &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_true (lactd_store_get_session (f->store, erased.id, &out, &error));
+  g_assert_cmpint (out.start, ==, erased_start);
+  g_assert_cmpint (out.utc_offset_min, ==, 840);
+
+  /* Counted nowhere: not in a day, not in totals, trend or latest. */
+  days = lactd_store_daily_summary (f->store, store_test_julian (1969, 12, 31),
+                                    store_test_julian (1970, 1, 1), NULL,
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary_day (days, 0)->sessions, ==, 0);
+  g_assert_cmpuint (summary_day (days, 1)->sessions, ==, 0);
+  g_clear_pointer (&days, g_array_unref);
+  days = lactd_store_daily_summary (f->store, day, day, NULL, &error);
+  g_assert_cmpuint (summary_day (days, 0)->sessions, ==, 1);
+  g_assert_cmpint (summary_day (days, 0)->expressed_tenths, ==, 100);
+  g_clear_pointer (&days, g_array_unref);
+  days = lactd_store_daily_summary (f->store, store_test_julian (2106, 2, 7),
+                                    store_test_julian (2106, 2, 8), NULL,
+                                    &error);
+  g_assert_cmpuint (summary_day (days, 0)->sessions, ==, 0);
+  g_assert_cmpuint (summary_day (days, 1)->sessions, ==, 0);
+  g_assert_true (lactd_store_totals (f->store, G_MININT64, G_MAXINT64, NULL,
+                                     &totals, &error));
+  g_assert_cmpuint (totals.sessions, ==, 1);
+  g_assert_cmpint (totals.expressed_tenths, ==, 100);
+  g_assert_true (lactd_store_trend (f->store, day - 6, day, &trend, &error));
+  g_assert_cmpuint (trend.first_session_julian, ==, day);
+  g_assert_cmpuint (trend.first_milk_julian, ==, day);
+  g_assert_cmpuint (trend.days_counted, ==, 1);
+  g_assert_cmpint (trend.expressed_tenths, ==, 100);
+  g_assert_true (lactd_store_latest_session (f->store, &out, &error));
+  g_assert_cmpuint (out.id, ==, synced.id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -434,6 +557,7 @@ main (int argc, char **argv)
   ADD ("/store/queries/totals", test_totals);
   ADD ("/store/queries/trend", test_trend);
   ADD ("/store/queries/latest-session", test_latest_session);
+  ADD ("/store/queries/clock-unsynced", test_clock_unsynced);
 #undef ADD
   return g_test_run ();
 }
