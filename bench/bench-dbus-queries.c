@@ -2,7 +2,7 @@
  * in-process, and the daemon's start-up time. Prints figures, asserts
  * nothing.
  *
- *   bench-dbus-queries [--calls N] [--starts N] LACTD STORE
+ *   bench-dbus-queries [--calls N] [--starts N] [--only WHAT] LACTD STORE
  *
  * LACTD is the real daemon binary, STORE a store written by bench-dbus-gen
  * (50,000 sessions ending yesterday). Private session and system buses
@@ -21,6 +21,9 @@
  *    serialises and sends). Median and p99 of each, and D-Bus / in-process;
  *    also in-process plus serialising the reply, for reading the gap.
  * 3. The round-trip floor: Properties.Get(Manager1.Version).
+ *
+ * --only summary|list|floor runs just that part of 2-3 (the start-ups
+ * still run): how bench/dbus-profile.sh gives callgrind one kind of call.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,6 +51,7 @@ typedef struct {
   const char *store_path;
   guint calls;
   guint starts;
+  const char *only;         /* NULL: every query */
   GDBusConnection *client;
   gboolean owned;           /* org.lactd has an owner right now */
   gint64 owned_at;          /* monotonic µs of the last acquisition */
@@ -244,6 +248,12 @@ report (const char *label, double *dbus, double *inproc, double *flat,
           "p99 %8.3f ms)\n", f.median, f.p99);
 }
 
+static gboolean
+wanted (const Bench *bench, const char *what)
+{
+  return bench->only == NULL || g_str_equal (bench->only, what);
+}
+
 static void
 bench_queries (Bench *bench)
 {
@@ -261,7 +271,8 @@ bench_queries (Bench *bench)
   queries_init (&q);
 
   printf ("\nDailySummary('%s', '%s')\n", q.first_day, q.last_day);
-  for (guint i = 0; i < WARMUP + bench->calls; i++)
+  for (guint i = 0; wanted (bench, "summary") && i < WARMUP + bench->calls;
+       i++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr(GVariant) reply = call (bench, "DailySummary",
@@ -281,11 +292,13 @@ bench_queries (Bench *bench)
       if (i >= WARMUP)
         flat[i - WARMUP] = ms_since (t0);
     }
-  report ("DailySummary 30 days", dbus, inproc, flat, bench->calls, entries, bytes);
+  if (wanted (bench, "summary"))
+    report ("DailySummary 30 days", dbus, inproc, flat, bench->calls,
+            entries, bytes);
 
   printf ("\nListSessions(%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")\n",
           q.year_from, q.year_to);
-  for (guint i = 0; i < WARMUP + bench->calls; i++)
+  for (guint i = 0; wanted (bench, "list") && i < WARMUP + bench->calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr(GVariant) reply = call (bench, "ListSessions",
@@ -305,10 +318,14 @@ bench_queries (Bench *bench)
       if (i >= WARMUP)
         flat[i - WARMUP] = ms_since (t0);
     }
-  report ("ListSessions one year", dbus, inproc, flat, bench->calls, entries, bytes);
+  if (wanted (bench, "list"))
+    report ("ListSessions one year", dbus, inproc, flat, bench->calls,
+            entries, bytes);
 
   /* The floor every call pays: a round trip through the bus to the
    * daemon's main loop and back, with nothing to compute. */
+  if (!wanted (bench, "floor"))
+    return;
   for (guint i = 0; i < WARMUP + bench->calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
@@ -353,6 +370,8 @@ parse_args (int argc, char **argv, Bench *bench)
         bench->calls = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
       else if (g_str_equal (argv[i], "--starts") && i + 1 < argc)
         bench->starts = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
+      else if (g_str_equal (argv[i], "--only") && i + 1 < argc)
+        bench->only = argv[++i];
       else if (argv[i][0] != '-' && bench->lactd == NULL)
         bench->lactd = argv[i];
       else if (argv[i][0] != '-' && bench->store_path == NULL)
@@ -361,10 +380,12 @@ parse_args (int argc, char **argv, Bench *bench)
         bench->lactd = NULL, bench->store_path = NULL, i = argc;
     }
   if (bench->lactd == NULL || bench->store_path == NULL ||
-      bench->calls == 0 || bench->starts == 0)
+      bench->calls == 0 || bench->starts == 0 ||
+      (bench->only != NULL && !g_str_equal (bench->only, "summary") &&
+       !g_str_equal (bench->only, "list") && !g_str_equal (bench->only, "floor")))
     {
       g_printerr ("usage: bench-dbus-queries [--calls N] [--starts N] "
-                  "LACTD STORE\n");
+                  "[--only summary|list|floor] LACTD STORE\n");
       exit (2);
     }
 }
