@@ -174,6 +174,107 @@ test_night_windows (StoreFixture *f, gconstpointer data)
     }
 }
 
+/* The local day (GDate julian) and minute of day of a session by its own
+ * offset, through GDateTime: an oracle independent of the store's
+ * arithmetic. */
+static void
+oracle_day_minute (const LactdSession *s, guint32 *julian, guint *minute)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_offset (s->utc_offset_min * 60);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (s->start);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+
+  *julian = store_test_julian (g_date_time_get_year (local),
+                               g_date_time_get_month (local),
+                               g_date_time_get_day_of_month (local));
+  *minute = (guint) (g_date_time_get_hour (local) * 60 +
+                     g_date_time_get_minute (local));
+}
+
+static gboolean
+oracle_is_night (const LactdNightWindow *w, guint minute)
+{
+  if (w->start_min < w->end_min)
+    return minute >= w->start_min && minute < w->end_min;
+  if (w->start_min > w->end_min)
+    return minute >= w->start_min || minute < w->end_min;
+  return FALSE;
+}
+
+/* Random sessions over six weeks with every offset and several windows:
+ * every day's figures match the oracle's. */
+static void
+test_daily_random (StoreFixture *f, gconstpointer data)
+{
+  const LactdNightWindow windows[] = {
+    { 60, 300 }, { 22 * 60, 6 * 60 }, { 23 * 60 + 45, 15 }, { 90, 90 },
+  };
+  guint32 first = store_test_julian (2025, 3, 1);
+  guint32 n_days = 42;
+  g_autoptr(GArray) stored = g_array_new (FALSE, FALSE, sizeof (LactdSession));
+  GRand *rand = g_rand_new_with_seed (20251205);
+
+  for (guint i = 0; i < 1500; i++)
+    {
+      /* From two days before the range to two days after it. */
+      gint64 start = store_test_local_to_unix (2025, 2, 27, 0, 0, 0) +
+                     g_rand_int_range (rand, 0, (gint32) (n_days + 4) * 86400);
+      LactdSession s = store_test_session (
+        start, 15 * g_rand_int_range (rand, -48, 57));
+
+      s.duration_left = (guint32) g_rand_int_range (rand, 0, 14401);
+      s.duration_right = (guint32) g_rand_int_range (rand, 0, 14401);
+      s.volume_left_tenths = g_rand_int_range (rand, -1, 10001);
+      s.volume_right_tenths = g_rand_int_range (rand, -1, 10001);
+      s.supplement_tenths = g_rand_int_range (rand, -1, 10001);
+      store_test_add (f->store, &s);
+      g_array_append_val (stored, s);
+    }
+  g_rand_free (rand);
+
+  for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) days = lactd_store_daily_summary (
+        f->store, first, first + n_days - 1, &windows[w], &error);
+      g_autofree LactdDaySummary *expected = g_new0 (LactdDaySummary, n_days);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < stored->len; i++)
+        {
+          const LactdSession *s = &g_array_index (stored, LactdSession, i);
+          LactdDaySummary *e;
+          guint32 julian;
+          guint minute;
+
+          oracle_day_minute (s, &julian, &minute);
+          if (julian < first || julian >= first + n_days)
+            continue;
+          e = &expected[julian - first];
+          e->sessions++;
+          e->night_sessions += oracle_is_night (&windows[w], minute) ? 1 : 0;
+          e->seconds_left += s->duration_left;
+          e->seconds_right += s->duration_right;
+          e->expressed_tenths += lactd_session_expressed_tenths (s);
+          e->supplement_tenths += MAX (s->supplement_tenths, 0);
+        }
+      for (guint d = 0; d < n_days; d++)
+        {
+          const LactdDaySummary *got = summary_day (days, d);
+
+          g_assert_cmpuint (got->sessions, ==, expected[d].sessions);
+          g_assert_cmpuint (got->night_sessions, ==,
+                            expected[d].night_sessions);
+          g_assert_cmpuint (got->seconds_left, ==, expected[d].seconds_left);
+          g_assert_cmpuint (got->seconds_right, ==, expected[d].seconds_right);
+          g_assert_cmpint (got->expressed_tenths, ==,
+                           expected[d].expressed_tenths);
+          g_assert_cmpint (got->supplement_tenths, ==,
+                           expected[d].supplement_tenths);
+        }
+    }
+}
+
 typedef struct {
   int y, mo, d, h, mi;
   gint32 offset;
@@ -552,6 +653,7 @@ main (int argc, char **argv)
   ADD ("/store/queries/list-bounds", test_list_bounds);
   ADD ("/store/queries/daily-empty-days", test_daily_empty_days);
   ADD ("/store/queries/night-windows", test_night_windows);
+  ADD ("/store/queries/daily-random", test_daily_random);
   ADD ("/store/queries/dst-edges", test_dst_edges);
   ADD ("/store/queries/zone-change", test_zone_change);
   ADD ("/store/queries/totals", test_totals);
