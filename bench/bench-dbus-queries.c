@@ -2,7 +2,7 @@
  * in-process, and the daemon's start-up time. Prints figures, asserts
  * nothing.
  *
- *   bench-dbus-queries [--calls N] [--starts N] LACTD STORE
+ *   bench-dbus-queries [--calls N] [--starts N] [--only WHAT] LACTD STORE
  *
  * LACTD is the real daemon binary, STORE a store written by bench-dbus-gen
  * (50,000 sessions ending yesterday). Private session and system buses
@@ -22,6 +22,9 @@
  *    process's at a time). Median and p99 of each, and D-Bus / in-process;
  *    also in-process plus serialising the reply, for reading the gap.
  * 3. The round-trip floor: Properties.Get(Manager1.Version).
+ *
+ * --only summary|list|floor runs just that part of 2-3 (the start-ups
+ * still run): how bench/dbus-profile.sh gives callgrind one kind of call.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,6 +53,7 @@ typedef struct {
   const char *store_path;
   guint calls;
   guint starts;
+  const char *only;         /* NULL: every query */
   GDBusConnection *client;
   gboolean owned;           /* org.lactd has an owner right now */
   gint64 owned_at;          /* monotonic µs of the last acquisition */
@@ -246,6 +250,12 @@ report (const char *label, double *dbus, double *inproc, double *flat,
           "p99 %8.3f ms)\n", f.median, f.p99);
 }
 
+static gboolean
+wanted (const Bench *bench, const char *what)
+{
+  return bench->only == NULL || g_str_equal (bench->only, what);
+}
+
 /* A store is one process's at a time (its lock): the in-process queries
  * run on a copy, made while no daemon has the store open. */
 static char *
@@ -291,7 +301,8 @@ bench_queries (Bench *bench, const char *copy_path)
   queries_init (&q);
 
   printf ("\nDailySummary('%s', '%s')\n", q.first_day, q.last_day);
-  for (guint i = 0; i < WARMUP + bench->calls; i++)
+  for (guint i = 0; wanted (bench, "summary") && i < WARMUP + bench->calls;
+       i++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr(GVariant) reply = call (bench, "DailySummary",
@@ -311,11 +322,13 @@ bench_queries (Bench *bench, const char *copy_path)
       if (i >= WARMUP)
         flat[i - WARMUP] = ms_since (t0);
     }
-  report ("DailySummary 30 days", dbus, inproc, flat, bench->calls, entries, bytes);
+  if (wanted (bench, "summary"))
+    report ("DailySummary 30 days", dbus, inproc, flat, bench->calls,
+            entries, bytes);
 
   printf ("\nListSessions(%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")\n",
           q.year_from, q.year_to);
-  for (guint i = 0; i < WARMUP + bench->calls; i++)
+  for (guint i = 0; wanted (bench, "list") && i < WARMUP + bench->calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr(GVariant) reply = call (bench, "ListSessions",
@@ -335,10 +348,14 @@ bench_queries (Bench *bench, const char *copy_path)
       if (i >= WARMUP)
         flat[i - WARMUP] = ms_since (t0);
     }
-  report ("ListSessions one year", dbus, inproc, flat, bench->calls, entries, bytes);
+  if (wanted (bench, "list"))
+    report ("ListSessions one year", dbus, inproc, flat, bench->calls,
+            entries, bytes);
 
   /* The floor every call pays: a round trip through the bus to the
    * daemon's main loop and back, with nothing to compute. */
+  if (!wanted (bench, "floor"))
+    return;
   for (guint i = 0; i < WARMUP + bench->calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
@@ -383,6 +400,8 @@ parse_args (int argc, char **argv, Bench *bench)
         bench->calls = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
       else if (g_str_equal (argv[i], "--starts") && i + 1 < argc)
         bench->starts = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
+      else if (g_str_equal (argv[i], "--only") && i + 1 < argc)
+        bench->only = argv[++i];
       else if (argv[i][0] != '-' && bench->lactd == NULL)
         bench->lactd = argv[i];
       else if (argv[i][0] != '-' && bench->store_path == NULL)
@@ -391,10 +410,12 @@ parse_args (int argc, char **argv, Bench *bench)
         bench->lactd = NULL, bench->store_path = NULL, i = argc;
     }
   if (bench->lactd == NULL || bench->store_path == NULL ||
-      bench->calls == 0 || bench->starts == 0)
+      bench->calls == 0 || bench->starts == 0 ||
+      (bench->only != NULL && !g_str_equal (bench->only, "summary") &&
+       !g_str_equal (bench->only, "list") && !g_str_equal (bench->only, "floor")))
     {
       g_printerr ("usage: bench-dbus-queries [--calls N] [--starts N] "
-                  "LACTD STORE\n");
+                  "[--only summary|list|floor] LACTD STORE\n");
       exit (2);
     }
 }

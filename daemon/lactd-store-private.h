@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * the dividend positive so SQLite's truncating division floors, and the
  * quotient is the GDate julian day directly. */
 #define LACTD_JULIAN_UNIX_EPOCH 719163
-#define LACTD_JULIAN_BIAS_SECONDS "62135683200"
+#define LACTD_JULIAN_BIAS 62135683200
+#define LACTD_JULIAN_BIAS_SECONDS G_STRINGIFY (LACTD_JULIAN_BIAS)
 /* SQL for the local GDate julian day and minute of day of a session's
  * start by its own offset. */
 #define LACTD_SQL_LOCAL_JULIAN \

@@ -252,6 +252,10 @@ gboolean lactd_store_get_session (LactdStore *store, guint64 id,
 
 /* ---------------------------------------------------------- queries */
 
+/* Every figure below (summaries, totals, trend, the latest session)
+ * leaves out sessions with clock_unsynced: their start, stored as
+ * recorded (0, 0xFFFFFFFF, ...), cannot be trusted. Listing keeps them. */
+
 /* Sessions with from <= start < to, oldest first. GArray of LactdSession. */
 GArray *lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
                                    GError **error);
