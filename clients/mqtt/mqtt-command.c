@@ -277,7 +277,9 @@ parse_add (const char *payload, gsize length, gint64 now, GVariant **session,
     return payload_error (error, "add: the payload is not UTF-8 text");
   if (!json_parser_load_from_data (parser, payload, (gssize) length, &json_error))
     return payload_error (error, "add: not valid JSON: %s", json_error->message);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty payload parses, to no root at all. */
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return payload_error (error, "add: the payload must be a JSON object");
   object = json_node_get_object (json_parser_get_root (parser));
   names = json_object_get_members (object);

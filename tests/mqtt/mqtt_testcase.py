@@ -247,10 +247,13 @@ class MqttTestCase(LactdTestCase):
             self.watcher.close()
         log = self.stop_bridge(check=False)
         self.broker.stop()
+        # The password never reaches the log, whatever the test did.
+        leaked = BRIDGE_PASSWORD in log
         if self._outcome_failed():
             sys.stderr.write("\n---- lactd-mqtt log ----\n" + log + "---- mosquitto log ----\n"
                              + self.broker.read_log() + "---- end ----\n")
         super().tearDown()
+        self.assertFalse(leaked, "the password is in lactd-mqtt's log")
 
     # ------------------------------------------------------------ pieces
 

@@ -139,6 +139,85 @@ class StateTest(MqttTestCase):
         self.assertEqual(self.retained(BASE + "/availability")[BASE + "/availability"],
                          b"offline")
 
+    def test_live_progress_from_the_simulated_sensor(self):
+        self.start_watcher()
+        self.start_daemon("--simulate=session")
+        self.start_bridge()
+        state = self.wait_state(lambda s: len(s["sensors"]) == 1)
+        sensor = state["sensors"][0]
+        self.assertEqual(set(sensor), SENSOR_KEYS)
+        self.assertEqual(sensor["address"], SIM_ADDRESS)
+        self.assertEqual(state["bluetooth"], "simulated")
+        # The sensor's own entities.
+        configs = {}
+        self.assert_eventually(
+            lambda: configs.update(self.discovery_configs()) or
+            {("sensor", "battery_" + SIM_HEX), ("sensor", "last_sync_" + SIM_HEX)} <= set(configs),
+            timeout=10, message="no discovery for the sensor")
+        battery = configs[("sensor", "battery_" + SIM_HEX)][0]
+        self.assertEqual(battery["device_class"], "battery")
+        self.assertEqual(battery["unit_of_measurement"], "%")
+        self.assertIn(SIM_ADDRESS, battery["value_template"])
+        self.assertEqual(configs[("sensor", "last_sync_" + SIM_HEX)][0]["device_class"],
+                         "timestamp")
+
+        # A live session: `live` messages and the state's live dictionary.
+        live = self.wait_messages(BASE + "/live", 3, timeout=60)
+        for topic, payload, retain in live:
+            body = json.loads(payload)
+            self.assertTrue({"seq", "elapsed", "side", "phase", "active"} <= set(body), body)
+        elapsed = [json.loads(m[1])["elapsed"] for m in live]
+        self.assertEqual(elapsed, sorted(elapsed))
+        state = self.wait_state(lambda s: s["live"] is not None and s["live"].get("active"))
+        self.assertEqual(state["sensors"][0]["connected"], True)
+
+        # sync with a connected sensor: Sensor1.Sync, then a result.
+        self.watcher.publish(BASE + "/cmd/sync", b"")
+        result = self.wait_result("sync", timeout=60)[-1]
+        self.assertEqual(result, {"command": "sync", "ok": True, "error": None,
+                                  "message": "Synced 1 sensor"})
+
+    def test_lactd_leaves_and_returns(self):
+        self.start_watcher()
+        self.start_bridge()
+        # lactd-mqtt runs before lactd: offline until lactd is on the bus.
+        self.wait_messages(BASE + "/availability", 1, where=lambda m: m[1] == b"offline")
+        self.assertEqual(self.watcher.on(BASE + "/state"), [])
+        self.start_daemon()
+        self.wait_messages(BASE + "/availability", 1, where=lambda m: m[1] == b"online")
+        self.wait_state(lambda s: s["progress"]["sessions"] == 0)
+        first = self.add_session(time.time() - 600)
+        self.wait_messages(BASE + "/session", 1)
+
+        self.stop_daemon()
+        self.wait_messages(BASE + "/availability", 2, where=lambda m: m[1] == b"offline")
+        self.assertTrue(self.bridge_alive())
+        states = len(self.watcher.on(BASE + "/state"))
+        self.start_daemon()
+        self.wait_messages(BASE + "/availability", 2, where=lambda m: m[1] == b"online")
+        # The state is published again when lactd returns.
+        self.assert_eventually(lambda: len(self.watcher.on(BASE + "/state")) > states,
+                               timeout=10, message="state not refreshed")
+        second = self.add_session(time.time() - 300)
+        self.wait_messages(BASE + "/session", 2)
+        self.assertEqual(self.session_ids(), [first, second])
+
+    def test_home_assistant_birth_republishes_discovery(self):
+        self.start_daemon()
+        self.start_watcher()
+        self.start_bridge()
+        self.wait_messages(BASE + "/state", 1)
+        config_topic = PREFIX + "/sensor/lactd_%s/sessions_24h/config" % ID
+        self.wait_messages(config_topic, 1)
+        states = len(self.watcher.on(BASE + "/state"))
+        self.watcher.publish(PREFIX + "/status", b"offline")
+        self.watcher.publish(PREFIX + "/status", b"online")
+        self.wait_messages(config_topic, 2)
+        self.assert_eventually(lambda: len(self.watcher.on(BASE + "/state")) > states,
+                               timeout=10, message="state not published again")
+        self.assertEqual(len(self.watcher.on(config_topic)), 2,
+                         "only `online` republishes")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
