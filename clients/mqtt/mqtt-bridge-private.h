@@ -20,6 +20,7 @@ struct _LactdMqttBridge {
   guint watch_id;
   GCancellable *cancellable;      /* every D-Bus call of one lactd instance */
 
+  gboolean lactd_known;           /* the name watcher has answered once */
   /* lactd while it is on the bus */
   LactdManager1 *manager;
   LactdHistory1 *history;

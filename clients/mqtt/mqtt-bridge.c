@@ -44,7 +44,9 @@ publish_availability (LactdMqttBridge *self)
 {
   const char *value = lactd_is_up (self) ? "online" : "offline";
 
-  if (!lactd_mqtt_link_is_connected (self->link))
+  /* Before the name watcher's first answer we do not know: saying
+   * `offline` then would flap in Home Assistant at every start. */
+  if (!lactd_mqtt_link_is_connected (self->link) || !self->lactd_known)
     return;
   g_debug ("Availability: %s", value);
   publish (self, self->topic_availability, value, 1, TRUE);
@@ -556,6 +558,7 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner,
   g_autoptr(GError) error = NULL;
   gint64 next_due;
 
+  self->lactd_known = TRUE;
   drop_lactd (self);
   if (!lactd_client_proxies_new (bus, name, &self->manager, &self->history,
                                  &self->goals, &error))
@@ -585,6 +588,7 @@ on_name_vanished (GDBusConnection *bus, const char *name, gpointer user_data)
 {
   LactdMqttBridge *self = user_data;
 
+  self->lactd_known = TRUE;
   if (lactd_is_up (self))
     g_message ("lactd left the bus: availability offline");
   else

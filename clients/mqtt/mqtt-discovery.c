@@ -6,6 +6,11 @@
  * that class, and a sum over a sliding window is neither (it would turn
  * every session leaving the window into negative consumption).
  *
+ * Entity names are chosen so that Home Assistant's entity ids come out as
+ * `<domain>.lactd_<object>` (the device name "lactd" and the entity name,
+ * slugified): sensor.lactd_sessions_24h, button.lactd_snooze_15, ...
+ * docs/usage.md uses these ids.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lactd-mqtt"
@@ -34,24 +39,24 @@ typedef struct {
 } Entity;
 
 static const Entity device_entities[] = {
-  { "sensor", "sessions_24h", "Sessions (24 h)",
+  { "sensor", "sessions_24h", "Sessions 24h",
     "{{ value_json.progress.sessions }}", NULL, "measurement", NULL,
     "mdi:counter", -1, NULL, NULL,
     "{{ {'target': value_json.progress.target} | tojson }}", FALSE },
-  { "sensor", "expressed_24h", "Expressed (24 h)",
+  { "sensor", "expressed_24h", "Expressed 24h",
     "{{ value_json.progress.expressed_ml }}", "volume", NULL, "mL",
     "mdi:baby-bottle-outline", 1, NULL, NULL, NULL, FALSE },
-  { "sensor", "supplement_24h", "Supplement (24 h)",
+  { "sensor", "supplement_24h", "Supplement 24h",
     "{{ value_json.progress.supplement_ml }}", "volume", NULL, "mL",
     "mdi:baby-bottle", 1, NULL, NULL, NULL, FALSE },
-  { "sensor", "next_due", "Next session due",
+  { "sensor", "next_due", "Next due",
     "{{ value_json.next_due }}", "timestamp", NULL, NULL,
     "mdi:timer-sand", -1, NULL, NULL, NULL, FALSE },
-  { "sensor", "own_milk_share", "Own milk share (7 days)",
+  { "sensor", "own_milk_share", "Own milk share",
     "{{ (value_json.trend.own_milk_share * 100) | round(1) "
     "if value_json.trend.own_milk_share is defined else None }}",
     NULL, "measurement", "%", "mdi:water-percent", 1, NULL, NULL, NULL, FALSE },
-  { "sensor", "expressed_per_day_7d", "Expressed per day (7 days)",
+  { "sensor", "expressed_per_day_7d", "Expressed per day 7d",
     "{{ value_json.trend.expressed_ml_per_day }}", NULL, "measurement", "mL",
     "mdi:chart-line", 1, NULL, NULL, NULL, FALSE },
   { "binary_sensor", "live_session", "Live session",
@@ -60,14 +65,14 @@ static const Entity device_entities[] = {
   { "binary_sensor", "reminder_pending", "Reminder pending",
     "{{ 'ON' if value_json.reminder else 'OFF' }}", NULL, NULL, NULL,
     "mdi:bell-ring", -1, NULL, NULL, NULL, FALSE },
-  { "binary_sensor", "night_done", "Night session done",
+  { "binary_sensor", "night_done", "Night done",
     "{{ 'ON' if value_json.night_done else 'OFF' }}", NULL, NULL, NULL,
     "mdi:weather-night", -1, NULL, NULL, NULL, FALSE },
-  { "button", "snooze_15", "Snooze 15 min", NULL, NULL, NULL, NULL,
+  { "button", "snooze_15", "Snooze 15", NULL, NULL, NULL, NULL,
     "mdi:alarm-snooze", -1, "snooze", "15", NULL, FALSE },
-  { "button", "dismiss", "Dismiss reminder", NULL, NULL, NULL, NULL,
+  { "button", "dismiss", "Dismiss", NULL, NULL, NULL, NULL,
     "mdi:bell-off", -1, "dismiss", "PRESS", NULL, FALSE },
-  { "button", "sync", "Sync sensors", NULL, NULL, NULL, NULL,
+  { "button", "sync", "Sync", NULL, NULL, NULL, NULL,
     "mdi:sync", -1, "sync", "PRESS", NULL, FALSE },
 };
 
