@@ -17,6 +17,13 @@
 #include "mqtt-json.h"
 
 #define SYNC_TIMEOUT_MS (10 * 60 * 1000)
+#define EARLY_COMMANDS_MAX 100
+
+typedef struct {
+  char *name;
+  GBytes *payload;
+  gboolean retained;
+} EarlyCommand;
 
 typedef struct {
   LactdMqttBridge *bridge;
@@ -195,6 +202,16 @@ lactd_mqtt_bridge_command (LactdMqttBridge *self, const char *name,
 
   if (!lactd_mqtt_command_lookup (name, &kind))
     return;
+  if (!self->lactd_known && self->early_commands.length < EARLY_COMMANDS_MAX)
+    {
+      EarlyCommand *early = g_new0 (EarlyCommand, 1);
+
+      early->name = g_strdup (name);
+      early->payload = g_bytes_new (payload, length);
+      early->retained = retained;
+      g_queue_push_tail (&self->early_commands, early);
+      return;
+    }
   if (retained)
     {
       publish_result (self, name, FALSE, LACTD_MQTT_ERROR_NAME_INVALID,
@@ -215,4 +232,33 @@ lactd_mqtt_bridge_command (LactdMqttBridge *self, const char *name,
       return;
     }
   dispatch (self, &command);
+}
+
+static void
+early_command_free (EarlyCommand *early)
+{
+  g_free (early->name);
+  g_bytes_unref (early->payload);
+  g_free (early);
+}
+
+void
+lactd_mqtt_bridge_run_early_commands (LactdMqttBridge *self)
+{
+  EarlyCommand *early;
+
+  while ((early = g_queue_pop_head (&self->early_commands)) != NULL)
+    {
+      gsize length;
+      const void *data = g_bytes_get_data (early->payload, &length);
+
+      lactd_mqtt_bridge_command (self, early->name, data, length, early->retained);
+      early_command_free (early);
+    }
+}
+
+void
+lactd_mqtt_bridge_drop_early_commands (LactdMqttBridge *self)
+{
+  g_queue_clear_full (&self->early_commands, (GDestroyNotify) early_command_free);
 }

@@ -21,6 +21,7 @@ struct _LactdMqttBridge {
   GCancellable *cancellable;      /* every D-Bus call of one lactd instance */
 
   gboolean lactd_known;           /* the name watcher has answered once */
+  GQueue early_commands;          /* EarlyCommand *, from before that answer */
   /* lactd while it is on the bus */
   LactdManager1 *manager;
   LactdHistory1 *history;
@@ -65,5 +66,10 @@ gint64 lactd_mqtt_bridge_now (void);
 void lactd_mqtt_bridge_command (LactdMqttBridge *self, const char *name,
                                 const void *payload, gsize length,
                                 gboolean retained);
+/* The commands that came before the name watcher's first answer (those
+ * waiting in the persistent session arrive right after CONNACK), carried
+ * out now that it is known whether lactd runs. */
+void lactd_mqtt_bridge_run_early_commands (LactdMqttBridge *self);
+void lactd_mqtt_bridge_drop_early_commands (LactdMqttBridge *self);
 
 G_END_DECLS

@@ -581,6 +581,7 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner,
   lactd_mqtt_sessions_follow (self->sessions, self->history);
   publish_availability (self);
   publish_state (self);
+  lactd_mqtt_bridge_run_early_commands (self);
 }
 
 static void
@@ -596,6 +597,7 @@ on_name_vanished (GDBusConnection *bus, const char *name, gpointer user_data)
   lactd_mqtt_sessions_follow (self->sessions, NULL);
   drop_lactd (self);
   publish_availability (self);
+  lactd_mqtt_bridge_run_early_commands (self);
 }
 
 /* ------------------------------------------------------------- setup */
@@ -632,6 +634,7 @@ lactd_mqtt_bridge_new (const LactdMqttConfig *config, GDBusConnection *bus,
   self->config = config;
   self->bus = g_object_ref (bus);
   self->offline_mid = -1;
+  g_queue_init (&self->early_commands);
   self->sensors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          g_object_unref);
   self->discovered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -698,6 +701,7 @@ lactd_mqtt_bridge_free (LactdMqttBridge *self)
   g_clear_handle_id (&self->live_timer, g_source_remove);
   g_clear_handle_id (&self->stop_timer, g_source_remove);
   drop_lactd (self);
+  lactd_mqtt_bridge_drop_early_commands (self);
   g_clear_pointer (&self->sessions, lactd_mqtt_sessions_free);
   g_clear_pointer (&self->link, lactd_mqtt_link_free);
   g_clear_pointer (&self->sensors, g_hash_table_unref);

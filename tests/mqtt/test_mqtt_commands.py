@@ -153,15 +153,23 @@ class CommandsTest(MqttTestCase):
         self.assertEqual((result["ok"], result["error"]),
                          (False, "org.lactd.Error.NotConnected"))
 
-        # A retained command is refused (it would come again on every
-        # subscription); clear it afterwards.
-        self.watcher.publish(BASE + "/cmd/snooze", b"15", retain=True)
+        # Published while lactd-mqtt is away, a command waits in its
+        # persistent session and runs when it is back (here lactd answers
+        # NotFound: no reminder). Retained, the broker also hands it to
+        # every new subscription, i.e. at each start: that copy is refused.
+        self.stop_bridge()
+        self.watcher.publish(BASE + "/cmd/snooze", b"15", retain=True).wait_for_publish()
+        self.start_bridge(config=False)
+        results = self.wait_result("snooze", count=2)
+        self.assertEqual(sorted(r["error"] for r in results),
+                         sorted([INVALID, "org.lactd.Error.NotFound"]))
+        refused = [r for r in results if r["error"] == INVALID][0]
+        self.assertIn("retain", refused["message"])
+        # Once more at the next start: refused again, nothing reaches lactd.
         self.stop_bridge()
         self.start_bridge(config=False)
-        result = self.wait_result("snooze")[-1]
-        self.assertEqual((result["ok"], result["error"]), (False, INVALID))
-        self.assertIn("retain", result["message"])
-        self.watcher.publish(BASE + "/cmd/snooze", b"", retain=True)
+        results = self.wait_result("snooze", count=3)
+        self.assertEqual(results[2]["error"], INVALID)
 
     def test_thousand_malformed_payloads(self):
         self.start_all()
