@@ -122,7 +122,8 @@ publish_state (LactdMqttBridge *self)
   state.reminder_due = self->reminder_due;
   state.trend = trend;
   state.bluetooth = lactd_manager1_get_bluetooth_state (self->manager);
-  state.sensors = (const LactdMqttSensorState *) sensors->data;
+  state.sensors = sensors->len > 0 ?
+                  &g_array_index (sensors, LactdMqttSensorState, 0) : NULL;
   state.n_sensors = sensors->len;
   state.live = live;
   state.now = lactd_mqtt_bridge_now ();

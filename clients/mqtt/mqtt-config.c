@@ -91,6 +91,7 @@ lactd_mqtt_read_private_file (const char *path, const char *what,
       if (n < 0)
         {
           int saved = errno;
+          explicit_bzero (buffer, max_size + 1);
           close (fd);
           g_set_error (error, LACTD_MQTT_ERROR, LACTD_MQTT_ERROR_CONFIG,
                        "Cannot read the %s %s: %s", what, path, g_strerror (saved));
