@@ -73,6 +73,7 @@ typedef enum {
   STMT_SESSION_INSERT,
   STMT_CONFLICT_INSERT,
   STMT_REJECTED_INSERT,
+  STMT_REJECTED_COUNT_EPOCH,
   STMT_SESSION_DELETE,
   STMT_SESSION_GET,
   STMT_SESSION_LIST,
@@ -92,6 +93,7 @@ struct _LactdStore {
   int schema_version;
   gboolean batch_open;
   sqlite3_stmt *stmts[N_STMTS];
+  guint injected_faults[LACTD_STORE_N_FAULTS];  /* tests only */
 };
 
 /* lactd-store.c */

@@ -2,10 +2,13 @@
  * into store batches, commit, then acknowledge with a delete.
  *
  * The rule everything here serves: the sensor is only ever told to delete
- * numbers that are durably committed. Numbers count for the
- * acknowledgement only once their batch committed, and only when they
- * came in answer to this run's report (>= last+1); anything else that
- * arrives is stored just the same, idempotently.
+ * numbers that are durably committed, and never a number not yet seen.
+ * Numbers count for the acknowledgement only once their batch committed,
+ * and only when they came in answer to this run's report (>= last+1);
+ * anything else that arrives is stored just the same, idempotently. A
+ * report that handled fewer than the N the sensor counted acknowledges
+ * only the run from last+1 and syncs again later: what is missing is late
+ * or lost in transit, not lost on the sensor.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -225,6 +228,113 @@ flush_cb (gpointer user_data)
 
 static void report_complete (LactdSync *self);
 
+/* ------------------------------------------------- rejected-record log */
+
+void
+lactd_sync_log_rejected_summary (LactdSync *self)
+{
+  g_clear_handle_id (&self->reject_summary_source, g_source_remove);
+  if (self->reject_suppressed == 0)
+    return;
+  g_warning ("%s: %u more records rejected (counted, not logged one by one; "
+             "the last: %s)", self->address, self->reject_suppressed,
+             lsp_status_message (self->reject_last_status));
+  self->reject_suppressed = 0;
+}
+
+static gboolean
+reject_summary_cb (gpointer user_data)
+{
+  LactdSync *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* Summed up once they stop for a second, or when the window ends. */
+  if (now - self->reject_last_suppressed < G_USEC_PER_SEC &&
+      now - self->reject_window_start <
+        LACTD_SYNC_REJECTED_LOG_WINDOW_S * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+  self->reject_summary_source = 0;
+  lactd_sync_log_rejected_summary (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A flood of broken records must not become a flood of log lines: a
+ * burst is logged one by one, the rest counted and summed up. */
+static void
+log_rejected (LactdSync *self, guint32 seq, lsp_status status)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->reject_suppressed == 0 &&
+      now - self->reject_window_start >=
+        LACTD_SYNC_REJECTED_LOG_WINDOW_S * G_USEC_PER_SEC)
+    {
+      self->reject_window_start = now;
+      self->reject_logged = 0;
+    }
+  if (self->reject_logged < LACTD_SYNC_REJECTED_LOG_BURST)
+    {
+      self->reject_logged++;
+      g_warning ("%s: record %u rejected: %s", self->address, seq,
+                 lsp_status_message (status));
+      return;
+    }
+  self->reject_suppressed++;
+  self->reject_last_suppressed = now;
+  self->reject_last_status = status;
+  if (self->reject_summary_source == 0)
+    self->reject_summary_source = g_timeout_add (250, reject_summary_cb, self);
+}
+
+/* ------------------------------------------------------- one record */
+
+/* Whether a number that arrived during the report counts for its
+ * acknowledgement: readable, above last, and within what a sensor can
+ * hold (so that a sensor cannot grow these sets without bound). */
+static gboolean
+note_seen (LactdSync *self, guint32 seq)
+{
+  gpointer key = GUINT_TO_POINTER (seq);
+
+  if (seq == 0 || seq <= self->last)
+    return FALSE;
+  if (!g_hash_table_contains (self->seen, key) &&
+      g_hash_table_size (self->seen) >= LACTD_SYNC_REPORT_MAX)
+    return FALSE;
+  g_hash_table_add (self->seen, key);
+  return TRUE;
+}
+
+/* Every counted record has arrived (lsp-v1 step 4's wait). */
+static gboolean
+report_arrived (LactdSync *self)
+{
+  return g_hash_table_size (self->seen) >= self->expected;
+}
+
+/* Commits a full batch; FALSE when the store refused it. */
+static gboolean
+commit_full_batch (LactdSync *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (lactd_sync_flush (self, &error))
+    return TRUE;
+  if (self->running)
+    {
+      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
+                             "Could not commit records: %s", error->message);
+      return FALSE;
+    }
+  /* Not committed, so never acknowledged: the sensor keeps them for the
+   * next sync. Holding them here would only retry a failing commit on
+   * every record. */
+  g_warning ("%s: could not commit records: %s; %u records stay on the "
+             "sensor", self->address, error->message, self->pending->len);
+  g_array_set_size (self->pending, 0);
+  return FALSE;
+}
+
 void
 lactd_sync_handle_record (LactdSync *self, GBytes *value)
 {
@@ -247,42 +357,24 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
     }
   else
     {
+      /* 0: unreadable (too short, 0, or erased flash); handles none. */
       if (!lsp_record_peek_seq (data, len, &pending.seq))
         pending.seq = 0;
-      g_warning ("%s: record %u rejected: %s", self->address, pending.seq,
-                 lsp_status_message (pending.status));
+      log_rejected (self, pending.seq, pending.status);
     }
 
   if (in_report)
     {
       self->received++;
       self->last_activity = g_get_monotonic_time ();
-      pending.in_procedure = pending.seq != 0 && pending.seq > self->last;
+      pending.in_procedure = note_seen (self, pending.seq);
     }
   g_array_append_val (self->pending, pending);
 
   if (self->pending->len >= LACTD_SYNC_BATCH_RECORDS)
     {
-      g_autoptr(GError) error = NULL;
-
-      if (!lactd_sync_flush (self, &error))
-        {
-          if (self->running)
-            lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
-                                   "Could not commit records: %s",
-                                   error->message);
-          else
-            {
-              /* Not committed, so never acknowledged: the sensor keeps
-               * them for the next sync. Holding them here would only
-               * retry a failing commit on every record. */
-              g_warning ("%s: could not commit records: %s; %u records "
-                         "stay on the sensor", self->address,
-                         error->message, self->pending->len);
-              g_array_set_size (self->pending, 0);
-            }
-          return;
-        }
+      if (!commit_full_batch (self))
+        return;
     }
   else if (!in_report && self->flush_source == 0)
     {
@@ -290,7 +382,7 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
                                           self);
     }
 
-  if (self->phase == SYNC_PHASE_STRAGGLERS && self->received >= self->expected)
+  if (self->phase == SYNC_PHASE_STRAGGLERS && report_arrived (self))
     report_complete (self);
 }
 
@@ -441,8 +533,9 @@ straggler_timeout_cb (gpointer user_data)
   LactdSync *self = user_data;
 
   self->straggler_timeout = 0;
-  g_message ("%s: %u of %u records arrived", self->address, self->received,
-             self->expected);
+  g_message ("%s: %u of %u counted records arrived (%u record packets)",
+             self->address, g_hash_table_size (self->seen), self->expected,
+             self->received);
   report_complete (self);
   return G_SOURCE_REMOVE;
 }
@@ -468,15 +561,26 @@ lactd_sync_procedure_start (LactdSync *self)
       return;
     }
   g_clear_pointer (&self->local_tz, g_time_zone_unref);
-  self->last = lactd_store_get_acknowledged (self->store, self->address,
-                                             self->epoch);
+  if (!lactd_store_get_acknowledged (self->store, self->address, self->epoch,
+                                     &self->last, &error))
+    {
+      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
+                             "Could not read what was acknowledged: %s",
+                             error->message);
+      return;
+    }
   g_hash_table_remove_all (self->handled);
+  g_hash_table_remove_all (self->seen);
   self->low = 0;
   self->ack = 0;
+  self->lost = 0;
+  g_clear_pointer (&self->fault, g_free);
+  self->rerun_later = FALSE;
   self->received = 0;
   self->expected = 0;
   self->busy_aborted = FALSE;
-  if (self->last == G_MAXUINT32)
+  /* Above last+1 there is only 0xFFFFFFFF, which no record can carry. */
+  if (self->last >= LSP_RECORD_SEQ_ERASED - 1)
     {
       lactd_sync_run_succeeded (self);
       return;
@@ -489,13 +593,84 @@ lactd_sync_procedure_start (LactdSync *self)
               LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
 }
 
-/* Step 4: commit, then acknowledge the contiguous run from the lowest. */
+/* The end of the run of handled numbers from `first`; 0 when `first`
+ * itself was not handled. */
+static guint32
+handled_run_end (LactdSync *self, guint32 first)
+{
+  guint32 h = first;
+
+  if (!g_hash_table_contains (self->handled, GUINT_TO_POINTER (first)))
+    return 0;
+  while (h < LSP_RECORD_SEQ_ERASED - 1 &&
+         g_hash_table_contains (self->handled, GUINT_TO_POINTER (h + 1)))
+    h++;
+  return h;
+}
+
+/* Step 4's decision: where the acknowledged run starts (`low` only when
+ * all N counted records were handled, else last+1), what the sensor lost,
+ * and whether it is at fault. Sets ack (0: nothing) and lost. */
+static gboolean
+plan_acknowledgement (LactdSync *self, GError **error)
+{
+  guint n_handled = g_hash_table_size (self->handled);
+  guint32 first = self->last + 1;
+  guint32 h, unhandled;
+
+  if (n_handled < self->expected)
+    {
+      /* Late or lost in transit, not lost on the sensor: nothing below
+       * the lowest one handled may be deleted. */
+      self->rerun_later = TRUE;
+      g_message ("%s: %u of %u counted records arrived: acknowledging only "
+                 "from %u, syncing again in %u ms", self->address, n_handled,
+                 self->expected, first, self->rerun_ms);
+    }
+  else if (self->low > first && self->low - first > LSP_SYNC_MAX_GAP)
+    {
+      self->fault = g_strdup_printf ("The sensor's records jump from %u to "
+                                     "%u: %u numbers missing, more than a "
+                                     "sensor holds (sensor fault); nothing "
+                                     "past %u acknowledged", self->last,
+                                     self->low, self->low - first,
+                                     self->last);
+      g_warning ("%s: %s", self->address, self->fault);
+    }
+  else if (self->low > first)
+    {
+      if (!lactd_store_count_unhandled (self->store, self->address,
+                                        self->epoch, first, self->low - 1,
+                                        &self->lost, error))
+        return FALSE;
+      first = self->low;
+    }
+
+  h = handled_run_end (self, first);
+  if (h == 0)
+    return TRUE;
+  /* Belt and braces: never delete what the store does not hold. */
+  if (!lactd_store_count_unhandled (self->store, self->address, self->epoch,
+                                    first, h, &unhandled, error))
+    return FALSE;
+  if (unhandled != 0)
+    {
+      g_set_error (error, LACTD_SYNC_ERROR, LACTD_SYNC_ERROR_STORAGE,
+                   "%u of records %u-%u are not in the store", unhandled,
+                   first, h);
+      return FALSE;
+    }
+  self->ack = h;
+  g_debug ("%s: step 4: %u records handled, acknowledging %u-%u",
+           self->address, n_handled, first, h);
+  return TRUE;
+}
+
+/* Step 4: commit, decide, then acknowledge with a delete. */
 static void
 report_complete (LactdSync *self)
 {
   g_autoptr(GError) error = NULL;
-  guint32 h;
-  guint32 unhandled;
 
   g_clear_handle_id (&self->straggler_timeout, g_source_remove);
   g_clear_handle_id (&self->procedure_timeout, g_source_remove);
@@ -506,32 +681,21 @@ report_complete (LactdSync *self)
       return;
     }
   self->phase = SYNC_PHASE_NONE;
-  if (self->low == 0)
-    {
-      g_debug ("%s: no record handled", self->address);
-      lactd_sync_run_succeeded (self);
-      return;
-    }
-  for (h = self->low;
-       h < G_MAXUINT32 && g_hash_table_contains (self->handled,
-                                                 GUINT_TO_POINTER (h + 1));
-       h++)
-    ;
-  /* Belt and braces: never delete what the store does not hold. */
-  unhandled = lactd_store_count_unhandled (self->store, self->address,
-                                           self->epoch, self->low, h);
-  if (unhandled != 0)
+  if (!plan_acknowledgement (self, &error))
     {
       lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
-                             "%u of records %u-%u are not in the store: "
-                             "not acknowledging them", unhandled, self->low, h);
+                             "Not acknowledging anything: %s",
+                             error->message);
       return;
     }
-  self->ack = h;
-  g_debug ("%s: step 4: %u records handled, acknowledging %u-%u",
-           self->address, g_hash_table_size (self->handled), self->low, h);
+  if (self->ack == 0)
+    {
+      g_debug ("%s: nothing to acknowledge", self->address);
+      lactd_sync_run_finished (self);
+      return;
+    }
   racp_write (self, SYNC_PHASE_DELETE, LSP_RACP_DELETE,
-              LSP_RACP_OP_LESS_EQUAL, h);
+              LSP_RACP_OP_LESS_EQUAL, self->ack);
 }
 
 /* The delete took effect: remember it, and report numbers the sensor
@@ -549,27 +713,20 @@ acknowledged (LactdSync *self)
                              error->message);
       return;
     }
-  if (self->low > self->last + 1)
+  if (self->lost > 0)
     {
-      guint32 first = self->last + 1, last = self->low - 1;
-      guint32 lost = lactd_store_count_unhandled (self->store, self->address,
-                                                  self->epoch, first, last);
-
-      if (lost > 0)
-        {
-          g_warning ("%s: %u records (numbers %u-%u, epoch %u) were "
-                     "overwritten on the sensor before they could be synced",
-                     self->address, lost, first, last, self->epoch);
-          if (!lactd_store_add_lost_records (self->store, self->address, lost,
-                                             &error))
-            g_warning ("%s: could not count lost records: %s", self->address,
-                       error->message);
-          lactd_sync_refresh_counters (self);
-        }
+      g_warning ("%s: %u records (numbers %u-%u, epoch %u) were overwritten "
+                 "on the sensor before they could be synced", self->address,
+                 self->lost, self->last + 1, self->low - 1, self->epoch);
+      if (!lactd_store_add_lost_records (self->store, self->address,
+                                         self->lost, &error))
+        g_warning ("%s: could not count lost records: %s", self->address,
+                   error->message);
+      lactd_sync_refresh_counters (self);
     }
   g_message ("%s: synced: records up to %u acknowledged", self->address,
              self->ack);
-  lactd_sync_run_succeeded (self);
+  lactd_sync_run_finished (self);
 }
 
 void
@@ -591,7 +748,7 @@ lactd_sync_handle_racp (LactdSync *self, const lsp_racp_indication *indication)
           if (indication->count == 0)
             {
               self->phase = SYNC_PHASE_NONE;
-              lactd_sync_run_succeeded (self);
+              lactd_sync_run_finished (self);
             }
           else
             racp_write (self, SYNC_PHASE_REPORT, LSP_RACP_REPORT,
@@ -619,7 +776,7 @@ lactd_sync_handle_racp (LactdSync *self, const lsp_racp_indication *indication)
             }
           g_clear_handle_id (&self->procedure_timeout, g_source_remove);
           self->phase = SYNC_PHASE_STRAGGLERS;
-          if (self->received >= self->expected)
+          if (report_arrived (self))
             report_complete (self);
           else
             self->straggler_timeout = g_timeout_add (MAX (self->straggler_ms, 1u),
