@@ -140,6 +140,12 @@ sync_cond_disconnected (SyncFixture *fixture, gpointer data)
   return !lactd_sync_get_connected (fixture->sync);
 }
 
+gboolean
+sync_cond_state_error (SyncFixture *fixture, gpointer data)
+{
+  return g_strcmp0 (lactd_sync_get_state (fixture->sync), "error") == 0;
+}
+
 typedef struct {
   gboolean done;
   gboolean ok;

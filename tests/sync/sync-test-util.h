@@ -42,6 +42,7 @@ gboolean sync_wait_until (SyncFixture *fixture, SyncCondition cond,
                           gpointer data, guint timeout_ms);
 gboolean sync_cond_connected (SyncFixture *fixture, gpointer data);
 gboolean sync_cond_disconnected (SyncFixture *fixture, gpointer data);
+gboolean sync_cond_state_error (SyncFixture *fixture, gpointer data);
 /* Waits for the link, then runs a sync and waits for its answer. */
 gboolean sync_run (SyncFixture *fixture, GError **error);
 
