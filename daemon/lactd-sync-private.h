@@ -1,6 +1,7 @@
 /* lactd-sync-private.h — what lactd-sync.c (object, connection, packets,
- * runs), lactd-sync-setup.c (step 1) and lactd-sync-records.c (steps 2-4:
- * RACP procedures and commit-then-acknowledge) share.
+ * runs), lactd-sync-setup.c (step 1), lactd-sync-records.c (steps 3 and 7:
+ * records into store batches) and lactd-sync-racp.c (steps 2 and 4: RACP
+ * procedures and commit-then-acknowledge) share.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -150,17 +151,23 @@ void lactd_sync_setup_start (LactdSync *self);
  * (the record epoch may have changed), then goes on with step 2. */
 void lactd_sync_setup_recheck_epoch (LactdSync *self);
 
-/* lactd-sync-records.c */
+/* lactd-sync-racp.c */
 void lactd_sync_procedure_start (LactdSync *self);
 void lactd_sync_procedure_stop (LactdSync *self);
 /* Frees the sensor's control point (RACP abort); ordered before any later
  * write. */
 void lactd_sync_write_abort (LactdSync *self);
-void lactd_sync_handle_record (LactdSync *self, GBytes *value);
-/* The summary line of rejected records counted but not logged, if any. */
-void lactd_sync_log_rejected_summary (LactdSync *self);
+/* Step 4 once the report is over: commit, decide, acknowledge. */
+void lactd_sync_report_complete (LactdSync *self);
 void lactd_sync_handle_racp (LactdSync *self,
                              const lsp_racp_indication *indication);
+
+/* lactd-sync-records.c */
+void lactd_sync_handle_record (LactdSync *self, GBytes *value);
+/* Every counted record of the report has arrived (step 4's wait). */
+gboolean lactd_sync_report_arrived (LactdSync *self);
+/* The summary line of rejected records counted but not logged, if any. */
+void lactd_sync_log_rejected_summary (LactdSync *self);
 gboolean lactd_sync_flush (LactdSync *self, GError **error);
 void lactd_sync_pending_clear (gpointer data);
 

@@ -1,7 +1,8 @@
 /* lactd-sync.c — the sync engine: the object, connection handling, packet
  * dispatch, runs and their callers. Step 1 (identity, clock, battery,
- * subscriptions) lives in lactd-sync-setup.c, steps 2-4 in
- * lactd-sync-records.c.
+ * subscriptions) lives in lactd-sync-setup.c, steps 3 and 7 (records) in
+ * lactd-sync-records.c, steps 2 and 4 (RACP, acknowledgement) in
+ * lactd-sync-racp.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

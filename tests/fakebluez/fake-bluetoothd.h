@@ -126,6 +126,7 @@ struct _FSensor {
   FaultAction fault_action;
   guint fault_countdown;
   guint fault_delay_ms;
+  FaultEvent fault_pending_event;
   FaultAction fault_pending_action;
   guint fault_source;
   guint faults_fired;

@@ -7,7 +7,8 @@
  *   event "read"      a GATT read of one of the sensor's characteristics
  *                     (step 1, and the Features read before each run);
  *         "write"     an RACP write (count, report, delete, abort);
- *         "record"    a Session Record about to be notified in a report;
+ *         "record"    a Session Record about to be notified in a report
+ *                     (to a subscribed client);
  *         "delete"    an RACP delete just applied, before its 0x06;
  *         "response"  an RACP indication (0x05 or 0x06) about to be sent;
  * the sensor does `action`:
@@ -18,7 +19,8 @@
  *                     as if lost on the radio ("record", "response" and
  *                     "delete", whose 0x06 then never comes);
  * drop and kill wait delay_ms first (0: at once), so that the instant
- * falls anywhere in what the client does next.
+ * falls anywhere in what the client does next. A kill whose client has
+ * gone already (a daemon restarting) waits for the next such event.
  *
  * Ground truth: every record number notified to a subscribed client is
  * remembered until deleted; a delete that covers a stored number never
@@ -83,7 +85,9 @@ fake_fault_clear (FSensor *s)
   g_clear_handle_id (&s->fault_source, g_source_remove);
 }
 
-static void
+/* FALSE when the client is already gone (it has not used the sensor
+ * since a restart): nobody to kill yet. */
+static gboolean
 kill_client (FSensor *s)
 {
   g_autoptr(GError) error = NULL;
@@ -91,7 +95,7 @@ kill_client (FSensor *s)
   guint32 pid;
 
   if (s->last_client == NULL)
-    return;
+    return FALSE;
   reply = g_dbus_connection_call_sync (
       s->fb->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
@@ -101,25 +105,35 @@ kill_client (FSensor *s)
     {
       g_message ("%s: client %s already gone: %s", s->address, s->last_client,
                  error->message);
-      return;
+      return FALSE;
     }
   g_variant_get (reply, "(u)", &pid);
   g_message ("%s: killing client %s (pid %u)", s->address, s->last_client,
              pid);
   kill ((pid_t) pid, SIGKILL);
+  return TRUE;
 }
 
 static void
-perform (FSensor *s, FaultAction action)
+perform (FSensor *s, FaultEvent event, FaultAction action)
 {
-  s->faults_fired++;
   if (action == FAULT_KILL)
-    kill_client (s);
+    {
+      if (!kill_client (s))
+        {
+          /* The next such event, once the new client is there. */
+          s->fault_event = event;
+          s->fault_action = action;
+          s->fault_countdown = 1;
+          return;
+        }
+    }
   else if (s->connected_via != NULL)
     {
       g_message ("%s: fault: dropping the link", s->address);
       fake_device_drop (s->connected_via, FALSE);
     }
+  s->faults_fired++;
 }
 
 static gboolean
@@ -128,7 +142,7 @@ perform_later_cb (gpointer data)
   FSensor *s = data;
 
   s->fault_source = 0;
-  perform (s, s->fault_pending_action);
+  perform (s, s->fault_pending_event, s->fault_pending_action);
   return G_SOURCE_REMOVE;
 }
 
@@ -148,10 +162,11 @@ fake_fault_hit (FSensor *s, FaultEvent event)
       return TRUE;
     }
   if (s->fault_delay_ms == 0)
-    perform (s, action);
+    perform (s, event, action);
   else
     {
       g_clear_handle_id (&s->fault_source, g_source_remove);
+      s->fault_pending_event = event;
       s->fault_pending_action = action;
       s->fault_source = g_timeout_add (s->fault_delay_ms, perform_later_cb, s);
     }

@@ -202,7 +202,7 @@ report_tick (gpointer data)
       g_array_remove_index (s->report_queue, 0);
       if (seq < s->low || seq > s->high)
         continue;
-      if (fake_fault_hit (s, FAULT_RECORD))
+      if (fake_char_notifying (ch) && fake_fault_hit (s, FAULT_RECORD))
         continue;   /* lost on the way */
       if (s->connected_via == NULL)
         return G_SOURCE_REMOVE;   /* a fault dropped the link */

@@ -74,7 +74,12 @@ def fake_bin():
     return path
 
 
-class BluezTest(LactdTestCase):
+class BluezTestCase(LactdTestCase):
+    """The daemon against the fake bluetoothd: helpers, no tests (the soak,
+    test_soak.py, builds on them too)."""
+
+    # Extra fake-bluetoothd arguments (e.g. a faster auto-connect).
+    fake_args = []
 
     def setUp(self):
         super().setUp()
@@ -101,7 +106,8 @@ class BluezTest(LactdTestCase):
 
     def start_fake(self):
         self._fake_log = open(self.fake_log_path, "ab")
-        self.fake = subprocess.Popen([fake_bin(), "--state", self.fake_state],
+        self.fake = subprocess.Popen([fake_bin(), "--state", self.fake_state]
+                                     + self.fake_args,
                                      stdout=self._fake_log,
                                      stderr=subprocess.STDOUT)
         self.assert_eventually(
@@ -128,11 +134,14 @@ class BluezTest(LactdTestCase):
         return reply[0] if len(reply) == 1 else reply
 
     def add_sensor(self, address, kind="pump", backlog=0, passkey_mode="none",
-                   name=None, records_per_tick=16):
+                   name=None, records_per_tick=16, **delays_ms):
+        """delays_ms: connect_delay_ms, resolve_delay_ms, fail_delay_ms."""
         opts = {"backlog": GLib.Variant("u", backlog),
                 "passkey_mode": GLib.Variant("s", passkey_mode),
                 "passkey": GLib.Variant("u", 123456),
                 "records_per_tick": GLib.Variant("u", records_per_tick)}
+        for key, value in delays_ms.items():
+            opts[key] = GLib.Variant("u", value)
         self.ctl("AddSensor", "(sssa{sv})", address,
                  name or ("Pump" if kind == "pump" else "SNS Flow"), kind, opts)
 
@@ -202,7 +211,8 @@ class BluezTest(LactdTestCase):
         seqs = sorted(self.stored_seqs(address))
         self.assertEqual(seqs, list(range(1, expected + 1)))
 
-    # ------------------------------------------------------------ tests
+
+class BluezTest(BluezTestCase):
 
     def test_first_pairing_and_sync_of_500_records(self):
         self.add_sensor(PUMP, backlog=500, passkey_mode="display")
