@@ -74,6 +74,7 @@ typedef enum {
   STMT_SESSION_INSERT,
   STMT_CONFLICT_INSERT,
   STMT_REJECTED_INSERT,
+  STMT_REJECTED_COUNT_EPOCH,
   STMT_SESSION_DELETE,
   STMT_SESSION_GET,
   STMT_SESSION_LIST,
@@ -100,6 +101,7 @@ struct _LactdStore {
   gboolean damage_seen;         /* the next open runs a full check */
   char *recovery_note;          /* "" or what a recovery did */
   guint salvaged_sessions;
+  guint injected_faults[LACTD_STORE_N_FAULTS];  /* tests only */
 };
 
 /* The settings that the store keeps about itself. */

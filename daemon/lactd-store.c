@@ -104,6 +104,8 @@ static const char *const statement_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO rejected_records (address, epoch, seq, raw, "
     "reason_code, reason_message, stored_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_REJECTED_COUNT_EPOCH] =
+    "SELECT count(*) FROM rejected_records WHERE address = ?1 AND epoch = ?2",
   [STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
   [STMT_SESSION_GET] =
     "SELECT " LACTD_SESSION_COLUMNS " FROM sessions WHERE id = ?1",

@@ -179,20 +179,28 @@ gboolean lactd_store_set_sensor_epoch (LactdStore *store, const char *address,
 gboolean lactd_store_set_acknowledged (LactdStore *store, const char *address,
                                        guint32 epoch, guint32 seq,
                                        GError **error);
-guint32 lactd_store_get_acknowledged (LactdStore *store, const char *address,
-                                      guint32 epoch);
+/* The getters of the acknowledgement path report a failed read as an
+ * error (LACTD_STORE_ERROR_STORAGE), never as 0: the sync engine deletes
+ * records on the sensor on the strength of their answers. */
+/* *seq_out: the highest number acknowledged for (address, epoch), 0 none. */
+gboolean lactd_store_get_acknowledged (LactdStore *store, const char *address,
+                                       guint32 epoch, guint32 *seq_out,
+                                       GError **error);
 gboolean lactd_store_add_lost_records (LactdStore *store, const char *address,
                                        guint32 count, GError **error);
-/* Highest seq stored (session or rejected) for (address, epoch); 0 none. */
-guint32 lactd_store_highest_seq (LactdStore *store, const char *address,
-                                 guint32 epoch);
-/* How many numbers in [first, last] are neither stored as a session nor
- * kept as rejected for (address, epoch): the lost ones of sync step 4.
- * 0 is never a record's number (first 0 counts from 1); 0 when
+/* *seq_out: highest seq stored (session or rejected) for (address, epoch);
+ * 0 none. */
+gboolean lactd_store_highest_seq (LactdStore *store, const char *address,
+                                  guint32 epoch, guint32 *seq_out,
+                                  GError **error);
+/* *count_out: how many numbers in [first, last] are neither stored as a
+ * session nor kept as rejected for (address, epoch): the lost ones of sync
+ * step 4. 0 is never a record's number (first 0 counts from 1); 0 when
  * first > last. */
-guint32 lactd_store_count_unhandled (LactdStore *store, const char *address,
-                                     guint32 epoch, guint32 first,
-                                     guint32 last);
+gboolean lactd_store_count_unhandled (LactdStore *store, const char *address,
+                                      guint32 epoch, guint32 first,
+                                      guint32 last, guint32 *count_out,
+                                      GError **error);
 
 /* ------------------------------------------------- batched sync writes */
 
@@ -216,9 +224,16 @@ gboolean lactd_store_batch_add_session (LactdStoreBatch *batch,
                                         LactdSession *session,
                                         LactdAddResult *result,
                                         GError **error);
+/* Rejected records whose raw bytes are kept per (sensor, epoch). */
+#define LACTD_STORE_REJECTED_RAW_MAX 1000u
+
 /* A record that broke a rule: its raw bytes and the codec's reason. seq 0
  * when its number could not be read (it then handles no number). A second
- * rejection of the same (address, epoch, seq) is a no-op. */
+ * rejection of the same (address, epoch, seq) is a no-op. Each one counts
+ * once in the sensor's rejected_records; rows stay bounded: past
+ * LACTD_STORE_REJECTED_RAW_MAX rows in the epoch a readable number keeps a
+ * row without its raw bytes (so that it stays handled) and an unreadable
+ * one is only counted. */
 gboolean lactd_store_batch_add_rejected (LactdStoreBatch *batch, guint32 seq,
                                          const guint8 *raw, gsize raw_len,
                                          const char *reason_code,
@@ -344,5 +359,16 @@ gboolean lactd_store_checkpoint (LactdStore *store, GError **error);
  * the disk "full" (SQLITE_FULL) at a chosen size. */
 gboolean lactd_store_set_max_page_count (LactdStore *store,
                                          guint32 max_pages, GError **error);
+
+/* For tests: the next n reads of one kind on the acknowledgement path fail
+ * with LACTD_STORE_ERROR_STORAGE, as on a failing disk. */
+typedef enum {
+  LACTD_STORE_FAULT_READ_ACKNOWLEDGED,   /* lactd_store_get_acknowledged */
+  LACTD_STORE_FAULT_READ_HIGHEST,        /* lactd_store_highest_seq */
+  LACTD_STORE_FAULT_COUNT_UNHANDLED,     /* lactd_store_count_unhandled */
+  LACTD_STORE_N_FAULTS
+} LactdStoreFault;
+void lactd_store_inject_fault (LactdStore *store, LactdStoreFault fault,
+                               guint n);
 
 G_END_DECLS

@@ -105,6 +105,10 @@ static const char introspection_xml[] =
   "  <method name='SetInRange'><arg name='address' type='s' direction='in'/><arg name='in_range' type='b' direction='in'/></method>"
   "  <method name='DropLink'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='DropAfterRecords'><arg name='address' type='s' direction='in'/><arg name='k' type='u' direction='in'/></method>"
+  "  <method name='InjectFault'><arg name='address' type='s' direction='in'/><arg name='event' type='s' direction='in'/>"
+  "   <arg name='n' type='u' direction='in'/><arg name='action' type='s' direction='in'/>"
+  "   <arg name='delay_ms' type='u' direction='in'/></method>"
+  "  <method name='ClearFault'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='ForgetBond'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='ResetEpoch'><arg name='address' type='s' direction='in'/><arg name='epoch' type='u' direction='in'/>"
   "   <arg name='backlog' type='u' direction='in'/></method>"
@@ -710,11 +714,14 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autofree char *state = NULL;
+  int autoconnect_ms = 300;
   FakeBluez fb = { 0 };
   FObj *root;
   GOptionEntry entries[] = {
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
       "Save and restore adapters, bonds and sensors in FILE", "FILE" },
+    { "autoconnect-ms", 0, 0, G_OPTION_ARG_INT, &autoconnect_ms,
+      "Try to auto-connect bonded sensors every MS ms (default 300)", "MS" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
 
@@ -776,7 +783,9 @@ main (int argc, char **argv)
   g_bus_own_name_on_connection (fb.bus, "org.bluez",
                                 G_BUS_NAME_OWNER_FLAGS_NONE, name_acquired,
                                 name_lost, NULL, NULL);
-  fb.autoconnect_source = g_timeout_add (300, autoconnect_tick, &fb);
+  fb.autoconnect_source = g_timeout_add ((guint) CLAMP (autoconnect_ms, 1,
+                                                       60000),
+                                         autoconnect_tick, &fb);
   g_unix_signal_add (SIGTERM, on_term, &fb);
   g_unix_signal_add (SIGINT, on_term, &fb);
   g_main_loop_run (fb.loop);

@@ -70,6 +70,21 @@ typedef enum {
   PASSKEY_KEYBOARD,  /* the user must type one: RequestPasskey */
 } PasskeyMode;
 
+typedef enum {
+  FAULT_NONE,
+  FAULT_READ,
+  FAULT_WRITE,
+  FAULT_RECORD,
+  FAULT_DELETE,
+  FAULT_RESPONSE,
+} FaultEvent;
+
+typedef enum {
+  FAULT_DROP,
+  FAULT_KILL,
+  FAULT_LOSE,
+} FaultAction;
+
 struct _FSensor {
   FakeBluez *fb;
   char *address;
@@ -84,6 +99,7 @@ struct _FSensor {
   gboolean no_autoconnect;  /* bluetoothd never connects it by itself */
   guint connect_delay_ms;
   guint records_per_tick;       /* report pace: records per 1 ms tick */
+  guint resolve_delay_ms;       /* Connected to ServicesResolved */
   guint fail_delay_ms;
 
   /* The record store: sequence numbers low..high are stored. */
@@ -106,6 +122,18 @@ struct _FSensor {
   guint report_source;
   guint8 report_opcode;
   gboolean procedure_running;
+  /* fake-faults.c: one armed fault, and the ground truth */
+  FaultEvent fault_event;       /* FAULT_NONE: none armed */
+  FaultAction fault_action;
+  guint fault_countdown;
+  guint fault_delay_ms;
+  FaultEvent fault_pending_event;
+  FaultAction fault_pending_action;
+  guint fault_source;
+  guint faults_fired;
+  char *last_client;            /* unique name of the last GATT caller */
+  GHashTable *delivered;        /* numbers notified to a subscriber */
+  guint deleted_unsent;         /* deleted before ever being notified */
   /* live session */
   guint live_source;
   guint32 live_seq;
@@ -246,5 +274,15 @@ gboolean fake_sensor_notify_raw (FSensor *sensor, const char *name,
                                  const guint8 *data, gsize len);
 guint32 fake_sensor_start_session (FSensor *sensor, guint seconds);
 GVariant *fake_sensor_describe (FSensor *sensor);
+
+/* fake-faults.c */
+gboolean fake_fault_arm (FSensor *sensor, const char *event, guint n,
+                         const char *action, guint delay_ms, char **message);
+void fake_fault_clear (FSensor *sensor);
+/* Counts an event; TRUE when the armed "lose" fault swallows it. */
+gboolean fake_fault_hit (FSensor *sensor, FaultEvent event);
+void fake_fault_delivered (FSensor *sensor, guint32 seq);
+/* Before a delete of numbers <= upto is applied. */
+void fake_fault_deleting (FSensor *sensor, guint32 upto);
 
 G_END_DECLS

@@ -11,7 +11,8 @@
  *     options: passkey_mode s ("none", "display", "confirm", "keyboard"),
  *     passkey u, backlog u, capacity u, epoch u, in_range b, late_gatt b
  *     (GATT objects trail ServicesResolved), no_autoconnect b,
- *     connect_delay_ms u, fail_delay_ms u, records_per_tick u (report
+ *     connect_delay_ms u, fail_delay_ms u, resolve_delay_ms u (Connected
+ *     to ServicesResolved, default 100), records_per_tick u (report
  *     pace, records per 1 ms tick; default 16), uuids as (the services it
  *     advertises; default the LSP service), known_without_uuids b (every
  *     adapter knows the device already, from a passive scan: no UUIDs
@@ -35,10 +36,21 @@
  *                                   value notified n times as is on
  *                                   "live", "record", "racp" or "battery";
  *                                   FALSE if nobody is subscribed
+ *   InjectFault(s, s event, u n, s action, u delay_ms)
+ *                                   arms one fault (fake-faults.c): on the
+ *                                   n-th "read", "write", "record",
+ *                                   "delete" or "response", "drop" the
+ *                                   link, "kill" the client or "lose" the
+ *                                   packet
+ *   ClearFault(s)                   disarms it
  *   GetSensor(s) -> a{sv}           epoch, low, high, stored,
  *                                   highest_delete, deletes,
  *                                   connect_attempts, records_sent,
- *                                   connected, in_range, bond_lost, live
+ *                                   connected, in_range, bond_lost, live,
+ *                                   deleted_unsent (deleted before ever
+ *                                   being notified: the ground truth of
+ *                                   a loss), faults_fired, fault_armed,
+ *                                   procedure_running
  *   GetApplications() -> a(sas)     (adapter, GattProfile1 UUIDs)
  *   GetAgents() -> a(sss)           (path, capability, "default" or "")
  *
@@ -163,6 +175,8 @@ add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
       s->uuids = g_strdupv ((char **) uuids);
       g_free (uuids);
     }
+  if (g_variant_lookup (options, "resolve_delay_ms", "u", &u))
+    s->resolve_delay_ms = u;
   g_hash_table_replace (fb->sensors, s->address, s);
   if (g_variant_lookup (options, "known_without_uuids", "b", &b) && b)
     known_without_uuids (fb, s);
@@ -340,6 +354,23 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
         sent = fake_sensor_notify_raw (s, name, data, len);
       reply = g_variant_new ("(b)", sent);
     }
+  else if (g_str_equal (method, "InjectFault"))
+    {
+      const char *event, *action;
+      guint32 n, delay_ms;
+      g_autofree char *message = NULL;
+
+      g_variant_get (params, "(&s&su&su)", NULL, &event, &n, &action,
+                     &delay_ms);
+      if (!fake_fault_arm (s, event, n, action, delay_ms, &message))
+        {
+          fake_bluez_emit_error (inv, "org.lactd.FakeBluez.Error.Invalid",
+                                 message);
+          return;
+        }
+    }
+  else if (g_str_equal (method, "ClearFault"))
+    fake_fault_clear (s);
   else if (g_str_equal (method, "GetSensor"))
     reply = g_variant_new ("(@a{sv})", fake_sensor_describe (s));
   g_dbus_method_invocation_return_value (inv, reply);
@@ -382,6 +413,8 @@ fake_bluez_save (FakeBluez *fb)
       g_key_file_set_uint64 (kf, group, "connect_delay_ms",
                              s->connect_delay_ms);
       g_key_file_set_uint64 (kf, group, "fail_delay_ms", s->fail_delay_ms);
+      g_key_file_set_uint64 (kf, group, "resolve_delay_ms",
+                             s->resolve_delay_ms);
       g_key_file_set_uint64 (kf, group, "records_per_tick",
                              s->records_per_tick);
       g_key_file_set_uint64 (kf, group, "epoch", s->epoch);
@@ -471,6 +504,9 @@ fake_control_load_state (FakeBluez *fb)
           kf, g, "connect_delay_ms", NULL);
       s->fail_delay_ms = (guint) g_key_file_get_uint64 (kf, g,
                                                         "fail_delay_ms", NULL);
+      if (g_key_file_has_key (kf, g, "resolve_delay_ms", NULL))
+        s->resolve_delay_ms = (guint) g_key_file_get_uint64 (
+            kf, g, "resolve_delay_ms", NULL);
       s->records_per_tick = (guint) CLAMP (
           g_key_file_get_uint64 (kf, g, "records_per_tick", NULL), 1, 1000);
       s->epoch = (guint32) g_key_file_get_uint64 (kf, g, "epoch", NULL);

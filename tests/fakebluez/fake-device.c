@@ -17,7 +17,6 @@
 #define ADAPTER1 "org.bluez.Adapter1"
 #define DEVICE1 "org.bluez.Device1"
 #define CHAR1 "org.bluez.GattCharacteristic1"
-#define RESOLVE_DELAY_MS 100
 #define AGENT_TIMEOUT_MS 60000    /* bluetoothd's REQUEST_TIMEOUT */
 
 /* -------------------------------------------------------- connection */
@@ -61,7 +60,8 @@ link_up (FDevice *dev)
             FALSE);
   g_message ("%s connected on %s", dev->sensor->address, dev->adapter->id);
   g_clear_handle_id (&dev->resolve_source, g_source_remove);
-  dev->resolve_source = g_timeout_add (RESOLVE_DELAY_MS, resolve_cb, dev);
+  dev->resolve_source = g_timeout_add (MAX (dev->sensor->resolve_delay_ms, 1u),
+                                       resolve_cb, dev);
 }
 
 void

@@ -59,12 +59,19 @@ char_method (FObj *obj, const char *iface, const char *method,
       return;
     }
 
+  if (ch->dev->sensor->connected_via == ch->dev)
+    {
+      g_free (ch->dev->sensor->last_client);
+      ch->dev->sensor->last_client = g_strdup (sender);
+    }
   if (g_str_equal (method, "ReadValue"))
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GBytes) value = NULL;
       GVariant *v;
 
+      if (ch->dev->connected)
+        fake_fault_hit (ch->dev->sensor, FAULT_READ);
       if (!char_check_security (ch, inv))
         return;
       value = fake_sensor_read (ch->dev->sensor, ch->uuid, &error);
@@ -87,6 +94,8 @@ char_method (FObj *obj, const char *iface, const char *method,
       g_autofree char *message = NULL;
       const char *dbus_error = NULL;
 
+      if (ch->dev->connected && g_str_equal (ch->uuid, LSP_UUID_RACP))
+        fake_fault_hit (ch->dev->sensor, FAULT_WRITE);
       if (!char_check_security (ch, inv))
         return;
       value = g_variant_get_child_value (params, 0);

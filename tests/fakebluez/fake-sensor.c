@@ -26,6 +26,7 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->kind = LSP_SENSOR_KIND_PUMP;
   s->in_range = TRUE;
   s->connect_delay_ms = 30;
+  s->resolve_delay_ms = 100;
   s->records_per_tick = RECORDS_PER_TICK;
   s->fail_delay_ms = 300;
   s->epoch = 1;
@@ -36,6 +37,7 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->battery = 87;
   s->malformed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   s->report_queue = g_array_new (FALSE, FALSE, sizeof (guint32));
+  s->delivered = g_hash_table_new (NULL, NULL);
   return s;
 }
 
@@ -44,6 +46,9 @@ fake_sensor_free (FSensor *s)
 {
   g_clear_handle_id (&s->report_source, g_source_remove);
   g_clear_handle_id (&s->live_source, g_source_remove);
+  fake_fault_clear (s);
+  g_hash_table_unref (s->delivered);
+  g_free (s->last_client);
   g_array_unref (s->report_queue);
   g_hash_table_unref (s->malformed);
   g_free (s->address);
@@ -76,6 +81,7 @@ fake_sensor_reset_epoch (FSensor *s, guint32 epoch, guint backlog)
   s->high = 0;
   s->highest_delete = 0;
   g_hash_table_remove_all (s->malformed);
+  g_hash_table_remove_all (s->delivered);
   fake_sensor_add_records (s, backlog);
 }
 
@@ -167,6 +173,8 @@ indicate (FSensor *s, const lsp_racp_indication *ind)
   guint8 buf[LSP_RACP_INDICATION_MAX_LEN];
   gsize len = 0;
 
+  if (fake_fault_hit (s, FAULT_RESPONSE))
+    return;   /* lost on the way */
   g_assert (lsp_racp_indication_encode (ind, buf, &len) == LSP_OK);
   fake_char_notify (sensor_char (s, LSP_UUID_RACP), buf, len);
 }
@@ -196,7 +204,13 @@ report_tick (gpointer data)
       g_array_remove_index (s->report_queue, 0);
       if (seq < s->low || seq > s->high)
         continue;
+      if (fake_char_notifying (ch) && fake_fault_hit (s, FAULT_RECORD))
+        continue;   /* lost on the way */
+      if (s->connected_via == NULL)
+        return G_SOURCE_REMOVE;   /* a fault dropped the link */
       len = encode_record (s, seq, buf);
+      if (fake_char_notifying (ch))
+        fake_fault_delivered (s, seq);
       fake_char_notify (ch, buf, len);
       s->records_sent++;
       s->drop_count++;
@@ -291,6 +305,7 @@ run_procedure (gpointer data)
         guint32 n = 0;
         for (guint32 q = s->low; q <= s->high && s->high > 0; q++)
           n += matches (&req, q);
+        fake_fault_deleting (s, req.op == LSP_RACP_OP_ALL ? s->high : req.seq);
         if (req.op == LSP_RACP_OP_ALL)
           s->low = s->high + 1;
         else if (req.seq >= s->low)
@@ -299,6 +314,11 @@ run_procedure (gpointer data)
                                  req.op == LSP_RACP_OP_ALL ? s->high : req.seq);
         s->deletes++;
         fake_bluez_save (s->fb);
+        if (fake_fault_hit (s, FAULT_DELETE) || s->connected_via == NULL)
+          {
+            s->procedure_running = FALSE;   /* its 0x06 never comes */
+            break;
+          }
         respond (s, LSP_RACP_DELETE,
                  n > 0 ? LSP_RACP_RSP_SUCCESS : LSP_RACP_RSP_NO_RECORDS);
       }
@@ -479,5 +499,9 @@ fake_sensor_describe (FSensor *s)
   g_variant_dict_insert (&d, "in_range", "b", s->in_range);
   g_variant_dict_insert (&d, "bond_lost", "b", s->bond_lost);
   g_variant_dict_insert (&d, "live", "b", s->live_source != 0);
+  g_variant_dict_insert (&d, "deleted_unsent", "u", s->deleted_unsent);
+  g_variant_dict_insert (&d, "faults_fired", "u", s->faults_fired);
+  g_variant_dict_insert (&d, "fault_armed", "b", s->fault_event != FAULT_NONE);
+  g_variant_dict_insert (&d, "procedure_running", "b", s->procedure_running);
   return g_variant_dict_end (&d);
 }

@@ -326,7 +326,7 @@ test_disk_full (TempDir *t, gconstpointer data)
   sessions = lactd_store_list_sessions (store, 0, G_MAXINT64, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sessions->len, ==, 10);
-  g_assert_cmpuint (lactd_store_highest_seq (store, TEST_SENSOR, 1), ==, 10);
+  g_assert_cmpuint (store_test_highest_seq (store, TEST_SENSOR, 1), ==, 10);
 
   /* Room again: the store carries on, the same numbers come again. */
   g_assert_true (lactd_store_set_max_page_count (store, 1u << 30, &error));
