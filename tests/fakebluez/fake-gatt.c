@@ -19,7 +19,9 @@
 static gboolean
 char_check_security (FChar *ch, GDBusMethodInvocation *inv)
 {
-  if (!ch->dev->connected)
+  /* bluetoothd's answer without a GATT client: no link, or an ATT bearer
+   * that closed while the LE link stays up. */
+  if (!ch->dev->connected || ch->dev->sensor->att_broken)
     {
       fake_bluez_emit_error (inv, "org.bluez.Error.Failed", "Not connected");
       return FALSE;
@@ -65,7 +67,8 @@ char_method (FObj *obj, const char *iface, const char *method,
       g_autoptr(GBytes) value = NULL;
       GVariant *v;
 
-      if (!char_check_security (ch, inv))
+      if (!char_check_security (ch, inv)
+          || fake_sensor_hangs (ch->dev->sensor, method, inv, TRUE))
         return;
       value = fake_sensor_read (ch->dev->sensor, ch->uuid, &error);
       if (value == NULL)
@@ -87,7 +90,8 @@ char_method (FObj *obj, const char *iface, const char *method,
       g_autofree char *message = NULL;
       const char *dbus_error = NULL;
 
-      if (!char_check_security (ch, inv))
+      if (!char_check_security (ch, inv)
+          || fake_sensor_hangs (ch->dev->sensor, method, inv, TRUE))
         return;
       value = g_variant_get_child_value (params, 0);
       bytes = g_variant_get_data_as_bytes (value);
@@ -107,7 +111,8 @@ char_method (FObj *obj, const char *iface, const char *method,
                                  "Operation is not supported");
           return;
         }
-      if (!char_check_security (ch, inv))
+      if (!char_check_security (ch, inv)
+          || fake_sensor_hangs (ch->dev->sensor, method, inv, TRUE))
         return;
       if (fake_str_array_has (ch->notify_clients, sender))
         {

@@ -35,6 +35,8 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->battery = 87;
   s->malformed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   s->report_queue = g_array_new (FALSE, FALSE, sizeof (guint32));
+  s->hang = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->hung = g_ptr_array_new_with_free_func (g_object_unref);
   return s;
 }
 
@@ -45,6 +47,9 @@ fake_sensor_free (FSensor *s)
   g_clear_handle_id (&s->live_source, g_source_remove);
   g_array_unref (s->report_queue);
   g_hash_table_unref (s->malformed);
+  g_hash_table_unref (s->hang);
+  /* Never answered: the caller has timed out, or is gone. */
+  g_ptr_array_unref (s->hung);
   g_free (s->address);
   g_free (s->name);
   g_free (s);
@@ -399,9 +404,27 @@ fake_sensor_read (FSensor *s, const char *uuid, GError **error)
   return NULL;
 }
 
+gboolean
+fake_sensor_hangs (FSensor *s, const char *method, GDBusMethodInvocation *inv,
+                   gboolean keep)
+{
+  guint left = GPOINTER_TO_UINT (g_hash_table_lookup (s->hang, method));
+
+  if (left == 0)
+    return FALSE;
+  g_hash_table_replace (s->hang, g_strdup (method),
+                        GUINT_TO_POINTER (left - 1));
+  g_message ("%s: %s left unanswered", s->address, method);
+  if (keep)
+    g_ptr_array_add (s->hung, g_object_ref (inv));
+  return TRUE;
+}
+
 void
 fake_sensor_link_down (FSensor *s)
 {
+  /* A new link gets a new ATT bearer. */
+  s->att_broken = FALSE;
   /* An interrupted procedure simply ends; nothing is deleted. */
   g_array_set_size (s->report_queue, 0);
   g_clear_handle_id (&s->report_source, g_source_remove);
@@ -477,5 +500,8 @@ fake_sensor_describe (FSensor *s)
   g_variant_dict_insert (&d, "in_range", "b", s->in_range);
   g_variant_dict_insert (&d, "bond_lost", "b", s->bond_lost);
   g_variant_dict_insert (&d, "live", "b", s->live_source != 0);
+  g_variant_dict_insert (&d, "hung_calls", "u", s->hung->len);
+  g_variant_dict_insert (&d, "drop_after_resolved", "u",
+                         s->drop_after_resolved);
   return g_variant_dict_end (&d);
 }
