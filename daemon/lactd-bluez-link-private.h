@@ -31,6 +31,9 @@ struct _LactdBluezLink {
   guint connect_timeout_ms;
   guint generation;           /* counts the links that became ready */
   gboolean stale;             /* failed under us: not ready until it is down */
+  guint stale_timer_id;       /* ends the stale state after a Disconnect */
+  guint fault_backoff_s;      /* grows with faults in a row, 0 after a call
+                               * that worked */
 
   guint backoff_s;
   guint retry_id;

@@ -228,6 +228,7 @@ gatt_call_done (GObject *source, GAsyncResult *res, gpointer data)
         lactd_bluez_link_fault (self, why);
       return;
     }
+  self->fault_backoff_s = 0;
   if (is_encrypted (cd->ch) && g_str_has_prefix (self->last_error, "bond lost"))
     set_last_error (self, NULL);
   if (cd->notify)
@@ -393,6 +394,7 @@ lactd_bluez_link_evaluate (LactdBluezLink *self)
       self->device_path = g_strdup (path);
       self->wait_disconnect = FALSE;
       self->stale = FALSE;
+      g_clear_handle_id (&self->stale_timer_id, g_source_remove);
     }
   if (path == NULL)
     {
@@ -417,7 +419,10 @@ lactd_bluez_link_evaluate (LactdBluezLink *self)
     lactd_bluez_link_set_bond_lost (self);
   /* A broken link stays unused until it is down; the next one is new. */
   if (!connected)
-    self->stale = FALSE;
+    {
+      self->stale = FALSE;
+      g_clear_handle_id (&self->stale_timer_id, g_source_remove);
+    }
 
   if (connected && resolved && !self->stale)
     {
@@ -506,6 +511,7 @@ on_presence (LactdBluez *bluez, gboolean present, gpointer data)
       self->connecting = FALSE;
       self->disconnecting = FALSE;
       self->stale = FALSE;
+      g_clear_handle_id (&self->stale_timer_id, g_source_remove);
       g_cancellable_cancel (self->cancellable);
       g_object_unref (self->cancellable);
       self->cancellable = g_cancellable_new ();
@@ -563,6 +569,7 @@ lactd_bluez_link_dispose (GObject *object)
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
   g_clear_handle_id (&self->resolve_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->stale_timer_id, g_source_remove);
   g_clear_object (&self->bluez);
   G_OBJECT_CLASS (lactd_bluez_link_parent_class)->dispose (object);
 }

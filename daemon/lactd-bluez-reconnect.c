@@ -35,9 +35,9 @@ retry_cb (gpointer data)
 
   self->retry_id = 0;
   /* A broken link that is still up is taken down first. */
-  if (self->stale && device_connected (self))
+  if (self->stale && self->stale_timer_id == 0 && device_connected (self))
     request_disconnect (self);
-  else
+  else if (!self->stale)
     lactd_bluez_link_connect (self);
   return G_SOURCE_REMOVE;
 }
@@ -64,6 +64,19 @@ back_off (LactdBluezLink *self)
   self->backoff_s = MIN (self->backoff_s * 2, BACKOFF_MAX_S);
 }
 
+/* The broken link is gone: the next one (already up, or still to come)
+ * may be used. */
+static gboolean
+stale_over_cb (gpointer data)
+{
+  LactdBluezLink *self = data;
+
+  self->stale_timer_id = 0;
+  self->stale = FALSE;
+  lactd_bluez_link_evaluate (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 disconnect_done (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -77,14 +90,28 @@ disconnect_done (GObject *source, GAsyncResult *res, gpointer data)
   if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->disconnecting = FALSE;
-  if (error)
-    g_message ("%s: Disconnect: %s", link_address (self), error->message);
-  /* bluetoothd answers once the link is down; one it could not take down
-   * is tried again after a backoff. */
-  if (self->stale && device_connected (self))
+  if (error && self->stale)
     {
+      /* A link bluetoothd could not take down: again after a backoff. */
+      g_message ("%s: Disconnect: %s", link_address (self), error->message);
       back_off (self);
       lactd_bluez_link_schedule_retry (self);
+    }
+  else if (error)
+    g_message ("%s: Disconnect: %s", link_address (self), error->message);
+  else if (self->stale && self->stale_timer_id == 0)
+    {
+      /* bluetoothd answers once the link is down, or at once when it has
+       * none. A Connected=false may never reach us (a link down and up
+       * again before bluetoothd sends its changes, or 5.66 marking a link
+       * up on a Connect's late completion without a signal): read the
+       * device again, and end the broken link's stale state after a
+       * backoff that grows with each fault in a row. */
+      lactd_bluez_refresh (self->bluez, self->device_path, BLUEZ_DEVICE);
+      self->stale_timer_id = g_timeout_add (
+          (guint) (self->fault_backoff_s * 1000
+                   * g_random_double_range (0.75, 1.25)),
+          stale_over_cb, self);
     }
   lactd_bluez_link_evaluate (self);
 }
@@ -116,6 +143,9 @@ lactd_bluez_link_fault (LactdBluezLink *self, const char *why)
   g_message ("%s: the link failed (%s): disconnecting to start over",
              link_address (self), why);
   self->stale = TRUE;
+  self->fault_backoff_s = self->fault_backoff_s == 0
+                              ? BACKOFF_MIN_S
+                              : MIN (self->fault_backoff_s * 2, BACKOFF_MAX_S);
   lactd_bluez_link_evaluate (self);
   request_disconnect (self);
 }

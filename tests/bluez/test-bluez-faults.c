@@ -225,6 +225,25 @@ test_stale_cache (Fixture *f, gconstpointer data)
   assert_reads (link);
 }
 
+/* The link goes without a PropertiesChanged: the cache still shows it up
+ * and ready. The first call answers "Not connected"; the link's
+ * Disconnect is answered at once (no link), and the link reads the device
+ * again instead of disconnecting a link that is not there for ever. */
+static void
+test_stale_cache_down (Fixture *f, gconstpointer data)
+{
+  g_autoptr(LactdLink) link = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_pump (f, FALSE);
+  link = paired_link (f);
+  control_void (f, "DropLinkSilently", g_variant_new ("(s)", PUMP));
+  g_assert_true (lactd_link_get_ready (link));
+  link_call (link, LACTD_CHAR_FEATURES, "read", NULL, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  assert_recovers (f, link, 5000);
+}
+
 /* A GetManagedObjects that bluetoothd never answers (10 s timeout) is
  * asked again: without it no adapter or sensor would ever be known. */
 static void
@@ -256,6 +275,7 @@ add_fault_tests (void)
   ADD ("att-broken", test_att_broken);
   ADD ("autoconnect", test_faults_autoconnect);
   ADD ("stale-cache", test_stale_cache);
+  ADD ("stale-cache-down", test_stale_cache_down);
 #undef ADD
   g_test_add ("/bluez/faults/objects-hang", Fixture, "no-fake", setup,
               test_objects_hang, teardown);

@@ -110,6 +110,7 @@ static const char introspection_xml[] =
   "   <arg name='n' type='u' direction='in'/></method>"
   "  <method name='BreakAtt'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='LinkUpSilently'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='DropLinkSilently'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='HangObjectManager'><arg name='n' type='u' direction='in'/></method>"
   "  <method name='ForgetBond'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='ResetEpoch'><arg name='address' type='s' direction='in'/><arg name='epoch' type='u' direction='in'/>"

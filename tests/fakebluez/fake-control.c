@@ -28,6 +28,10 @@
  *   LinkUpSilently(s)               the link comes up and resolves without
  *                                   PropertiesChanged (a client's cache
  *                                   goes stale)
+ *   DropLinkSilently(s)             the link drops without PropertiesChanged
+ *                                   (bluetoothd 5.66 when a Connect's late
+ *                                   L2CAP completion set its state behind
+ *                                   the signals)
  *   BreakAtt(s)                     the ATT bearer closes but the LE link
  *                                   stays: GATT calls answer "Not
  *                                   connected" while Connected and
@@ -298,6 +302,12 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
     }
   else if (g_str_equal (method, "LinkUpSilently"))
     each_device (fb, s, fake_device_link_up_silently);
+  else if (g_str_equal (method, "DropLinkSilently"))
+    {
+      fb->silent = TRUE;
+      each_device (fb, s, drop_remote);
+      fb->silent = FALSE;
+    }
   else if (g_str_equal (method, "BreakAtt"))
     s->att_broken = s->connected_via != NULL;
   else if (g_str_equal (method, "ForgetBond"))
