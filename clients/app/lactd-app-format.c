@@ -336,10 +336,14 @@ lactd_parse_start (const char *field, const char *text, gint64 now,
   g_autoptr(GDateTime) when = NULL;
   g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
 
+  /* A failed scan may have filled some fields: a short time has no year. */
   if (sscanf (copy, "%4u-%2u-%2u %2u:%2u%c", &year, &month, &day, &hour,
-              &minute, &tail) != 5 &&
-      sscanf (copy, "%2u:%2u%c", &hour, &minute, &tail) != 2)
-    return parse_error (error, field, copy, "a time such as 14:05 or 2026-03-01 14:05");
+              &minute, &tail) != 5)
+    {
+      year = 0;
+      if (sscanf (copy, "%2u:%2u%c", &hour, &minute, &tail) != 2)
+        return parse_error (error, field, copy, "a time such as 14:05 or 2026-03-01 14:05");
+    }
   if (hour > 23 || minute > 59)
     return parse_error (error, field, copy, "a time of day (00:00-23:59)");
   if (year == 0)
