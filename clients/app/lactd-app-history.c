@@ -30,12 +30,13 @@ struct _LactdAppHistory {
   gint64 oldest_start;
   gboolean loading;
   gboolean exhausted;
+  gboolean skip_boundary;    /* the last page brought nothing new */
   GTimeZone *tz;
 };
 
 G_DEFINE_FINAL_TYPE (LactdAppHistory, lactd_app_history, ADW_TYPE_BIN)
 
-static void maybe_load_more (LactdAppHistory *self);
+static void load_page (LactdAppHistory *self);
 
 static GVariant *
 row_session (GtkListBoxRow *row)
@@ -267,6 +268,7 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) sessions = NULL;
   LactdAppHistory *self = user_data;
+  guint shown_before;
 
   lactd_history1_call_list_sessions_page_finish (LACTD_HISTORY1 (source), &sessions,
                                                  result, &error);
@@ -285,16 +287,23 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   self->exhausted = g_variant_n_children (sessions) < PAGE_SIZE;
+  shown_before = g_hash_table_size (self->shown);
   add_sessions (self, sessions);
-  /* A short screen may need the next page already. */
-  maybe_load_more (self);
+  /* Only sessions of the boundary's second, all shown: the next page
+   * starts before that second. */
+  self->skip_boundary = g_hash_table_size (self->shown) == shown_before;
+  if (self->skip_boundary && !self->exhausted)
+    load_page (self);
+  /* Otherwise the rows change the scrolled window's adjustment, whose
+   * "changed" asks for the next page if the screen is not full yet. */
 }
 
 static void
 load_page (LactdAppHistory *self)
 {
   LactdHistory1 *history = lactd_app_client_get_history (self->client);
-  gint64 before = self->oldest_start == G_MAXINT64 ? 0 : self->oldest_start + 1;
+  gint64 before = self->oldest_start == G_MAXINT64 ? 0
+                  : self->skip_boundary ? self->oldest_start : self->oldest_start + 1;
 
   if (history == NULL || self->loading || self->exhausted)
     return;
@@ -331,6 +340,7 @@ reset (LactdAppHistory *self)
   self->cancellable = g_cancellable_new ();
   self->loading = FALSE;
   self->exhausted = FALSE;
+  self->skip_boundary = FALSE;
   self->oldest_start = G_MAXINT64;
   g_hash_table_remove_all (self->shown);
   /* gtk_list_box_remove_all() is GTK 4.12. */

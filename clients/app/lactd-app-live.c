@@ -11,6 +11,7 @@
 
 #include "lactd-app-format.h"
 #include "lactd-app-live.h"
+#include "lactd-app-window.h"
 #include "lactd-chart-model.h"
 
 typedef struct {
@@ -45,6 +46,7 @@ set_active (LactdAppLive *self, gboolean active)
   if (lactd_app_live_is_active (self) == active)
     return;
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->revealer), active);
+  lactd_app_set_presented (gtk_revealer_get_child (GTK_REVEALER (self->revealer)), active);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACTIVE]);
 }
 
@@ -296,6 +298,7 @@ lactd_app_live_init (LactdAppLive *self)
   gtk_revealer_set_transition_type (GTK_REVEALER (self->revealer),
                                     GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
   gtk_revealer_set_child (GTK_REVEALER (self->revealer), card_new (self));
+  lactd_app_set_presented (gtk_revealer_get_child (GTK_REVEALER (self->revealer)), FALSE);
   adw_bin_set_child (ADW_BIN (self), self->revealer);
 }
 

@@ -58,6 +58,13 @@ lactd_app_toast (GtkWidget *widget, const char *message)
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
+void
+lactd_app_set_presented (GtkWidget *widget, gboolean presented)
+{
+  gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               !presented, -1);
+}
+
 /* ------------------------------------------------------------- reminder */
 
 static gint64
@@ -71,12 +78,14 @@ banner_show (LactdAppWindow *self, const char *message)
 {
   gtk_label_set_text (GTK_LABEL (self->banner_label), message);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), TRUE);
+  lactd_app_set_presented (gtk_revealer_get_child (GTK_REVEALER (self->banner)), TRUE);
 }
 
 static void
 banner_hide (LactdAppWindow *self)
 {
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
+  lactd_app_set_presented (gtk_revealer_get_child (GTK_REVEALER (self->banner)), FALSE);
 }
 
 static void
@@ -182,36 +191,48 @@ banner_new (LactdAppWindow *self)
   gtk_box_append (GTK_BOX (box), dismiss);
   self->banner = gtk_revealer_new ();
   gtk_revealer_set_child (GTK_REVEALER (self->banner), box);
+  lactd_app_set_presented (box, FALSE);
   return self->banner;
 }
 
 /* ------------------------------------------------------------- presence */
+
+/* Shows the page NAME of the state stack, and only it to assistive
+ * technologies. */
+static void
+show_state_page (LactdAppWindow *self, const char *name)
+{
+  GtkStack *stack = GTK_STACK (self->state_stack);
+
+  gtk_stack_set_visible_child_name (stack, name);
+  for (GtkWidget *page = gtk_widget_get_first_child (self->state_stack); page != NULL;
+       page = gtk_widget_get_next_sibling (page))
+    lactd_app_set_presented (page, page == gtk_stack_get_visible_child (stack));
+}
 
 static void
 on_client_state (LactdAppClient *client, GParamSpec *pspec, gpointer user_data)
 {
   LactdAppWindow *self = user_data;
   LactdGoals1 *goals = lactd_app_client_get_goals (client);
-  GtkStack *stack = GTK_STACK (self->state_stack);
-
   switch (lactd_app_client_get_state (client))
     {
     case LACTD_APP_CLIENT_READY:
       g_signal_connect_object (goals, "reminder-due", G_CALLBACK (on_reminder_due), self, 0);
       g_signal_connect_object (goals, "notify::next-due", G_CALLBACK (on_next_due), self, 0);
       check_pending (self, TRUE);
-      gtk_stack_set_visible_child_name (stack, "main");
+      show_state_page (self, "main");
       break;
     case LACTD_APP_CLIENT_ABSENT:
       banner_hide (self);
       adw_status_page_set_title (ADW_STATUS_PAGE (self->absent_page),
                                  lactd_app_client_get_problem (client));
-      gtk_stack_set_visible_child_name (stack, "absent");
+      show_state_page (self, "absent");
       break;
     case LACTD_APP_CLIENT_CONNECTING:
     default:
       banner_hide (self);
-      gtk_stack_set_visible_child_name (stack, "connecting");
+      show_state_page (self, "connecting");
       break;
     }
 }
@@ -269,6 +290,21 @@ add_view (LactdAppWindow *self, GtkWidget *child, const char *name,
                                                               child), icon);
 }
 
+static void
+on_view_changed (AdwViewStack *views, GParamSpec *pspec, gpointer user_data)
+{
+  GtkWidget *shown = adw_view_stack_get_visible_child (views);
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (views);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
+
+      lactd_app_set_presented (child, child == shown);
+    }
+}
+
 static GtkWidget *
 views_new (LactdAppWindow *self)
 {
@@ -283,6 +319,8 @@ views_new (LactdAppWindow *self)
             "bluetooth-active-symbolic");
   add_view (self, lactd_app_goals_new (self->client), "goals", "Goals",
             "starred-symbolic");
+  g_signal_connect (self->views, "notify::visible-child", G_CALLBACK (on_view_changed), self);
+  on_view_changed (ADW_VIEW_STACK (self->views), NULL, self);
   return self->views;
 }
 

@@ -22,4 +22,9 @@ void lactd_app_window_add_session (LactdAppWindow *self);
 /* Shows MESSAGE as a toast in the window that holds WIDGET. */
 void lactd_app_toast (GtkWidget *widget, const char *message);
 
+/* Tells assistive technologies whether WIDGET is on screen. GTK 4.8 keeps
+ * the content of a collapsed GtkRevealer and of a stack's other pages in
+ * the accessibility tree; a screen reader should not read them. */
+void lactd_app_set_presented (GtkWidget *widget, gboolean presented);
+
 G_END_DECLS
