@@ -27,6 +27,7 @@ struct _LactdAppTrends {
   gboolean dirty;
   guint coalesce_id;
   GtkWidget *summary;
+  GtkWidget *target_legend;
   GtkWidget *sessions;
   GtkWidget *milk;
   GtkWidget *share;
@@ -48,9 +49,11 @@ show_trend (LactdAppTrends *self)
   g_autofree char *expressed = NULL, *supplement = NULL;
   double ml = 0, share;
   const char *first;
+  guint target = lactd_dict_uint (goal, "sessions_per_day", 8);
+  g_autofree char *target_text = g_strdup_printf ("Goal, %u a day", target);
 
-  lactd_chart_set_target (LACTD_CHART (self->sessions),
-                          lactd_dict_uint (goal, "sessions_per_day", 8));
+  lactd_chart_set_target (LACTD_CHART (self->sessions), target);
+  gtk_label_set_text (GTK_LABEL (self->target_legend), target_text);
   if (trend == NULL)
     return;
   lactd_dict_double (trend, "expressed_ml_per_day", &ml);
@@ -240,6 +243,37 @@ on_dark_changed (AdwStyleManager *manager, GParamSpec *pspec, gpointer user_data
   gtk_widget_queue_draw (GTK_WIDGET (user_data));
 }
 
+static void
+draw_dashes (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  GdkRGBA color;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &color);
+  color.alpha *= 0.75f;
+  gdk_cairo_set_source_rgba (cr, &color);
+  for (int x = 0; x < width; x += 10)
+    cairo_rectangle (cr, x, height / 2.0 - 1, MIN (6, width - x), 2);
+  cairo_fill (cr);
+}
+
+/* The target line's legend: a dash and "Goal, 8 a day" (LABEL). */
+static GtkWidget *
+target_legend_item (GtkWidget **label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *dash = gtk_drawing_area_new ();
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (dash), 16);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (dash), 12);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (dash), draw_dashes, NULL, NULL);
+  gtk_widget_set_valign (dash, GTK_ALIGN_CENTER);
+  *label = gtk_label_new ("Goal");
+  gtk_widget_add_css_class (*label, "caption");
+  gtk_box_append (GTK_BOX (box), dash);
+  gtk_box_append (GTK_BOX (box), *label);
+  return box;
+}
+
 static GtkWidget *
 legend_item (LactdChartSeries series, const char *text)
 {
@@ -323,7 +357,8 @@ content_new (LactdAppTrends *self)
   gtk_box_append (GTK_BOX (box), self->summary);
   gtk_box_append (GTK_BOX (box),
                   chart_card ("Sessions per day", self->sessions,
-                              legend_item (LACTD_CHART_SERIES_SESSIONS, "Sessions"), NULL));
+                              legend_item (LACTD_CHART_SERIES_SESSIONS, "Sessions"),
+                              target_legend_item (&self->target_legend)));
   gtk_box_append (GTK_BOX (box),
                   chart_card ("Milk per day", self->milk,
                               legend_item (LACTD_CHART_SERIES_OWN_MILK, "Expressed"),

@@ -29,6 +29,8 @@ struct _LactdAppWindow {
   GtkWidget *views;
   GtkWidget *banner;
   GtkWidget *banner_label;
+  GtkWidget *switcher_title;
+  GtkWidget *add_button;
   GTimeZone *tz;
 };
 
@@ -215,6 +217,12 @@ on_client_state (LactdAppClient *client, GParamSpec *pspec, gpointer user_data)
 {
   LactdAppWindow *self = user_data;
   LactdGoals1 *goals = lactd_app_client_get_goals (client);
+  gboolean ready = lactd_app_client_get_state (client) == LACTD_APP_CLIENT_READY;
+
+  /* The views and adding a session need the daemon. */
+  adw_view_switcher_title_set_view_switcher_enabled (ADW_VIEW_SWITCHER_TITLE (self->switcher_title),
+                                                     ready);
+  gtk_widget_set_sensitive (self->add_button, ready);
   switch (lactd_app_client_get_state (client))
     {
     case LACTD_APP_CLIENT_READY:
@@ -252,7 +260,7 @@ absent_page_new (LactdAppWindow *self)
 
   self->absent_page = adw_status_page_new ();
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->absent_page),
-                                 "dialog-information-symbolic");
+                                 "action-unavailable-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (self->absent_page), "lactd is not running.");
   adw_status_page_set_description (ADW_STATUS_PAGE (self->absent_page),
     "This app shows what the lactd service records, and it could not be started.\n"
@@ -359,6 +367,9 @@ header_new (LactdAppWindow *self, GtkWidget **switcher_bar)
   GtkWidget *header = adw_header_bar_new ();
   GtkWidget *title = adw_view_switcher_title_new ();
   GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
+
+  self->switcher_title = title;
+  self->add_button = add;
   GtkWidget *menu = gtk_menu_button_new ();
   g_autoptr(GMenu) model = g_menu_new ();
 

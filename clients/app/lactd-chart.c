@@ -38,7 +38,7 @@ lactd_chart_series_color (LactdChartSeries series, GdkRGBA *color)
 {
   /* GNOME's palette: the darker shade on light, the lighter on dark. */
   static const char *const light[] = { "#1c71d8", "#26a269", "#c88800" };
-  static const char *const dark[] = { "#78aeed", "#57e389", "#f6d32d" };
+  static const char *const dark[] = { "#78aeed", "#57e389", "#e5a50a" };
   gboolean is_dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
   g_return_if_fail (series <= LACTD_CHART_SERIES_SUPPLEMENT);
@@ -216,6 +216,7 @@ push_bar_clip (GtkSnapshot *snapshot, const LactdChartRect *bar)
   gtk_snapshot_push_rounded_clip (snapshot, &clip);
 }
 
+/* The target as a dashed line; the legend beside the chart names it. */
 static void
 draw_target (LactdChart *self, GtkSnapshot *snapshot,
              const LactdChartFrame *frame, const LactdChartScale *scale)
@@ -223,17 +224,11 @@ draw_target (LactdChart *self, GtkSnapshot *snapshot,
   LactdChartRect dashes[MAX_DASHES];
   double y = lactd_chart_y (frame, scale, self->target);
   guint n = lactd_chart_dashes (frame, y, 6.0, 4.0, 2.0, dashes, MAX_DASHES);
-  g_autofree char *text = g_strdup_printf ("target %u", self->target);
   GdkRGBA color;
-  int width, height;
 
   foreground (GTK_WIDGET (self), 0.75, &color);
   for (guint i = 0; i < n; i++)
     fill_rect (snapshot, &color, &dashes[i]);
-  text_size (GTK_WIDGET (self), text, &width, &height);
-  draw_text (snapshot, GTK_WIDGET (self), text,
-             frame->plot.x + frame->plot.width, y - height - 2,
-             PANGO_ALIGN_RIGHT, &color);
 }
 
 static void
@@ -440,8 +435,8 @@ lactd_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size
     }
   else
     {
-      *minimum = 150;
-      *natural = 190;
+      *minimum = 120;
+      *natural = 150;
     }
 }
 

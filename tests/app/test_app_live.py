@@ -48,7 +48,7 @@ class LiveSessionTest(AppTestCase):
         self.assertEqual(self.find_all('level bar', 'Supplement volume', root=card), [])
         # While it runs nothing is due.
         self.find('label', 'A session is running')
-        self.screenshot('today-live')
+        self.screenshot('today-live', timeout=3)
 
     def test_sns_feed_shows_supplement(self):
         self.start_daemon('--simulate=sns')
