@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "lactd-app-window.h"
 
@@ -63,6 +65,14 @@ on_startup (GApplication *app, gpointer user_data)
                                          add_accels);
 }
 
+/* SIGTERM and SIGINT close the app as its window would: cleanly. */
+static gboolean
+on_signal (gpointer app)
+{
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_quit (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -74,6 +84,8 @@ main (int argc, char **argv)
 {
   g_autoptr(AdwApplication) app = NULL;
   g_autoptr(GSimpleAction) quit = g_simple_action_new ("quit", NULL);
+  guint sigterm_id, sigint_id;
+  int status;
 
   g_set_application_name ("lactd");
   app = adw_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
@@ -82,5 +94,10 @@ main (int argc, char **argv)
   g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (quit));
   g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, app);
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, app);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+  return status;
 }
