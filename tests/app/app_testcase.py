@@ -31,7 +31,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
-from lactd_testcase import GLib, LactdTestCase  # noqa: E402
+from lactd_testcase import SANITIZER_MARKERS, GLib, LactdTestCase  # noqa: E402
 
 SCREEN = '1280x860x24'
 WINDOW_TITLE = 'lactd'
@@ -96,8 +96,9 @@ class AppTestCase(LactdTestCase):
 
     def tearDown(self):
         sys.stderr.write('[%.1f s] ' % (time.monotonic() - self.started))
-        log = self.stop_app()
-        if self._outcome_failed() and log:
+        failed = self._outcome_failed()
+        log = self.stop_app(check=not failed)
+        if failed and log:
             sys.stderr.write('\n---- lactd-app log ----\n' + log + '---- end ----\n')
         super().tearDown()
 
@@ -145,19 +146,27 @@ class AppTestCase(LactdTestCase):
                 continue
         return None
 
-    def stop_app(self):
+    def stop_app(self, check=True):
+        '''SIGTERM (the app quits as if its window were closed); checks a
+        clean exit: status 0 and no sanitizer report.'''
         if self.app is None:
             return self.read_app_log()
         if self.app.poll() is None:
             self.app.send_signal(signal.SIGTERM)
             try:
-                self.app.wait(timeout=30)
+                self.app.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.app.kill()
                 self.app.wait()
+        code = self.app.returncode
         self.app = None
         self.app_log.close()
-        return self.read_app_log()
+        log = self.read_app_log()
+        if check:
+            for marker in SANITIZER_MARKERS:
+                self.assertNotIn(marker, log, 'sanitizer report in the app log')
+            self.assertEqual(code, 0, 'lactd-app exited with %s:\n%s' % (code, log))
+        return log
 
     def read_app_log(self):
         try:
