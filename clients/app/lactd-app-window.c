@@ -125,10 +125,10 @@ static void
 on_reminder_answered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
   LactdAppWindow *self = user_data;
   g_autofree char *message = NULL;
 
-  g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
   if (lactd_app_error_is_cancelled (error))
     return;
   if (error == NULL || g_strcmp0 (g_dbus_error_get_remote_error (error),

@@ -97,10 +97,12 @@ class AppTestCase(LactdTestCase):
     def tearDown(self):
         sys.stderr.write('[%.1f s] ' % (time.monotonic() - self.started))
         failed = self._outcome_failed()
-        log = self.stop_app(check=not failed)
-        if failed and log:
-            sys.stderr.write('\n---- lactd-app log ----\n' + log + '---- end ----\n')
-        super().tearDown()
+        try:
+            log = self.stop_app(check=not failed)
+            if failed and log:
+                sys.stderr.write('\n---- lactd-app log ----\n' + log + '---- end ----\n')
+        finally:
+            super().tearDown()
 
     # ---------------------------------------------------------------- app
 

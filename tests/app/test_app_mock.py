@@ -62,8 +62,8 @@ class AppMockTest(AppTestCase):
     def test_history_pages_back(self):
         history = dbus.Interface(self.obj, 'org.lactd.History1')
         now = int(time.time())
-        # 130 sessions an hour apart, newest an hour ago.
-        for hour in range(1, 131):
+        # 110 sessions an hour apart, newest an hour ago.
+        for hour in range(1, 111):
             history.AddSession(dbus.Dictionary({
                 'kind': 'hand', 'start': dbus.Int64(now - hour * 3600),
                 'duration_left': dbus.UInt32(600)}, signature='sv'))
@@ -76,17 +76,17 @@ class AppMockTest(AppTestCase):
         self.assertEqual(self.calls('ListSessionsPage'), [(0, PAGE)])
         newest = time.strftime('%H:%M', time.localtime(now - 3600))
         self.assertEqual(self.history_rows()[0].name, f'{newest} · Hand expression')
-        while len(self.history_rows()) < 130:
+        while len(self.history_rows()) < 110:
             count = len(self.history_rows())
             self.scroll_history_to_end()
             self.wait_for(lambda: len(self.history_rows()) > count, timeout=20,
                           message=f'no page after {count} rows')
-        self.assertEqual(len(self.history_rows()), 130)
+        self.assertEqual(len(self.history_rows()), 110)
         # Each page starts before the oldest shown (plus the second it
         # started in, so none sharing it is skipped); the last is short.
         pages = self.calls('ListSessionsPage')
         self.assertEqual([count for _, count in pages], [PAGE, PAGE, PAGE])
-        oldest = time.strftime('%H:%M', time.localtime(now - 130 * 3600))
+        oldest = time.strftime('%H:%M', time.localtime(now - 110 * 3600))
         self.assertEqual(self.history_rows()[-1].name, f'{oldest} · Hand expression')
 
     # -------------------------------------------------------------- pairing
