@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include "lactd-app-format.h"
 #include "lactd-app-goals.h"
 #include "lactd-app-window.h"
@@ -36,9 +38,16 @@ static const struct {
   const char *key;
   const char *title;
 } time_goals[] = {
-  { "night_start", "Night starts (HH:MM)" },
-  { "night_end", "Night ends (HH:MM)" },
+  { "night_start", "Night starts" },
+  { "night_end", "Night ends" },
 };
+
+/* A time goal is two spin buttons, hours and minutes: chosen, never typed,
+ * so there is nothing to mistype at 3 am. */
+typedef struct {
+  GtkWidget *hours;
+  GtkWidget *minutes;
+} TimeSpins;
 
 struct _LactdAppGoals {
   AdwBin parent_instance;
@@ -46,7 +55,7 @@ struct _LactdAppGoals {
   LactdAppClient *client;
   GCancellable *cancellable;
   GtkWidget *spins[G_N_ELEMENTS (number_goals)];
-  GtkWidget *times[G_N_ELEMENTS (time_goals)];
+  TimeSpins times[G_N_ELEMENTS (time_goals)];
   GtkWidget *reminders;
   gboolean showing;          /* the widgets are being set from the goal */
 };
@@ -67,8 +76,15 @@ show_goal (LactdAppGoals *self)
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->spins[i]),
                                lactd_dict_uint (goal, number_goals[i].key, 0));
   for (gsize i = 0; i < G_N_ELEMENTS (time_goals); i++)
-    gtk_editable_set_text (GTK_EDITABLE (self->times[i]),
-                           lactd_dict_string (goal, time_goals[i].key, ""));
+    {
+      unsigned hours = 0, minutes = 0;
+
+      if (sscanf (lactd_dict_string (goal, time_goals[i].key, ""), "%2u:%2u",
+                  &hours, &minutes) != 2)
+        continue;
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->times[i].hours), hours);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->times[i].minutes), minutes);
+    }
   gtk_switch_set_active (GTK_SWITCH (self->reminders),
                          lactd_dict_bool (goal, "reminders", TRUE));
   self->showing = FALSE;
@@ -114,10 +130,27 @@ on_spin_changed (GtkSpinButton *spin, gpointer user_data)
 }
 
 static void
-on_time_applied (AdwEntryRow *row, gpointer user_data)
+on_time_changed (GtkSpinButton *spin, gpointer user_data)
 {
-  set_goal (user_data, g_object_get_data (G_OBJECT (row), "key"),
-            g_variant_new_string (gtk_editable_get_text (GTK_EDITABLE (row))));
+  LactdAppGoals *self = user_data;
+  gsize i = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (spin), "index"));
+  g_autofree char *text =
+    g_strdup_printf ("%02d:%02d",
+                     gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->times[i].hours)),
+                     gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->times[i].minutes)));
+
+  set_goal (self, time_goals[i].key, g_variant_new_string (text));
+}
+
+/* "05", not "5". */
+static gboolean
+on_two_digits (GtkSpinButton *spin, gpointer user_data)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
 }
 
 static void
@@ -168,15 +201,34 @@ number_row (LactdAppGoals *self, gsize i)
 }
 
 static GtkWidget *
+time_spin (LactdAppGoals *self, gsize i, int max, int step, const char *what)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, max, step);
+  g_autofree char *name = g_strdup_printf ("%s, %s", time_goals[i].title, what);
+
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_spin_button_set_wrap (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name, -1);
+  g_object_set_data (G_OBJECT (spin), "index", GSIZE_TO_POINTER (i));
+  g_signal_connect (spin, "output", G_CALLBACK (on_two_digits), NULL);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (on_time_changed), self);
+  return spin;
+}
+
+static GtkWidget *
 time_row (LactdAppGoals *self, gsize i)
 {
-  GtkWidget *row = adw_entry_row_new ();
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *colon = gtk_label_new (":");
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), time_goals[i].title);
-  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
-  g_object_set_data (G_OBJECT (row), "key", (gpointer) time_goals[i].key);
-  g_signal_connect (row, "apply", G_CALLBACK (on_time_applied), self);
-  self->times[i] = row;
+  self->times[i].hours = time_spin (self, i, 23, 1, "hour");
+  self->times[i].minutes = time_spin (self, i, 55, 5, "minutes");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->times[i].hours);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), colon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->times[i].minutes);
   return row;
 }
 

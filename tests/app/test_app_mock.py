@@ -110,7 +110,15 @@ class AppMockTest(AppTestCase):
         self.wait_for(lambda: not any(self.find_all('label', 'Does the sensor show 123456?', w)
                                       for w in self.windows() if w != self.frame),
                       message='the passkey dialog stayed open')
-        self.find('push button', 'Forget')
+        self.find('label', re.compile(r'^unknown · connected · battery unknown\n.* · 0 records lost · '
+                                      r'0 set aside$'))
+        # Forget, once confirmed.
+        self.click(self.find('push button', self.labelled('Forget')))
+        self.find_in_dialogs('label', 'Forget LSP Pump?')
+        self.click(self.find_in_dialogs('push button', self.labelled('Forget')))
+        self.wait_for(lambda: self.calls('Forget') == [(SENSOR_PATH,)])
+        self.find('label', 'No sensor paired yet')
+        self.absent('label', 'LSP Pump')
 
     def test_pairing_passkey_refused(self):
         self.start_pairing()
