@@ -20,6 +20,134 @@ now_unix (void)
 
 /* ----------------------------------------------------------- history */
 
+/* The contract's sizes: one ListSessions reply, one page. */
+#define LIST_SESSIONS_MAX 5000
+#define PAGE_SESSIONS 500
+
+/* TRUE for ListSessions' answer to a range holding too many sessions. */
+static gboolean
+is_too_many_error (const GError *error)
+{
+  g_autofree char *name = g_dbus_error_get_remote_error (error);
+
+  return g_strcmp0 (name, "org.lactd.Error.InvalidArgs") == 0 &&
+         strstr (error->message, "use ListSessionsPage") != NULL;
+}
+
+/* Takes the sessions of list not seen yet (by id) with start >= from;
+ * returns how many of list started before from. */
+static guint
+take_new_sessions (GVariant *list, gint64 from, GHashTable *seen)
+{
+  GVariantIter iter;
+  GVariant *session;
+  guint older = 0;
+
+  g_variant_iter_init (&iter, list);
+  while ((session = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      gint64 id = lactctl_dict_int64 (session, "id", 0);
+
+      if (lactctl_dict_int64 (session, "start", 0) < from)
+        older++;
+      else if (!g_hash_table_contains (seen, &id))
+        g_hash_table_insert (seen, g_memdup2 (&id, sizeof id),
+                             g_variant_ref (session));
+      g_variant_unref (session);
+    }
+  return older;
+}
+
+static int
+compare_by_start_and_id (gconstpointer a, gconstpointer b)
+{
+  GVariant *x = *(GVariant *const *) a, *y = *(GVariant *const *) b;
+  gint64 sx = lactctl_dict_int64 (x, "start", 0);
+  gint64 sy = lactctl_dict_int64 (y, "start", 0);
+  gint64 ix = lactctl_dict_int64 (x, "id", 0);
+  gint64 iy = lactctl_dict_int64 (y, "id", 0);
+
+  if (sx != sy)
+    return sx < sy ? -1 : 1;
+  return ix < iy ? -1 : ix > iy;
+}
+
+/* A range holding more sessions than one ListSessions reply carries,
+ * paged back from its end with ListSessionsPage. Sessions that share a
+ * start second across a page boundary are asked for again (before =
+ * that start + 1) and taken once, by id; a page entirely inside one
+ * second is completed with ListSessions over that second. Oldest first,
+ * as ListSessions gives them. */
+static GVariant *
+list_by_pages (LactctlApp *app, gint64 from, gint64 to, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash,
+      g_int64_equal, g_free, (GDestroyNotify) g_variant_unref);
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer session;
+  gint64 before = to != 0 ? to : now_unix () + 1;
+
+  for (;;)
+    {
+      g_autoptr(GVariant) page = NULL;
+      gsize n;
+      gint64 last_start;
+
+      if (!lactd_history1_call_list_sessions_page_sync (app->history, before,
+                                                        PAGE_SESSIONS, &page,
+                                                        NULL, error))
+        return NULL;
+      n = g_variant_n_children (page);
+      if (take_new_sessions (page, from, seen) > 0 || n < PAGE_SESSIONS)
+        break;
+      {
+        g_autoptr(GVariant) last = g_variant_get_child_value (page, n - 1);
+        last_start = lactctl_dict_int64 (last, "start", 0);
+      }
+      if (last_start + 1 == before)
+        {
+          g_autoptr(GVariant) second = NULL;
+
+          if (!lactd_history1_call_list_sessions_sync (app->history,
+                                                       last_start, before,
+                                                       &second, NULL, error))
+            return NULL;
+          take_new_sessions (second, from, seen);
+          before = last_start;
+        }
+      else
+        before = last_start + 1;
+    }
+
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    g_ptr_array_add (sessions, session);
+  g_ptr_array_sort (sessions, compare_by_start_and_id);
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT,
+      (GVariant *const *) sessions->pdata, sessions->len));
+}
+
+/* Every session with from <= start < to (to = 0: now), however many. */
+static GVariant *
+list_sessions (LactctlApp *app, gint64 from, gint64 to, GError **error)
+{
+  GVariant *sessions = NULL;
+  GError *local_error = NULL;
+
+  if (lactd_history1_call_list_sessions_sync (app->history, from, to,
+                                              &sessions, NULL, &local_error))
+    return sessions;
+  if (!is_too_many_error (local_error))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  g_debug ("More than %d sessions in range: paging", LIST_SESSIONS_MAX);
+  g_error_free (local_error);
+  return list_by_pages (app, from, to, error);
+}
+
 static char *
 session_side_text (GVariant *session, const char *duration_key,
                    const char *volume_key)
@@ -135,8 +263,8 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
   if (!lactctl_connect (app))
     return LACTCTL_EXIT_UNREACHABLE;
 
-  if (!lactd_history1_call_list_sessions_sync (app->history, from, to,
-                                               &sessions, NULL, &error))
+  sessions = list_sessions (app, from, to, &error);
+  if (sessions == NULL)
     return lactctl_fail (app, "history", error);
 
   if (json)

@@ -101,6 +101,7 @@ print_text (LactctlWatch *watch, const char *format, ...)
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *stamp = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *printable = NULL;
   va_list args;
 
   if (watch->format != WATCH_TEXT)
@@ -110,9 +111,10 @@ print_text (LactctlWatch *watch, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  printable = lactd_client_printable (message);
   /* Above the live line: wipe it, print, draw it again below. */
   live_line_clear (watch);
-  g_print ("%s  %s\n", stamp, message);
+  g_print ("%s  %s\n", stamp, printable);
   fflush (stdout);
   live_line_draw (watch);
 }
@@ -442,14 +444,16 @@ on_session_ended (LactdManager1 *manager, const char *sensor, guint seq,
 
 static void
 on_pairing_passkey (LactdManager1 *manager, const char *address, guint passkey,
-                    gpointer user_data)
+                    gboolean confirm, gpointer user_data)
 {
   LactctlWatch *watch = user_data;
   JsonObject *event = event_new ("pairing-passkey");
 
-  print_text (watch, "pairing %s: passkey %06u", address, passkey);
+  print_text (watch, "pairing %s: passkey %06u%s", address, passkey,
+              confirm ? " (to compare)" : "");
   json_object_set_string_member (event, "address", address);
   json_object_set_int_member (event, "passkey", passkey);
+  json_object_set_boolean_member (event, "confirm", confirm);
   event_print (watch, event);
 }
 

@@ -50,7 +50,7 @@ gboolean lactd_bluez_is_known (LactdBluez *self, const char *address);
 /* The address being paired now, or NULL. */
 const char *lactd_bluez_pairing_address (LactdBluez *self);
 void lactd_bluez_emit_pairing_passkey (LactdBluez *self, const char *address,
-                                       guint passkey);
+                                       guint passkey, gboolean confirm);
 /* The agent refused a passkey entry during the current pairing. */
 void lactd_bluez_note_passkey_refused (LactdBluez *self);
 

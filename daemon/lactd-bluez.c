@@ -11,6 +11,7 @@
 
 #include "lactd-bluez-private.h"
 #include "lactd-bluez-pair.h"
+#include "lactd-text.h"
 
 #define INIT_TIMEOUT_MS 2000
 
@@ -531,8 +532,8 @@ lactd_bluez_class_init (LactdBluezClass *klass)
 
   signals[SIG_PAIRING_PASSKEY] =
     g_signal_new ("pairing-passkey", G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                  G_TYPE_STRING, G_TYPE_UINT);
+                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_UINT, G_TYPE_BOOLEAN);
   signals[SIG_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2,
@@ -653,7 +654,8 @@ lactd_bluez_dup_device_name (LactdBluez *self, const char *address)
   name = get_string (self, path, BLUEZ_DEVICE, "Alias");
   if (name == NULL)
     name = get_string (self, path, BLUEZ_DEVICE, "Name");
-  return g_strdup (name);
+  /* Any local user can set an Alias, any device nearby advertise a Name. */
+  return name != NULL ? lactd_text_clean_name (name) : NULL;
 }
 
 void
@@ -686,8 +688,10 @@ lactd_bluez_get_pairing (LactdBluez *self)
 
 void
 lactd_bluez_emit_pairing_passkey (LactdBluez *self, const char *address,
-                                  guint passkey)
+                                  guint passkey, gboolean confirm)
 {
-  g_message ("pairing %s: passkey %06u", address, passkey);
-  g_signal_emit (self, signals[SIG_PAIRING_PASSKEY], 0, address, passkey);
+  g_message ("pairing %s: passkey %06u%s", address, passkey,
+             confirm ? ", to confirm" : "");
+  g_signal_emit (self, signals[SIG_PAIRING_PASSKEY], 0, address, passkey,
+                 confirm);
 }

@@ -52,21 +52,14 @@ check_day_range (guint32 first_julian, guint32 last_julian, GError **error)
   return TRUE;
 }
 
-GArray *
-lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
-                           GError **error)
+/* Reads every row of a bound session query into a GArray. */
+static GArray *
+read_sessions (LactdStore *store, sqlite3_stmt *stmt, GError **error)
 {
-  g_autoptr(GArray) sessions = NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE,
+                                            sizeof (LactdSession));
   int rc;
 
-  g_return_val_if_fail (store != NULL, NULL);
-  stmt = lactd_store_stmt (store, STMT_SESSION_LIST, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  sessions = g_array_new (FALSE, FALSE, sizeof (LactdSession));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       LactdSession session;
@@ -80,6 +73,62 @@ lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
       return NULL;
     }
   return g_steal_pointer (&sessions);
+}
+
+GArray *
+lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
+                           GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  stmt = lactd_store_stmt (store, STMT_SESSION_LIST, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  return read_sessions (store, stmt, error);
+}
+
+gboolean
+lactd_store_count_sessions (LactdStore *store, gint64 from, gint64 to,
+                            guint64 *count, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && count != NULL, FALSE);
+  *count = 0;
+  stmt = lactd_store_stmt (store, STMT_SESSION_COUNT, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *count = (guint64) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "counting sessions");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GArray *
+lactd_store_list_sessions_before (LactdStore *store, gint64 before,
+                                  guint count, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  stmt = lactd_store_stmt (store, STMT_SESSION_PAGE, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, before);
+  sqlite3_bind_int64 (stmt, 2, count);
+  return read_sessions (store, stmt, error);
 }
 
 /* A day-based query with its first four parameters bound: the UTC range

@@ -2,9 +2,8 @@
 '''lactd-app against the dbusmock template of lactd's API: the History view
 paging back through ListSessionsPage, the pairing dialog's passkey
 comparison (PairingPasskey with confirm=true, answered with
-ConfirmPairing: tests/app/lactd_comparison_mock.py holds Pair's reply until
-then, as the daemon does), and the live card leaving when the session
-ends.
+ConfirmPairing: the template holds Pair's reply until then, as the daemon
+does), Forget, and the live card leaving when the session ends.
 
 SPDX-License-Identifier: GPL-3.0-or-later
 '''
@@ -18,8 +17,7 @@ import dbus
 
 from app_testcase import AppTestCase, main
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-COMPARISON_MOCK = os.path.join(HERE, 'lactd_comparison_mock.py')
+MOCK_TEMPLATE = os.environ['LACTD_MOCK_TEMPLATE']
 ADDRESS = 'C0:FF:EE:00:00:07'
 SENSOR_PATH = '/org/lactd/sensor/C0_FF_EE_00_00_07'
 PAGE = 50
@@ -30,7 +28,7 @@ class AppMockTest(AppTestCase):
     def setUp(self):
         super().setUp()
         self.p_mock, self.obj = self.spawn_server_template(
-            COMPARISON_MOCK, {}, stdout=subprocess.DEVNULL)
+            MOCK_TEMPLATE, {}, stdout=subprocess.DEVNULL)
         self.mock = dbus.Interface(self.obj, 'org.lactd.Mock')
         self.dbusmock = dbus.Interface(self.obj, 'org.freedesktop.DBus.Mock')
 
@@ -92,8 +90,8 @@ class AppMockTest(AppTestCase):
     # -------------------------------------------------------------- pairing
 
     def start_pairing(self):
-        self.mock.AddDiscoverable(ADDRESS, 'LSP Pump', 'unknown', dbus.Int16(-58),
-                                  dbus.UInt32(123456))
+        self.mock.AddDiscoverableComparison(ADDRESS, 'LSP Pump', 'unknown', dbus.Int16(-58),
+                                            dbus.UInt32(123456))
         self.start_app()
         self.show_view('Sensors')
         self.click(self.find('push button', 'Search'))
@@ -126,8 +124,8 @@ class AppMockTest(AppTestCase):
         self.wait_for(lambda: self.calls('ConfirmPairing') == [(ADDRESS, False)])
         # The daemon's own words, in a dialog of their own.
         self.find_in_dialogs('label', 'LSP Pump was not paired')
-        self.find_in_dialogs('label', f'{ADDRESS}: the passkey was not confirmed on this '
-                                      'computer')
+        self.find_in_dialogs('label', f'pairing {ADDRESS} failed: the passkey comparison was '
+                                      'declined')
         self.assertEqual(self.obj.Get('org.lactd.Manager1', 'Sensors',
                                       dbus_interface=dbus.PROPERTIES_IFACE), [])
 

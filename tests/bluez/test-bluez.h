@@ -19,7 +19,8 @@ typedef struct {
   LactdBluez *bluez;
   GPtrArray *values;        /* GBytes* received on RACP */
   GPtrArray *records;       /* GBytes* received on Session Record */
-  GPtrArray *passkeys;
+  GPtrArray *passkeys;       /* "ADDRESS PASSKEY confirm|display" */
+  gboolean decline;          /* the answer to a passkey comparison */
 } Fixture;
 
 typedef gboolean (*Cond) (gpointer data);

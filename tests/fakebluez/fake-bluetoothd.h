@@ -74,6 +74,7 @@ struct _FSensor {
   FakeBluez *fb;
   char *address;
   char *name;
+  GStrv uuids;              /* the services it advertises (LSP's) */
   lsp_sensor_kind kind;
   PasskeyMode passkey_mode;
   guint32 passkey;
@@ -137,6 +138,7 @@ struct _FDevice {
   guint resolve_source;
   guint connect_source;
   GDBusMethodInvocation *pending_connect;
+  struct _FPairing *pairing; /* a Pair waiting for the agent, or NULL */
 };
 
 struct _FAdapter {
@@ -194,6 +196,9 @@ void fake_adapter_free (FAdapter *adapter);
 void fake_adapter_set_powered (FAdapter *adapter, gboolean powered);
 FDevice *fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
                           gboolean trusted);
+/* The device as bluetoothd knows it from a passive scan: no UUIDs yet;
+ * the next discovery tick fills them in. */
+void fake_device_forget_uuids (FDevice *dev);
 void fake_device_free (FDevice *dev);
 void fake_device_drop (FDevice *dev, gboolean by_host);
 void fake_device_autoconnect (FDevice *dev);

@@ -12,7 +12,14 @@
  *     passkey u, backlog u, capacity u, epoch u, in_range b, late_gatt b
  *     (GATT objects trail ServicesResolved), no_autoconnect b,
  *     connect_delay_ms u, fail_delay_ms u, records_per_tick u (report
- *     pace, records per 1 ms tick; default 16)
+ *     pace, records per 1 ms tick; default 16), uuids as (the services it
+ *     advertises; default the LSP service), known_without_uuids b (every
+ *     adapter knows the device already, from a passive scan: no UUIDs
+ *     until the next discovery tick)
+ *   Device1.CancelPairing           as bluetoothd: Agent1.Cancel to the
+ *                                   agent, Pair fails with
+ *                                   AuthenticationCanceled (so does an
+ *                                   agent that is silent for 60 s)
  *   SetInRange(s, b)                away: Connect fails with
  *                                   le-connection-abort-by-local, a link
  *                                   drops; back: auto-connect resumes
@@ -102,6 +109,18 @@ passkey_mode_name (PasskeyMode m)
 }
 
 static void
+known_without_uuids (FakeBluez *fb, FSensor *s)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, fb->adapters);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    if (g_hash_table_lookup (((FAdapter *) v)->devices, s->address) == NULL)
+      fake_device_forget_uuids (fake_device_new (v, s, FALSE, FALSE));
+}
+
+static void
 add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
 {
   const char *address, *name, *kind;
@@ -110,6 +129,7 @@ add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
   guint32 u;
   gboolean b;
   const char *str;
+  const char **uuids;
 
   g_variant_get (params, "(&s&s&s@a{sv})", &address, &name, &kind, &options);
   s = fake_sensor_new (fb, address);
@@ -137,7 +157,15 @@ add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
     s->records_per_tick = CLAMP (u, 1, 1000);
   if (g_variant_lookup (options, "fail_delay_ms", "u", &u))
     s->fail_delay_ms = u;
+  if (g_variant_lookup (options, "uuids", "^a&s", &uuids))
+    {
+      g_strfreev (s->uuids);
+      s->uuids = g_strdupv ((char **) uuids);
+      g_free (uuids);
+    }
   g_hash_table_replace (fb->sensors, s->address, s);
+  if (g_variant_lookup (options, "known_without_uuids", "b", &b) && b)
+    known_without_uuids (fb, s);
   if (g_variant_lookup (options, "backlog", "u", &u))
     fake_sensor_add_records (s, u);
   fake_bluez_save (fb);
@@ -340,6 +368,9 @@ fake_bluez_save (FakeBluez *fb)
       gpointer mk, mv;
 
       g_key_file_set_string (kf, group, "name", s->name);
+      g_key_file_set_string_list (kf, group, "uuids",
+                                  (const char * const *) s->uuids,
+                                  g_strv_length (s->uuids));
       g_key_file_set_integer (kf, group, "kind", s->kind);
       g_key_file_set_string (kf, group, "passkey_mode",
                              passkey_mode_name (s->passkey_mode));
@@ -420,6 +451,13 @@ fake_control_load_state (FakeBluez *fb)
       s = fake_sensor_new (fb, g + 7);
       g_free (s->name);
       s->name = g_key_file_get_string (kf, g, "name", NULL);
+      if (g_key_file_has_key (kf, g, "uuids", NULL))
+        {
+          g_strfreev (s->uuids);
+          s->uuids = g_key_file_get_string_list (kf, g, "uuids", NULL, NULL);
+          if (s->uuids == NULL)
+            s->uuids = g_new0 (char *, 1);
+        }
       s->kind = g_key_file_get_integer (kf, g, "kind", NULL);
       mode = g_key_file_get_string (kf, g, "passkey_mode", NULL);
       s->passkey_mode = parse_passkey_mode (mode);

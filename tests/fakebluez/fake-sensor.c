@@ -22,6 +22,7 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->fb = fb;
   s->address = g_ascii_strup (address, -1);
   s->name = g_strdup ("LSP sensor");
+  s->uuids = g_strsplit (LSP_UUID_SERVICE, " ", -1);
   s->kind = LSP_SENSOR_KIND_PUMP;
   s->in_range = TRUE;
   s->connect_delay_ms = 30;
@@ -47,6 +48,7 @@ fake_sensor_free (FSensor *s)
   g_hash_table_unref (s->malformed);
   g_free (s->address);
   g_free (s->name);
+  g_strfreev (s->uuids);
   g_free (s);
 }
 

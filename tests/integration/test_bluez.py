@@ -21,18 +21,25 @@ import os
 import random
 import re
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
 import time
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
 from lactd_testcase import LactdTestCase, Gio, GLib  # noqa: E402
 
 PUMP = "C0:FF:EE:00:00:01"
 SNS = "C0:FF:EE:00:00:02"
+OTHER = "C0:FF:EE:00:00:03"
 LSP_SERVICE = "f4680001-3aa1-4859-ac7b-48a5f3f7ceae"
+BATTERY_SERVICE = "0000180f-0000-1000-8000-00805f9b34fb"
+# A name any local user can give the device (BlueZ Alias), or a device
+# nearby can advertise: a terminal title change and a screen clear.
+HOSTILE_NAME = "Pump\x1b]0;pwned\x07 One\x1b[2J"
 DROPS = int(os.environ.get("LACTD_BLUEZ_DROPS", "50"))
 KILLS = int(os.environ.get("LACTD_BLUEZ_KILLS", "50"))
 
@@ -117,11 +124,13 @@ class BluezTest(LactdTestCase):
         return reply[0] if len(reply) == 1 else reply
 
     def add_sensor(self, address, kind="pump", backlog=0, passkey_mode="none",
-                   name=None, records_per_tick=16):
+                   name=None, records_per_tick=16, **options):
         opts = {"backlog": GLib.Variant("u", backlog),
                 "passkey_mode": GLib.Variant("s", passkey_mode),
                 "passkey": GLib.Variant("u", 123456),
                 "records_per_tick": GLib.Variant("u", records_per_tick)}
+        for key, value in options.items():
+            opts[key] = GLib.Variant("as" if key == "uuids" else "b", value)
         self.ctl("AddSensor", "(sssa{sv})", address,
                  name or ("Pump" if kind == "pump" else "SNS Flow"), kind, opts)
 
@@ -134,12 +143,100 @@ class BluezTest(LactdTestCase):
         return self.get_all("Sensor1", path=sensor_path(address))
 
     def sessions(self):
-        return self.call("History1", "ListSessions", "xx", 0, 0)
+        """Every stored session, newest first, in pages (a history may hold
+        more than one ListSessions reply carries)."""
+        found, before = {}, 0
+        while True:
+            page = self.call("History1", "ListSessionsPage", "xu", before, 500)
+            found.update((s["id"], s) for s in page)
+            if len(page) < 500:
+                return list(found.values())
+            before = page[-1]["start"] + 1
 
     def pair(self, address):
-        path = self.call("Manager1", "Pair", "s", address, timeout=60000)
+        """Pairs, accepting a passkey comparison as the Pair caller."""
+        box = self.start_pair(address)
+        box["seen"] = len(self.signals_named("PairingPasskey"))
+        self.assert_eventually(
+            lambda: "reply" in box or "error" in box
+            or self.answer_comparison(address, True, box),
+            timeout=60, message="Pair %s did not return" % address)
+        path = self.pair_result(box)
         self.assertEqual(path, sensor_path(address))
         return path
+
+    def answer_comparison(self, address, accept, box):
+        """Answers a PairingPasskey(address, _, true) once; False so that
+        assert_eventually goes on waiting for the Pair reply."""
+        asked = [s for s in self.signals_named("PairingPasskey")[box["seen"]:]
+                 if s[3][0] == address and s[3][2]]
+        if asked and "answered" not in box:
+            box["answered"] = True
+            self.call("Manager1", "ConfirmPairing", "sb", address, accept)
+        return False
+
+    def start_pair(self, address, con=None):
+        """Calls Pair without waiting; the returned dict gets "reply" or
+        "error"."""
+        box = {}
+
+        def done(con, res):
+            try:
+                box["reply"] = con.call_finish(res).unpack()[0]
+            except GLib.Error as e:
+                box["error"] = e
+        (con or self.session_con).call(
+            "org.lactd", "/org/lactd", "org.lactd.Manager1", "Pair",
+            GLib.Variant("(s)", (address,)), None,
+            Gio.DBusCallFlags.NO_AUTO_START, 120000, None, done)
+        return box
+
+    def pair_result(self, box, timeout=60):
+        self.assert_eventually(lambda: "reply" in box or "error" in box,
+                               timeout=timeout, message="Pair did not return")
+        if "error" in box:
+            raise box["error"]
+        return box["reply"]
+
+    def wait_comparison(self, address):
+        """Waits for PairingPasskey(address, passkey, true); the passkey."""
+        self.assert_eventually(
+            lambda: any(s[3][0] == address and s[3][2]
+                        for s in self.signals_named("PairingPasskey")),
+            timeout=15, message="no passkey comparison for %s" % address)
+        return [s[3][1] for s in self.signals_named("PairingPasskey")
+                if s[3][0] == address][0]
+
+    def other_client(self):
+        """A second connection to the session bus: another client."""
+        con = Gio.DBusConnection.new_for_address_sync(
+            os.environ["DBUS_SESSION_BUS_ADDRESS"],
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+            | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.addCleanup(lambda: con.is_closed() or con.close_sync(None))
+        return con
+
+    def confirm_as(self, con, address, accept):
+        """ConfirmPairing from the connection con."""
+        con.call_sync("org.lactd", "/org/lactd", "org.lactd.Manager1",
+                      "ConfirmPairing", GLib.Variant("(sb)", (address, accept)),
+                      None, Gio.DBusCallFlags.NO_AUTO_START, 10000, None)
+
+    def bluez_paired(self, address):
+        res = self.system_con.call_sync(
+            "org.bluez", "/org/bluez/hci0/dev_" + address.replace(":", "_"),
+            "org.freedesktop.DBus.Properties", "Get",
+            GLib.Variant("(ss)", ("org.bluez.Device1", "Paired")),
+            GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, 5000, None)
+        return res.unpack()[0]
+
+    def assert_pair_failed(self, box, error, fragment):
+        with self.assertRaises(GLib.Error) as cm:
+            self.pair_result(box)
+        self.assertEqual(Gio.DBusError.get_remote_error(cm.exception), error,
+                         cm.exception.message)
+        self.assertIn(fragment, cm.exception.message)
+        return cm.exception.message
 
     def wait_synced(self, address, total, timeout=60):
         """Every record stored on the daemon, acknowledged and deleted on
@@ -175,7 +272,8 @@ class BluezTest(LactdTestCase):
         self.assertLess(found[0][4], 0)
         self.pair(PUMP)
         passkeys = self.wait_for_signal("PairingPasskey")
-        self.assertEqual(passkeys[0][3], (PUMP, 123456))
+        # A passkey the sensor only displays needs no answer.
+        self.assertEqual(passkeys[0][3], (PUMP, 123456, False))
         self.assertEqual(self.get_property("Manager1", "Sensors"),
                          [sensor_path(PUMP)])
         self.wait_synced(PUMP, 500)
@@ -472,6 +570,154 @@ class BluezTest(LactdTestCase):
             lambda: self.get_property("Manager1", "BluetoothState") == "off")
         self.assert_dbus_error("org.lactd.Error.NoAdapter",
                                self.call, "Manager1", "Discover", "u", 1)
+
+
+    # -------------------------------------- numeric comparison (turn 2)
+
+    def test_comparison_accepted(self):
+        self.add_sensor(PUMP, backlog=2, passkey_mode="confirm")
+        self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.assertEqual(self.wait_comparison(PUMP), 123456)
+        # bluetoothd's request is held: nothing is paired before the answer.
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assertEqual(box, {})
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", SNS, True)
+        self.call("Manager1", "ConfirmPairing", "sb", PUMP.lower(), True)
+        self.assertEqual(self.pair_result(box), sensor_path(PUMP))
+        self.assertTrue(self.bluez_paired(PUMP))
+        self.wait_synced(PUMP, 2)
+        # Answered: nothing is pending any more.
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+
+    def test_comparison_declined(self):
+        self.add_sensor(PUMP, backlog=2, passkey_mode="confirm")
+        self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        self.call("Manager1", "ConfirmPairing", "sb", PUMP, False)
+        self.assert_pair_failed(box, "org.lactd.Error.PairingFailed",
+                                "comparison was declined")
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+        self.assertEqual(self.sessions(), [])
+        # The pairing is over: a new one may start, and succeed.
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 2)
+
+    def test_comparison_answered_by_another_client(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        self.start_daemon()
+        other = self.other_client()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        for accept in (True, False):
+            with self.assertRaises(GLib.Error) as cm:
+                self.confirm_as(other, PUMP, accept)
+            self.assertEqual(Gio.DBusError.get_remote_error(cm.exception),
+                             "org.lactd.Error.NotAuthorized")
+        # Still pending for the caller.
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.call("Manager1", "ConfirmPairing", "sb", PUMP, True)
+        self.assertEqual(self.pair_result(box), sensor_path(PUMP))
+
+    def test_comparison_rejected_when_the_caller_leaves(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        self.start_daemon()
+        caller = self.other_client()
+        started = time.monotonic()
+        self.start_pair(PUMP, con=caller)
+        self.wait_comparison(PUMP)
+        caller.close_sync(None)
+        self.assert_eventually(
+            lambda: "pairing %s failed" % PUMP in self.read_log(),
+            timeout=15, message="the pairing did not end")
+        # At once, not after the 60 s without an answer.
+        self.assertLess(time.monotonic() - started, 30)
+        self.assertIn("left the bus before confirming", self.read_log())
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+
+    def test_comparison_times_out(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        with mock.patch.dict(os.environ,
+                             {"LACTD_TEST_CONFIRM_TIMEOUT_MS": "1000"}):
+            self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        self.assert_pair_failed(box, "org.lactd.Error.PairingFailed",
+                                "nobody confirmed the passkey within 1 s")
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+
+    def test_comparison_cancelled_by_bluetoothd(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        self.system_con.call_sync(
+            "org.bluez", "/org/bluez/hci0/dev_C0_FF_EE_00_00_01",
+            "org.bluez.Device1", "CancelPairing", None, None,
+            Gio.DBusCallFlags.NONE, 5000, None)
+        message = self.assert_pair_failed(box, "org.lactd.Error.PairingFailed",
+                                          "")
+        self.assertRegex(message, "(?i)cancel")
+        self.assert_eventually(
+            lambda: "pairing agent: Cancel" in self.read_log())
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+        self.assertFalse(self.bluez_paired(PUMP))
+
+    def test_confirm_without_a_pairing(self):
+        self.start_daemon()
+        for address in (PUMP, "c0:ff:ee:00:00:01"):
+            self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                                   "Manager1", "ConfirmPairing", "sb",
+                                   address, True)
+        self.assert_dbus_error("org.lactd.Error.InvalidArgs", self.call,
+                               "Manager1", "ConfirmPairing", "sb", "C0:FF",
+                               True)
+
+    def test_pair_refuses_a_device_without_the_lsp_service(self):
+        self.add_sensor(OTHER, name="Headphones", uuids=[BATTERY_SERVICE])
+        self.start_daemon()
+        found = self.call("Manager1", "Discover", "u", 1)
+        self.assertNotIn(OTHER, [f[0] for f in found])
+        message = self.assert_dbus_error("org.lactd.Error.InvalidArgs",
+                                         self.call, "Manager1", "Pair", "s",
+                                         OTHER)
+        self.assertIn(LSP_SERVICE, message)
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+        # A device BlueZ knows only from a scan that heard no services yet
+        # is looked for: its advertisement names the LSP service.
+        self.add_sensor(PUMP, known_without_uuids=True)
+        self.pair(PUMP)
+
+    # ------------------------------------------------- hostile names
+
+    def test_hostile_names_are_cleaned(self):
+        self.add_sensor(PUMP, backlog=1, name=HOSTILE_NAME)
+        self.start_daemon()
+        found = self.call("Manager1", "Discover", "u", 1)
+        self.assertEqual([(f[0], f[1]) for f in found], [(PUMP, "Pump One")])
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 1)
+        self.assertEqual(self.sensor(PUMP)["Name"], "Pump One")
+        # A store written before names were cleaned, and a BlueZ that no
+        # longer knows the device: the name comes from the store alone.
+        self.stop_daemon()
+        db = sqlite3.connect(self.db)
+        with db:
+            db.execute("UPDATE sensors SET name = ?", (HOSTILE_NAME,))
+        db.close()
+        self.ctl("RemoveAdapter", "(s)", "hci0")
+        self.start_daemon()
+        self.assertEqual(self.sensor(PUMP)["Name"], "Pump One")
 
 
 if __name__ == "__main__":

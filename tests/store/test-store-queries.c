@@ -1,5 +1,5 @@
 /* test-store-queries.c — History1 and Goals1 figures from the store:
- * list bounds, daily summaries (empty days, night windows, DST, zone
+ * list bounds, counting and paging back, daily summaries (empty days, night windows, DST, zone
  * changes), totals, trend and the latest session.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -44,6 +44,65 @@ test_list_bounds (StoreFixture *f, gconstpointer data)
   list = lactd_store_list_sessions (f->store, T0 + 300, T0 + 400, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 0);
+}
+
+/* The count that bounds ListSessions, and the pages of ListSessionsPage:
+ * newest first, sessions sharing a start second by id, before excluded. */
+static void
+test_count_and_page (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) page = NULL;
+  guint64 ids[7];
+  gint64 starts[7] = { T0, T0 + 60, T0 + 60, T0 + 60, T0 + 120, T0 + 180,
+                       T0 + 240 };
+  guint64 count = G_MAXUINT64;
+
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    {
+      LactdSession s = store_test_session (starts[i], 60);
+      ids[i] = store_test_add (f->store, &s);
+    }
+
+  g_assert_true (lactd_store_count_sessions (f->store, T0, T0 + 240, &count,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 6);
+  g_assert_true (lactd_store_count_sessions (f->store, T0 + 60, T0 + 61,
+                                             &count, &error));
+  g_assert_cmpuint (count, ==, 3);
+  g_assert_true (lactd_store_count_sessions (f->store, T0 + 300, G_MAXINT64,
+                                             &count, &error));
+  g_assert_cmpuint (count, ==, 0);
+
+  /* No bound: the newest first. */
+  page = lactd_store_list_sessions_before (f->store, G_MAXINT64, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 3);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 0).id, ==, ids[6]);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 1).id, ==, ids[5]);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 2).id, ==, ids[4]);
+  g_assert_cmpint (g_array_index (page, LactdSession, 2).utc_offset_min, ==,
+                   60);
+  g_clear_pointer (&page, g_array_unref);
+
+  /* before is excluded; a shared second comes newest id first. */
+  page = lactd_store_list_sessions_before (f->store, T0 + 120, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 2);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 0).id, ==, ids[3]);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 1).id, ==, ids[2]);
+  g_clear_pointer (&page, g_array_unref);
+
+  /* The last page is short; nothing before the first session. */
+  page = lactd_store_list_sessions_before (f->store, T0 + 61, 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 4);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 3).id, ==, ids[0]);
+  g_clear_pointer (&page, g_array_unref);
+  page = lactd_store_list_sessions_before (f->store, T0, 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 0);
 }
 
 static const LactdDaySummary *
@@ -427,6 +486,7 @@ main (int argc, char **argv)
   g_test_add (path, StoreFixture, NULL, store_fixture_setup, func, \
               store_fixture_teardown)
   ADD ("/store/queries/list-bounds", test_list_bounds);
+  ADD ("/store/queries/count-and-page", test_count_and_page);
   ADD ("/store/queries/daily-empty-days", test_daily_empty_days);
   ADD ("/store/queries/night-windows", test_night_windows);
   ADD ("/store/queries/dst-edges", test_dst_edges);
