@@ -241,27 +241,6 @@ page_failed (LactdAppHistory *self, const GError *error)
   lactd_app_toast (GTK_WIDGET (self), message);
 }
 
-/* A daemon from before ListSessionsPage (API turn 2) lists everything in
- * one ListSessions: it has no cap on that reply either. */
-static void
-on_everything (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) sessions = NULL;
-  LactdAppHistory *self = user_data;
-
-  lactd_history1_call_list_sessions_finish (LACTD_HISTORY1 (source), &sessions, result,
-                                            &error);
-  if (lactd_app_error_is_cancelled (error))
-    return;
-  self->loading = FALSE;
-  self->exhausted = TRUE;
-  if (error != NULL)
-    page_failed (self, error);
-  else
-    add_sessions (self, sessions);
-}
-
 static void
 on_page (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -274,12 +253,6 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
                                                  result, &error);
   if (lactd_app_error_is_cancelled (error))
     return;
-  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD))
-    {
-      lactd_history1_call_list_sessions (LACTD_HISTORY1 (source), 0, 0, self->cancellable,
-                                         on_everything, self);
-      return;
-    }
   self->loading = FALSE;
   if (error != NULL)
     {
