@@ -38,19 +38,28 @@ return_store_error (GDBusMethodInvocation *invocation, GError *error)
   g_error_free (error);
 }
 
-/* Answers a list of sessions, or the store's error. */
 static void
-complete_sessions (GDBusMethodInvocation *invocation, GArray *sessions,
+add_to_reply (const LactdSession *session, gpointer builder)
+{
+  lactd_sessions_builder_add (builder, session);
+}
+
+/* Answers with the sessions the store handed to builder, or with the
+ * store's error. Each row goes straight into the reply's dictionaries:
+ * no array of sessions is held beside it. */
+static void
+complete_sessions (GDBusMethodInvocation *invocation,
+                   LactdSessionsBuilder *builder, gboolean read,
                    GError *error)
 {
-  if (sessions == NULL)
+  if (!read)
     {
+      lactd_sessions_builder_free (builder);
       return_store_error (invocation, error);
       return;
     }
   g_dbus_method_invocation_return_value (invocation,
-      g_variant_new ("(@aa{sv})", lactd_sessions_to_variant (sessions)));
-  g_array_unref (sessions);
+      g_variant_new ("(@aa{sv})", lactd_sessions_builder_end (builder)));
 }
 
 static gboolean
@@ -58,8 +67,9 @@ handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
                       gint64 from, gint64 to, LactdHistory *self)
 {
   GError *error = NULL;
-  GArray *sessions;
+  LactdSessionsBuilder *builder;
   guint64 count = 0;
+  gboolean read;
 
   if (to == 0)
     to = now_seconds () + 1;   /* "now" includes a session started now */
@@ -87,8 +97,10 @@ handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
           "or use ListSessionsPage", count, LACTD_LIST_SESSIONS_MAX);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  sessions = lactd_store_list_sessions (self->store, from, to, &error);
-  complete_sessions (invocation, sessions, error);
+  builder = lactd_sessions_builder_new ((guint) count);
+  read = lactd_store_foreach_session (self->store, from, to, add_to_reply,
+                                      builder, &error);
+  complete_sessions (invocation, builder, read, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -98,7 +110,8 @@ handle_list_sessions_page (LactdHistory1 *iface,
                            guint count, LactdHistory *self)
 {
   GError *error = NULL;
-  GArray *sessions;
+  LactdSessionsBuilder *builder;
+  gboolean read;
 
   if (count < 1 || count > LACTD_PAGE_SESSIONS_MAX)
     {
@@ -107,11 +120,13 @@ handle_list_sessions_page (LactdHistory1 *iface,
           LACTD_PAGE_SESSIONS_MAX);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  sessions = lactd_store_list_sessions_before (self->store,
-                                               before == 0 ? G_MAXINT64
-                                                           : before,
-                                               count, &error);
-  complete_sessions (invocation, sessions, error);
+  builder = lactd_sessions_builder_new (count);
+  read = lactd_store_foreach_session_before (self->store,
+                                             before == 0 ? G_MAXINT64
+                                                         : before,
+                                             count, add_to_reply, builder,
+                                             &error);
+  complete_sessions (invocation, builder, read, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
