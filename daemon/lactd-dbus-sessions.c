@@ -110,7 +110,8 @@ value_of_raw (SessionKey key, guint32 raw)
     }
 }
 
-/* A new reference to the shared entry for (key, raw), made on first use. */
+/* The shared entry for (key, raw), made on first use; the builder keeps
+ * its reference, and the dictionary takes one of its own. */
 static GVariant *
 interned_entry (LactdSessionsBuilder *builder, SessionKey key, guint32 raw)
 {
@@ -125,7 +126,7 @@ interned_entry (LactdSessionsBuilder *builder, SessionKey key, guint32 raw)
                                              value_of_raw (key, raw)));
       g_hash_table_insert (builder->entries, packed, entry);
     }
-  return g_variant_ref (entry);
+  return entry;
 }
 
 /* A u32 entry interned when small enough (durations), else new. */
@@ -159,7 +160,7 @@ sensor_entry (LactdSessionsBuilder *builder, const LactdSession *session)
                                              g_variant_new_string (address)));
       g_hash_table_insert (builder->sensors, g_strdup (address), entry);
     }
-  return g_variant_ref (entry);
+  return entry;
 }
 
 /* The session's a{sv}, floating; entries in the contract's order, each
@@ -198,7 +199,8 @@ session_dict (LactdSessionsBuilder *builder, const LactdSession *session)
   entries[n++] = interned_entry (builder, KEY_INTERRUPTED, s->interrupted != 0);
   entries[n++] = interned_entry (builder, KEY_CLOCK_UNSYNCED,
                                  s->clock_unsynced != 0);
-  /* g_variant_new_array() takes the entries' references over. */
+  /* g_variant_new_array() sinks the new (floating) entries and takes a
+   * reference of its own to each shared one. */
   return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, n);
 }
 
