@@ -7,7 +7,18 @@
 
 #include "lactd-history.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "lactd-error.h"
+
+/* A reply of at least this many sessions is a few MB of tree nodes and a
+ * serialised copy; once GDBus's worker has written and freed it, the
+ * heap's free pages are handed back to the system (bench/README.md:
+ * 19 MB peak back to 8.6 MB with G_SLICE=always-malloc). */
+#define TRIM_AFTER_SESSIONS 1000
+#define TRIM_DELAY_SECONDS 2
 
 struct _LactdHistory {
   GObject parent_instance;
@@ -16,6 +27,7 @@ struct _LactdHistory {
   LactdNightWindowFunc night_window;
   gpointer night_window_data;
   LactdHistory1 *iface;
+  guint trim_id;                     /* heap trim after a big reply */
 };
 
 G_DEFINE_TYPE (LactdHistory, lactd_history, G_TYPE_OBJECT)
@@ -36,6 +48,28 @@ return_store_error (GDBusMethodInvocation *invocation, GError *error)
   lactd_error_from_store (&error);
   g_dbus_method_invocation_return_gerror (invocation, error);
   g_error_free (error);
+}
+
+static gboolean
+trim_heap (gpointer user_data)
+{
+  LactdHistory *self = user_data;
+
+  self->trim_id = 0;
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+/* One trim a little after the last big reply (never at rest). */
+static void
+trim_after_reply (LactdHistory *self, guint sessions)
+{
+  if (sessions < TRIM_AFTER_SESSIONS)
+    return;
+  g_clear_handle_id (&self->trim_id, g_source_remove);
+  self->trim_id = g_timeout_add_seconds (TRIM_DELAY_SECONDS, trim_heap, self);
 }
 
 static void
@@ -101,6 +135,7 @@ handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
   read = lactd_store_foreach_session (self->store, from, to, add_to_reply,
                                       builder, &error);
   complete_sessions (invocation, builder, read, error);
+  trim_after_reply (self, read ? (guint) count : 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -208,6 +243,7 @@ lactd_history_dispose (GObject *object)
 {
   LactdHistory *self = LACTD_HISTORY (object);
 
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   g_clear_object (&self->iface);
   G_OBJECT_CLASS (lactd_history_parent_class)->dispose (object);
 }
