@@ -12,8 +12,12 @@
 
 G_BEGIN_DECLS
 
-/* Records are committed in batches of about this many. */
+/* Records are committed in batches of at most this many. */
 #define LACTD_SYNC_BATCH_RECORDS 256
+/* A report's records are committed at the latest this long after the
+ * first of a batch arrived, while the report is still coming: what is
+ * left after its last record is at most this much of it. */
+#define LACTD_SYNC_REPORT_FLUSH_MS 250
 /* Records that come outside a report are committed after this pause. */
 #define LACTD_SYNC_LOOSE_FLUSH_MS 100
 /* Records that arrive before the record epoch is known are buffered up to
@@ -109,6 +113,7 @@ struct _LactdSync {
   gboolean abort_needed;         /* a procedure timed out: abort it first */
   gboolean busy_aborted;         /* this run aborted a leftover procedure */
   gint64 last_activity;          /* monotonic, for the procedure timeout */
+  gint64 last_record_time;       /* monotonic, the report's last record */
   guint straggler_timeout;
   guint procedure_ms;
   guint straggler_ms;
@@ -168,6 +173,14 @@ void lactd_sync_handle_record (LactdSync *self, GBytes *value);
 gboolean lactd_sync_report_arrived (LactdSync *self);
 /* The summary line of rejected records counted but not logged, if any. */
 void lactd_sync_log_rejected_summary (LactdSync *self);
+/* Commits the pending records; the sessions newly stored are appended to
+ * `stored` (lactd_sync_stored_new()) and not announced yet. */
+gboolean lactd_sync_commit (LactdSync *self, GArray *stored, GError **error);
+GArray *lactd_sync_stored_new (void);
+/* Refreshes the counters and emits ::session-stored for each of `stored`,
+ * then empties it. */
+void lactd_sync_announce (LactdSync *self, GArray *stored);
+/* Commit and announce. */
 gboolean lactd_sync_flush (LactdSync *self, GError **error);
 void lactd_sync_pending_clear (gpointer data);
 

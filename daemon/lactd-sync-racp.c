@@ -327,15 +327,25 @@ plan_acknowledgement (LactdSync *self, GError **error)
   return TRUE;
 }
 
-/* Step 4: commit, decide, then acknowledge with a delete. */
+/* Step 4: commit, decide, then acknowledge with a delete. Most of the
+ * report was committed while it arrived; what its last batch stored is
+ * announced once the delete is on its way (the acknowledgement rests on
+ * the commit alone, and the announcements cost more than the commit). */
 void
 lactd_sync_report_complete (LactdSync *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) stored = lactd_sync_stored_new ();
 
   g_clear_handle_id (&self->straggler_timeout, g_source_remove);
   g_clear_handle_id (&self->procedure_timeout, g_source_remove);
-  if (!lactd_sync_flush (self, &error))
+  if (self->received > 0)
+    g_debug ("%s: report over: %u record packets, the last %" G_GINT64_FORMAT
+             " ms ago; %u records left to commit", self->address,
+             self->received,
+             (g_get_monotonic_time () - self->last_record_time) / 1000,
+             self->pending->len);
+  if (!lactd_sync_commit (self, stored, &error))
     {
       lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
                              "Could not commit records: %s", error->message);
@@ -344,6 +354,7 @@ lactd_sync_report_complete (LactdSync *self)
   self->phase = SYNC_PHASE_NONE;
   if (!plan_acknowledgement (self, &error))
     {
+      lactd_sync_announce (self, stored);
       lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
                              "Not acknowledging anything: %s",
                              error->message);
@@ -352,11 +363,13 @@ lactd_sync_report_complete (LactdSync *self)
   if (self->ack == 0)
     {
       g_debug ("%s: nothing to acknowledge", self->address);
+      lactd_sync_announce (self, stored);
       lactd_sync_run_finished (self);
       return;
     }
   racp_write (self, SYNC_PHASE_DELETE, LSP_RACP_DELETE,
               LSP_RACP_OP_LESS_EQUAL, self->ack);
+  lactd_sync_announce (self, stored);
 }
 
 /* The delete took effect: remember it, and report numbers the sensor

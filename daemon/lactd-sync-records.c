@@ -93,14 +93,16 @@ add_rejected (LactdStoreBatch *batch, const PendingRecord *pending,
                                          message, error);
 }
 
-/* Commits every pending record in one batch. On failure nothing of it is
- * kept and the records stay pending (not handled, so not acknowledged). */
+/* Commits every pending record in one batch and appends the sessions it
+ * newly stored to `stored`, for lactd_sync_announce(). On failure nothing
+ * of it is kept and the records stay pending (not handled, so not
+ * acknowledged). */
 gboolean
-lactd_sync_flush (LactdSync *self, GError **error)
+lactd_sync_commit (LactdSync *self, GArray *stored, GError **error)
 {
-  g_autoptr(GArray) stored = NULL;
   LactdStoreBatch *batch;
   guint32 store_ack = 0;
+  guint n_before = stored->len;
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
   if (self->pending->len == 0)
@@ -111,7 +113,6 @@ lactd_sync_flush (LactdSync *self, GError **error)
   if (batch == NULL)
     return FALSE;
 
-  stored = g_array_new (FALSE, FALSE, sizeof (LactdSession));
   for (guint i = 0; i < self->pending->len; i++)
     {
       PendingRecord *pending = &g_array_index (self->pending, PendingRecord, i);
@@ -155,15 +156,19 @@ lactd_sync_flush (LactdSync *self, GError **error)
       if (!ok)
         {
           lactd_store_batch_abort (batch);
+          g_array_set_size (stored, n_before);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
     }
   if (!lactd_store_batch_commit (batch, &store_ack, error))
-    return FALSE;
+    {
+      g_array_set_size (stored, n_before);
+      return FALSE;
+    }
 
   g_debug ("%s: committed %u records (%u new sessions)", self->address,
-           self->pending->len, stored->len);
+           self->pending->len, stored->len - n_before);
   for (guint i = 0; i < self->pending->len; i++)
     {
       PendingRecord *pending = &g_array_index (self->pending, PendingRecord, i);
@@ -175,12 +180,40 @@ lactd_sync_flush (LactdSync *self, GError **error)
         self->low = pending->seq;
     }
   g_array_set_size (self->pending, 0);
+  return TRUE;
+}
 
+GArray *
+lactd_sync_stored_new (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (LactdSession));
+}
+
+void
+lactd_sync_announce (LactdSync *self, GArray *stored)
+{
   lactd_sync_refresh_counters (self);
   for (guint i = 0; i < stored->len; i++)
     lactd_sync_emit_session_stored (self, &g_array_index (stored, LactdSession, i));
+  g_array_set_size (stored, 0);
+}
+
+gboolean
+lactd_sync_flush (LactdSync *self, GError **error)
+{
+  g_autoptr(GArray) stored = NULL;
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (self->pending->len == 0)
+    return TRUE;
+  stored = lactd_sync_stored_new ();
+  if (!lactd_sync_commit (self, stored, error))
+    return FALSE;
+  lactd_sync_announce (self, stored);
   return TRUE;
 }
+
+static gboolean commit_full_batch (LactdSync *self);
 
 static gboolean
 flush_cb (gpointer user_data)
@@ -189,7 +222,11 @@ flush_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->flush_source = 0;
-  if (!lactd_sync_flush (self, &error))
+  /* A report's batch that cannot be committed ends the run, as a full
+   * one does. */
+  if (self->phase == SYNC_PHASE_REPORT || self->phase == SYNC_PHASE_STRAGGLERS)
+    commit_full_batch (self);
+  else if (!lactd_sync_flush (self, &error))
     g_warning ("%s: could not commit records: %s", self->address,
                error->message);
   return G_SOURCE_REMOVE;
@@ -334,6 +371,7 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
     {
       self->received++;
       self->last_activity = g_get_monotonic_time ();
+      self->last_record_time = self->last_activity;
       pending.in_procedure = note_seen (self, pending.seq);
     }
   g_array_append_val (self->pending, pending);
@@ -343,10 +381,14 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
       if (!commit_full_batch (self))
         return;
     }
-  else if (!in_report && self->flush_source == 0)
+  else if (self->flush_source == 0)
     {
-      self->flush_source = g_timeout_add (LACTD_SYNC_LOOSE_FLUSH_MS, flush_cb,
-                                          self);
+      /* A report's records are committed while it is still arriving, so
+       * that after its last record only a small batch is left to commit
+       * before the delete. */
+      self->flush_source = g_timeout_add (in_report ? LACTD_SYNC_REPORT_FLUSH_MS
+                                                    : LACTD_SYNC_LOOSE_FLUSH_MS,
+                                          flush_cb, self);
     }
 
   if (self->phase == SYNC_PHASE_STRAGGLERS && lactd_sync_report_arrived (self))
