@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * first of a batch arrived, while the report is still coming: what is
  * left after its last record is at most this much of it. */
 #define LACTD_SYNC_REPORT_FLUSH_MS 250
+/* Stored sessions are announced this many per main loop dispatch, at idle
+ * priority. */
+#define LACTD_SYNC_ANNOUNCE_CHUNK 16
 /* Records that come outside a report are committed after this pause. */
 #define LACTD_SYNC_LOOSE_FLUSH_MS 100
 /* Records that arrive before the record epoch is known are buffered up to
@@ -119,6 +122,8 @@ struct _LactdSync {
   guint straggler_ms;
 
   GArray *pending;               /* PendingRecord, not yet committed */
+  GArray *unannounced;           /* LactdSession committed, not announced */
+  guint announce_source;
   GTimeZone *local_tz;           /* for records of unknown offset */
   guint flush_source;
 
@@ -173,15 +178,12 @@ void lactd_sync_handle_record (LactdSync *self, GBytes *value);
 gboolean lactd_sync_report_arrived (LactdSync *self);
 /* The summary line of rejected records counted but not logged, if any. */
 void lactd_sync_log_rejected_summary (LactdSync *self);
-/* Commits the pending records; the sessions newly stored are appended to
- * `stored` (lactd_sync_stored_new()) and not announced yet. */
-gboolean lactd_sync_commit (LactdSync *self, GArray *stored, GError **error);
-GArray *lactd_sync_stored_new (void);
-/* Refreshes the counters and emits ::session-stored for each of `stored`,
- * then empties it. */
-void lactd_sync_announce (LactdSync *self, GArray *stored);
-/* Commit and announce. */
+/* Commits the pending records in one batch; the sessions it newly stored
+ * are announced (::session-stored) from an idle source, a few per
+ * dispatch, or by lactd_sync_announce_all(). */
 gboolean lactd_sync_flush (LactdSync *self, GError **error);
+/* Announces every queued session now (a run's end, dispose). */
+void lactd_sync_announce_all (LactdSync *self);
 void lactd_sync_pending_clear (gpointer data);
 
 enum {

@@ -328,24 +328,21 @@ plan_acknowledgement (LactdSync *self, GError **error)
 }
 
 /* Step 4: commit, decide, then acknowledge with a delete. Most of the
- * report was committed while it arrived; what its last batch stored is
- * announced once the delete is on its way (the acknowledgement rests on
- * the commit alone, and the announcements cost more than the commit). */
+ * report was committed while it arrived; what is left is one batch. */
 void
 lactd_sync_report_complete (LactdSync *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) stored = lactd_sync_stored_new ();
 
   g_clear_handle_id (&self->straggler_timeout, g_source_remove);
   g_clear_handle_id (&self->procedure_timeout, g_source_remove);
   if (self->received > 0)
     g_debug ("%s: report over: %u record packets, the last %" G_GINT64_FORMAT
-             " ms ago; %u records left to commit", self->address,
-             self->received,
+             " ms ago; %u records left to commit, %u sessions to announce",
+             self->address, self->received,
              (g_get_monotonic_time () - self->last_record_time) / 1000,
-             self->pending->len);
-  if (!lactd_sync_commit (self, stored, &error))
+             self->pending->len, self->unannounced->len);
+  if (!lactd_sync_flush (self, &error))
     {
       lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
                              "Could not commit records: %s", error->message);
@@ -354,7 +351,6 @@ lactd_sync_report_complete (LactdSync *self)
   self->phase = SYNC_PHASE_NONE;
   if (!plan_acknowledgement (self, &error))
     {
-      lactd_sync_announce (self, stored);
       lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
                              "Not acknowledging anything: %s",
                              error->message);
@@ -363,13 +359,11 @@ lactd_sync_report_complete (LactdSync *self)
   if (self->ack == 0)
     {
       g_debug ("%s: nothing to acknowledge", self->address);
-      lactd_sync_announce (self, stored);
       lactd_sync_run_finished (self);
       return;
     }
   racp_write (self, SYNC_PHASE_DELETE, LSP_RACP_DELETE,
               LSP_RACP_OP_LESS_EQUAL, self->ack);
-  lactd_sync_announce (self, stored);
 }
 
 /* The delete took effect: remember it, and report numbers the sensor

@@ -93,13 +93,56 @@ add_rejected (LactdStoreBatch *batch, const PendingRecord *pending,
                                          message, error);
 }
 
-/* Commits every pending record in one batch and appends the sessions it
- * newly stored to `stored`, for lactd_sync_announce(). On failure nothing
- * of it is kept and the records stay pending (not handled, so not
- * acknowledged). */
-gboolean
-lactd_sync_commit (LactdSync *self, GArray *stored, GError **error)
+/* ------------------------------------------------------ announcing */
+
+/* Emits ::session-stored for the first n queued sessions. They leave the
+ * queue first, so a handler that announces (or commits) meanwhile sees a
+ * consistent one. */
+static void
+announce_first (LactdSync *self, guint n)
 {
+  g_autoptr(GArray) sessions = g_array_sized_new (FALSE, FALSE,
+                                                  sizeof (LactdSession), n);
+
+  g_array_append_vals (sessions, self->unannounced->data, n);
+  g_array_remove_range (self->unannounced, 0, n);
+  for (guint i = 0; i < n; i++)
+    lactd_sync_emit_session_stored (self, &g_array_index (sessions, LactdSession, i));
+}
+
+/* A few at a time, below every notification and timer: the signals (and
+ * whatever their handlers do) never hold up the records still arriving,
+ * their commits or the delete. */
+static gboolean
+announce_cb (gpointer user_data)
+{
+  LactdSync *self = user_data;
+
+  announce_first (self, MIN (self->unannounced->len, LACTD_SYNC_ANNOUNCE_CHUNK));
+  if (self->unannounced->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->announce_source = 0;
+  g_debug ("%s: every stored session announced", self->address);
+  return G_SOURCE_REMOVE;
+}
+
+void
+lactd_sync_announce_all (LactdSync *self)
+{
+  g_clear_handle_id (&self->announce_source, g_source_remove);
+  if (self->unannounced->len > 0)
+    announce_first (self, self->unannounced->len);
+}
+
+/* ------------------------------------------------------------ batches */
+
+/* Commits every pending record in one batch and queues the sessions it
+ * newly stored for announcing. On failure nothing of it is kept and the
+ * records stay pending (not handled, so not acknowledged). */
+gboolean
+lactd_sync_flush (LactdSync *self, GError **error)
+{
+  GArray *stored = self->unannounced;
   LactdStoreBatch *batch;
   guint32 store_ack = 0;
   guint n_before = stored->len;
@@ -180,36 +223,13 @@ lactd_sync_commit (LactdSync *self, GArray *stored, GError **error)
         self->low = pending->seq;
     }
   g_array_set_size (self->pending, 0);
-  return TRUE;
-}
 
-GArray *
-lactd_sync_stored_new (void)
-{
-  return g_array_new (FALSE, FALSE, sizeof (LactdSession));
-}
-
-void
-lactd_sync_announce (LactdSync *self, GArray *stored)
-{
   lactd_sync_refresh_counters (self);
-  for (guint i = 0; i < stored->len; i++)
-    lactd_sync_emit_session_stored (self, &g_array_index (stored, LactdSession, i));
-  g_array_set_size (stored, 0);
-}
-
-gboolean
-lactd_sync_flush (LactdSync *self, GError **error)
-{
-  g_autoptr(GArray) stored = NULL;
-
-  g_clear_handle_id (&self->flush_source, g_source_remove);
-  if (self->pending->len == 0)
-    return TRUE;
-  stored = lactd_sync_stored_new ();
-  if (!lactd_sync_commit (self, stored, error))
-    return FALSE;
-  lactd_sync_announce (self, stored);
+  if (stored->len > 0 && self->announce_source == 0)
+    {
+      self->announce_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                               announce_cb, self, NULL);
+    }
   return TRUE;
 }
 

@@ -1,8 +1,10 @@
 /* test-sync-batches.c — a report's records are committed in batches while
  * the report is still arriving (at the latest LACTD_SYNC_REPORT_FLUSH_MS
  * after the first of a batch), so that after its last record only a small
- * batch is left before the delete; and a batch that fails between others
- * acknowledges nothing past what was durably committed before it.
+ * batch is left before the delete; a batch that fails between others
+ * acknowledges nothing past what was durably committed before it; and the
+ * sessions' announcements never hold up the delete, yet are all out when
+ * the run ends.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -75,8 +77,8 @@ test_committed_during_report (void)
   g_assert_no_error (error);
 
   /* When the sensor sent its last record, all but the last flush
-   * interval's worth were already durably stored and announced, and
-   * nothing was deleted yet. */
+   * interval's worth were already durably stored, and nothing was deleted
+   * yet. */
   g_test_message ("stored when the last record went out: %u of %u "
                   "(flush every %u ms, a record every %u ms)",
                   watch.stored_at_last, N_RECORDS, LACTD_SYNC_REPORT_FLUSH_MS,
@@ -84,7 +86,8 @@ test_committed_during_report (void)
   g_assert_cmpuint (watch.sent, ==, N_RECORDS);
   g_assert_cmpuint (watch.stored_at_last, >=, N_RECORDS - TAIL_MAX);
   g_assert_cmpuint (watch.stored_at_last, <, N_RECORDS);
-  g_assert_cmpuint (watch.stored_signals, ==, watch.stored_at_last);
+  /* Announced after their commit, never before. */
+  g_assert_cmpuint (watch.stored_signals, <=, watch.stored_at_last);
   g_assert_cmpuint (watch.deleted_at_last, ==, 0);
 
   /* And the run as before: everything stored once, then acknowledged. */
@@ -175,6 +178,53 @@ test_failure_between_batches (void)
   sync_fixture_teardown (&f);
 }
 
+/* What the sensor saw when it accepted the delete. */
+typedef struct {
+  SyncFixture *fixture;
+  guint announced_at_delete;
+  guint stored_at_delete;
+} DeleteMoment;
+
+static void
+on_delete_moment (LspSimSensor *sensor, guint upto, DeleteMoment *moment)
+{
+  moment->announced_at_delete = moment->fixture->n_session_stored;
+  moment->stored_at_delete =
+    sync_count_sessions (moment->fixture, lsp_sim_sensor_get_epoch (sensor));
+}
+
+/* A report that arrives in one burst: its records are committed at its
+ * end, and the delete goes out before their announcements, which wait
+ * below every notification and timer; the run ends once all are out. */
+static void
+test_delete_before_announcements (void)
+{
+  SyncFixture f;
+  DeleteWatch deletes = { &f, 0, 0 };
+  DeleteMoment moment = { &f, 0, 0 };
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_setup (&f, 1000);
+  lsp_sim_sensor_add_backlog (f.sensor, N_RECORDS, 10);
+  sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
+  g_signal_connect (f.sensor, "delete-requested",
+                    G_CALLBACK (sync_on_delete_requested), &deletes);
+  g_signal_connect (f.sensor, "delete-requested",
+                    G_CALLBACK (on_delete_moment), &moment);
+
+  g_assert_true (sync_run (&f, &error));
+  g_assert_no_error (error);
+  g_test_message ("at the delete: %u stored, %u announced",
+                  moment.stored_at_delete, moment.announced_at_delete);
+  g_assert_cmpuint (moment.stored_at_delete, ==, N_RECORDS);
+  g_assert_cmpuint (moment.announced_at_delete, <, N_RECORDS);
+  g_assert_cmpuint (f.n_session_stored, ==, N_RECORDS);
+  g_assert_cmpuint (sync_acknowledged (&f), ==, N_RECORDS);
+  g_assert_cmpuint (deletes.n_deletes, ==, 1);
+  g_assert_cmpuint (deletes.n_violations, ==, 0);
+  sync_fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -187,5 +237,7 @@ main (int argc, char **argv)
                    test_committed_during_report);
   g_test_add_func ("/sync/batches/failure-between-batches",
                    test_failure_between_batches);
+  g_test_add_func ("/sync/batches/delete-before-announcements",
+                   test_delete_before_announcements);
   return g_test_run ();
 }
