@@ -48,6 +48,8 @@ typedef struct {
   gboolean failed;
   gint64 cpu_end_ns;
   gint64 wall_end_us;
+  guint straggler_source;        /* 0x06 seen before N records */
+  guint8 report_code;
   gint64 first_at_us;            /* Unix time, first record */
   gint64 last_at_us;             /* Unix time, N-th record */
 } Client;
@@ -64,6 +66,7 @@ cpu_now_ns (void)
 static void
 finish (Client *client, gboolean failed)
 {
+  g_clear_handle_id (&client->straggler_source, g_source_remove);
   client->failed = failed;
   client->cpu_end_ns = cpu_now_ns ();
   client->wall_end_us = g_get_monotonic_time ();
@@ -137,8 +140,21 @@ on_record (GDBusConnection *bus, const char *sender, const char *path,
     finish (client, FALSE);
 }
 
-/* A RACP indication: the report's end (0x06) before N records is a
- * failure. */
+static gboolean
+on_stragglers_late (gpointer user_data)
+{
+  Client *client = user_data;
+
+  client->straggler_source = 0;
+  g_printerr ("minimal-gatt-client: report ended after %u of %u records "
+              "(response code 0x%02x)\n", client->received, client->target,
+              client->report_code);
+  finish (client, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A RACP indication: the report's end (0x06) with fewer than N records is
+ * a failure unless they follow within 2 s. */
 static void
 on_racp (GDBusConnection *bus, const char *sender, const char *path,
          const char *iface, const char *signal, GVariant *params,
@@ -164,12 +180,14 @@ on_racp (GDBusConnection *bus, const char *sender, const char *path,
       return;
     }
   if (len >= 1 && data[0] == LSP_RACP_IND_RESPONSE
-      && client->received < client->target)
+      && client->received < client->target && client->straggler_source == 0)
     {
-      g_printerr ("minimal-gatt-client: report ended after %u of %u records "
-                  "(response code 0x%02x)\n", client->received,
-                  client->target, len >= 4 ? data[3] : 0);
-      finish (client, TRUE);
+      /* Records may trail the 0x06 (BlueZ may deliver notifications and
+       * indications on different ATT channels): allow them 2 s, as
+       * lsp-v1's step 4 does. */
+      client->report_code = len >= 4 ? data[3] : 0;
+      client->straggler_source = g_timeout_add (2000, on_stragglers_late,
+                                                client);
     }
 }
 

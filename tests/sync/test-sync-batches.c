@@ -101,20 +101,22 @@ test_committed_during_report (void)
   sync_fixture_teardown (&f);
 }
 
-/* The first batch of the report is committed; the next one fails. */
+/* Halfway through the report, with batches already committed, the next
+ * commit fails. */
 typedef struct {
   SyncFixture *fixture;
-  guint committed;            /* sessions announced when the fault was set */
-} FaultAfterFirst;
+  guint sent;
+  guint committed;            /* stored when the fault was set */
+} FaultHalfway;
 
 static void
-on_first_stored (LactdSync *sync, gpointer session, FaultAfterFirst *fault)
+on_send_fault (LspSimSensor *sensor, guint ch, GBytes *value,
+               FaultHalfway *fault)
 {
-  if (fault->committed > 0)
+  if (ch != LSP_SIM_CHAR_SESSION_RECORD || ++fault->sent != N_RECORDS / 2)
     return;
-  /* Announced after its commit: this batch is durable, the next fails. */
   fault->committed = sync_count_sessions (fault->fixture,
-                                          lsp_sim_sensor_get_epoch (fault->fixture->sensor));
+                                          lsp_sim_sensor_get_epoch (sensor));
   lactd_store_inject_fault (fault->fixture->store,
                             LACTD_STORE_FAULT_BATCH_COMMIT, 1);
 }
@@ -130,7 +132,7 @@ test_failure_between_batches (void)
 {
   SyncFixture f;
   DeleteWatch deletes = { &f, 0, 0 };
-  FaultAfterFirst fault = { &f, 0 };
+  FaultHalfway fault = { &f, 0, 0 };
   g_autoptr(GError) error = NULL;
   guint32 epoch;
   gulong handler;
@@ -140,8 +142,8 @@ test_failure_between_batches (void)
   lsp_sim_sensor_add_backlog (f.sensor, N_RECORDS, 10);
   lsp_sim_sensor_set_record_delay (f.sensor, RECORD_DELAY_MS);
   sync_fixture_connect (&f, PROCEDURE_MS, STRAGGLER_MS);
-  handler = g_signal_connect (f.sync, "session-stored",
-                              G_CALLBACK (on_first_stored), &fault);
+  handler = g_signal_connect (f.sensor, "send", G_CALLBACK (on_send_fault),
+                              &fault);
   g_signal_connect (f.sensor, "delete-requested",
                     G_CALLBACK (sync_on_delete_requested), &deletes);
 
@@ -151,7 +153,7 @@ test_failure_between_batches (void)
   g_clear_error (&error);
   g_assert_cmpstr (lactd_sync_get_state (f.sync), ==, "error");
   g_assert_true (sync_wait_until (&f, cond_sensor_idle, NULL, 30000));
-  g_signal_handler_disconnect (f.sync, handler);
+  g_signal_handler_disconnect (f.sensor, handler);
 
   /* The first batch stays, nothing after it was kept, and the sensor was
    * told to delete nothing: the report never completed. */
