@@ -477,6 +477,9 @@ bench_bare() {
       >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
     grep -q "^$want=" /tmp/bench-bare.txt && break
     log "bench bare, try $try: $(tr '\n' ' ' </tmp/bench-bare.txt)"
+    # A link BlueZ calls connected may refuse every GATT call ("Not
+    # connected") after a disconnect and a quick reconnect: start over.
+    busctl --system call org.bluez "$dev" org.bluez.Device1 Disconnect >/dev/null 2>&1 || true
     nap 3
   done
   log "bench bare: $(tr '\n' ' ' </tmp/bench-bare.txt)"
