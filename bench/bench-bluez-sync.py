@@ -284,10 +284,16 @@ class Bench:
         iterate_until(lambda: self.ctl("GetSensor", "(s)", ADDRESS)["stored"] == 0,
                       self.args.timeout, "every record acknowledged")
         wall, cpu = watch.stop()
-        sessions = call(self.session.con, "org.lactd", "/org/lactd",
-                        "org.lactd.History1", "ListSessions",
-                        GLib.Variant("(xx)", (0, 0)))
-        seqs = sorted(s["seq"] for s in sessions)
+        sessions, before = {}, 0
+        while True:   # pages: N may exceed one ListSessions reply (5000)
+            page = call(self.session.con, "org.lactd", "/org/lactd",
+                        "org.lactd.History1", "ListSessionsPage",
+                        GLib.Variant("(xu)", (before, 500)))
+            sessions.update((s["id"], s) for s in page)
+            if len(page) < 500:
+                break
+            before = page[-1]["start"] + 1
+        seqs = sorted(s["seq"] for s in sessions.values())
         if seqs != list(range(1, n + 1)):
             fail("lactd stored %d sessions, not 1..%d once each" % (len(seqs), n))
         self.stop_daemon()

@@ -2,7 +2,7 @@
  * in-process, and the daemon's start-up time. Prints figures, asserts
  * nothing.
  *
- *   bench-dbus-queries [--calls N] [--starts N] LACTD STORE
+ *   bench-dbus-queries [--calls N] [--starts N] [--only WHAT] LACTD STORE
  *
  * LACTD is the real daemon binary, STORE a store written by bench-dbus-gen
  * (50,000 sessions ending yesterday). Private session and system buses
@@ -18,9 +18,13 @@
  *    from a separate client connection, interleaved with the same query
  *    run in this process through the store API plus the conversion to the
  *    reply's GVariant (what the daemon's handler does before GDBus
- *    serialises and sends). Median and p99 of each, and D-Bus / in-process;
+ *    serialises and sends), on a copy of STORE (a store is one
+ *    process's at a time). Median and p99 of each, and D-Bus / in-process;
  *    also in-process plus serialising the reply, for reading the gap.
  * 3. The round-trip floor: Properties.Get(Manager1.Version).
+ *
+ * --only summary|list|floor runs just that part of 2-3 (the start-ups
+ * still run): how bench/dbus-profile.sh gives callgrind one kind of call.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,6 +37,7 @@
 #include <sys/wait.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "lactd-dbus-values.h"
 #include "lactd-store.h"
@@ -48,6 +53,7 @@ typedef struct {
   const char *store_path;
   guint calls;
   guint starts;
+  const char *only;         /* NULL: every query */
   GDBusConnection *client;
   gboolean owned;           /* org.lactd has an owner right now */
   gint64 owned_at;          /* monotonic µs of the last acquisition */
@@ -244,11 +250,45 @@ report (const char *label, double *dbus, double *inproc, double *flat,
           "p99 %8.3f ms)\n", f.median, f.p99);
 }
 
-static void
-bench_queries (Bench *bench)
+static gboolean
+wanted (const Bench *bench, const char *what)
+{
+  return bench->only == NULL || g_str_equal (bench->only, what);
+}
+
+/* A store is one process's at a time (its lock): the in-process queries
+ * run on a copy, made while no daemon has the store open. */
+static char *
+copy_store (const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(LactdStore) store = lactd_store_open (bench->store_path, &error);
+  g_autoptr(GFile) from = g_file_new_for_path (path);
+  char *copy = g_strconcat (path, ".in-process", NULL);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+
+  if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL,
+                    &error))
+    g_error ("copy %s: %s", path, error->message);
+  return copy;
+}
+
+static void
+remove_store (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", ".lock" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
+}
+
+static void
+bench_queries (Bench *bench, const char *copy_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LactdStore) store = lactd_store_open (copy_path, &error);
   g_autofree double *dbus = g_new0 (double, bench->calls);
   g_autofree double *inproc = g_new0 (double, bench->calls);
   g_autofree double *flat = g_new0 (double, bench->calls);
@@ -257,11 +297,12 @@ bench_queries (Bench *bench)
   gsize bytes = 0;
 
   if (store == NULL)
-    g_error ("open %s: %s", bench->store_path, error->message);
+    g_error ("open %s: %s", copy_path, error->message);
   queries_init (&q);
 
   printf ("\nDailySummary('%s', '%s')\n", q.first_day, q.last_day);
-  for (guint i = 0; i < WARMUP + bench->calls; i++)
+  for (guint i = 0; wanted (bench, "summary") && i < WARMUP + bench->calls;
+       i++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr(GVariant) reply = call (bench, "DailySummary",
@@ -281,11 +322,13 @@ bench_queries (Bench *bench)
       if (i >= WARMUP)
         flat[i - WARMUP] = ms_since (t0);
     }
-  report ("DailySummary 30 days", dbus, inproc, flat, bench->calls, entries, bytes);
+  if (wanted (bench, "summary"))
+    report ("DailySummary 30 days", dbus, inproc, flat, bench->calls,
+            entries, bytes);
 
   printf ("\nListSessions(%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")\n",
           q.year_from, q.year_to);
-  for (guint i = 0; i < WARMUP + bench->calls; i++)
+  for (guint i = 0; wanted (bench, "list") && i < WARMUP + bench->calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr(GVariant) reply = call (bench, "ListSessions",
@@ -305,10 +348,14 @@ bench_queries (Bench *bench)
       if (i >= WARMUP)
         flat[i - WARMUP] = ms_since (t0);
     }
-  report ("ListSessions one year", dbus, inproc, flat, bench->calls, entries, bytes);
+  if (wanted (bench, "list"))
+    report ("ListSessions one year", dbus, inproc, flat, bench->calls,
+            entries, bytes);
 
   /* The floor every call pays: a round trip through the bus to the
    * daemon's main loop and back, with nothing to compute. */
+  if (!wanted (bench, "floor"))
+    return;
   for (guint i = 0; i < WARMUP + bench->calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
@@ -353,6 +400,8 @@ parse_args (int argc, char **argv, Bench *bench)
         bench->calls = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
       else if (g_str_equal (argv[i], "--starts") && i + 1 < argc)
         bench->starts = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
+      else if (g_str_equal (argv[i], "--only") && i + 1 < argc)
+        bench->only = argv[++i];
       else if (argv[i][0] != '-' && bench->lactd == NULL)
         bench->lactd = argv[i];
       else if (argv[i][0] != '-' && bench->store_path == NULL)
@@ -361,10 +410,12 @@ parse_args (int argc, char **argv, Bench *bench)
         bench->lactd = NULL, bench->store_path = NULL, i = argc;
     }
   if (bench->lactd == NULL || bench->store_path == NULL ||
-      bench->calls == 0 || bench->starts == 0)
+      bench->calls == 0 || bench->starts == 0 ||
+      (bench->only != NULL && !g_str_equal (bench->only, "summary") &&
+       !g_str_equal (bench->only, "list") && !g_str_equal (bench->only, "floor")))
     {
       g_printerr ("usage: bench-dbus-queries [--calls N] [--starts N] "
-                  "LACTD STORE\n");
+                  "[--only summary|list|floor] LACTD STORE\n");
       exit (2);
     }
 }
@@ -377,6 +428,7 @@ main (int argc, char **argv)
   g_autoptr(GTestDBus) bus = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree double *startup = NULL;
+  g_autofree char *copy_path = NULL;
   g_autofree double *cpu = NULL;
   guint subscription;
   Stats st;
@@ -427,8 +479,10 @@ main (int argc, char **argv)
           "threads): median %.1f ms, max %.1f ms\n", st.median,
           cpu[bench.starts - 1]);
 
+  copy_path = copy_store (bench.store_path);
   start_daemon (&bench);
-  bench_queries (&bench);
+  bench_queries (&bench, copy_path);
+  remove_store (copy_path);
 
   print_load ("\nat end");
   stop_daemon (&bench);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lactctl.h"
+#include "lactctl-term.h"
 
 static gint64
 now_unix (void)
@@ -18,6 +19,134 @@ now_unix (void)
 }
 
 /* ----------------------------------------------------------- history */
+
+/* The contract's sizes: one ListSessions reply, one page. */
+#define LIST_SESSIONS_MAX 5000
+#define PAGE_SESSIONS 500
+
+/* TRUE for ListSessions' answer to a range holding too many sessions. */
+static gboolean
+is_too_many_error (const GError *error)
+{
+  g_autofree char *name = g_dbus_error_get_remote_error (error);
+
+  return g_strcmp0 (name, "org.lactd.Error.InvalidArgs") == 0 &&
+         strstr (error->message, "use ListSessionsPage") != NULL;
+}
+
+/* Takes the sessions of list not seen yet (by id) with start >= from;
+ * returns how many of list started before from. */
+static guint
+take_new_sessions (GVariant *list, gint64 from, GHashTable *seen)
+{
+  GVariantIter iter;
+  GVariant *session;
+  guint older = 0;
+
+  g_variant_iter_init (&iter, list);
+  while ((session = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      gint64 id = lactctl_dict_int64 (session, "id", 0);
+
+      if (lactctl_dict_int64 (session, "start", 0) < from)
+        older++;
+      else if (!g_hash_table_contains (seen, &id))
+        g_hash_table_insert (seen, g_memdup2 (&id, sizeof id),
+                             g_variant_ref (session));
+      g_variant_unref (session);
+    }
+  return older;
+}
+
+static int
+compare_by_start_and_id (gconstpointer a, gconstpointer b)
+{
+  GVariant *x = *(GVariant *const *) a, *y = *(GVariant *const *) b;
+  gint64 sx = lactctl_dict_int64 (x, "start", 0);
+  gint64 sy = lactctl_dict_int64 (y, "start", 0);
+  gint64 ix = lactctl_dict_int64 (x, "id", 0);
+  gint64 iy = lactctl_dict_int64 (y, "id", 0);
+
+  if (sx != sy)
+    return sx < sy ? -1 : 1;
+  return ix < iy ? -1 : ix > iy;
+}
+
+/* A range holding more sessions than one ListSessions reply carries,
+ * paged back from its end with ListSessionsPage. Sessions that share a
+ * start second across a page boundary are asked for again (before =
+ * that start + 1) and taken once, by id; a page entirely inside one
+ * second is completed with ListSessions over that second. Oldest first,
+ * as ListSessions gives them. */
+static GVariant *
+list_by_pages (LactctlApp *app, gint64 from, gint64 to, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash,
+      g_int64_equal, g_free, (GDestroyNotify) g_variant_unref);
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer session;
+  gint64 before = to != 0 ? to : now_unix () + 1;
+
+  for (;;)
+    {
+      g_autoptr(GVariant) page = NULL;
+      gsize n;
+      gint64 last_start;
+
+      if (!lactd_history1_call_list_sessions_page_sync (app->history, before,
+                                                        PAGE_SESSIONS, &page,
+                                                        NULL, error))
+        return NULL;
+      n = g_variant_n_children (page);
+      if (take_new_sessions (page, from, seen) > 0 || n < PAGE_SESSIONS)
+        break;
+      {
+        g_autoptr(GVariant) last = g_variant_get_child_value (page, n - 1);
+        last_start = lactctl_dict_int64 (last, "start", 0);
+      }
+      if (last_start + 1 == before)
+        {
+          g_autoptr(GVariant) second = NULL;
+
+          if (!lactd_history1_call_list_sessions_sync (app->history,
+                                                       last_start, before,
+                                                       &second, NULL, error))
+            return NULL;
+          take_new_sessions (second, from, seen);
+          before = last_start;
+        }
+      else
+        before = last_start + 1;
+    }
+
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    g_ptr_array_add (sessions, session);
+  g_ptr_array_sort (sessions, compare_by_start_and_id);
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT,
+      (GVariant *const *) sessions->pdata, sessions->len));
+}
+
+/* Every session with from <= start < to (to = 0: now), however many. */
+static GVariant *
+list_sessions (LactctlApp *app, gint64 from, gint64 to, GError **error)
+{
+  GVariant *sessions = NULL;
+  GError *local_error = NULL;
+
+  if (lactd_history1_call_list_sessions_sync (app->history, from, to,
+                                              &sessions, NULL, &local_error))
+    return sessions;
+  if (!is_too_many_error (local_error))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  g_debug ("More than %d sessions in range: paging", LIST_SESSIONS_MAX);
+  g_error_free (local_error);
+  return list_by_pages (app, from, to, error);
+}
 
 static char *
 session_side_text (GVariant *session, const char *duration_key,
@@ -134,8 +263,8 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
   if (!lactctl_connect (app))
     return LACTCTL_EXIT_UNREACHABLE;
 
-  if (!lactd_history1_call_list_sessions_sync (app->history, from, to,
-                                               &sessions, NULL, &error))
+  sessions = list_sessions (app, from, to, &error);
+  if (sessions == NULL)
     return lactctl_fail (app, "history", error);
 
   if (json)
@@ -150,6 +279,77 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
 }
 
 /* ----------------------------------------------------------- summary */
+
+/* The widest sessions chart, in cells (one a session up to this). */
+#define SUMMARY_CHART_CELLS 24
+
+/* The chart column: a bar per day against the goal's sessions_per_day,
+ * all on one scale. */
+static char **
+summary_chart_cells (LactctlApp *app, GVariant *summary, char **header)
+{
+  GVariant *goal = lactd_goals1_get_goal (app->goals);
+  guint32 target = lactctl_dict_uint (goal, "sessions_per_day", 8);
+  guint scale = target, n = (guint) g_variant_n_children (summary);
+  char **cells = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) day = g_variant_get_child_value (summary, i);
+      scale = MAX (scale, lactctl_dict_uint (day, "sessions", 0));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) day = g_variant_get_child_value (summary, i);
+      cells[i] = lactctl_term_sessions_bar (lactctl_dict_uint (day, "sessions", 0), target,
+                                            scale, MIN (scale, SUMMARY_CHART_CELLS));
+    }
+  *header = g_strdup_printf ("SESSIONS vs GOAL %u", target);
+  return cells;
+}
+
+/* The daily table; on a terminal, with the sessions chart beside it. */
+static void
+print_summary_table (LactctlApp *app, GVariant *summary, gboolean chart)
+{
+  g_autofree char *chart_header = NULL;
+  g_auto(GStrv) chart_cells = chart ? summary_chart_cells (app, summary, &chart_header) : NULL;
+  g_autoptr(LactctlTable) table =
+    chart ? lactctl_table_new (8, "DAY", ">SESSIONS", ">NIGHT", ">LEFT", ">RIGHT",
+                               ">EXPRESSED", ">SUPPLEMENT", chart_header)
+          : lactctl_table_new (7, "DAY", ">SESSIONS", ">NIGHT", ">LEFT", ">RIGHT",
+                               ">EXPRESSED", ">SUPPLEMENT");
+  GVariantIter iter;
+  GVariant *day;
+  guint row = 0;
+
+  g_variant_iter_init (&iter, summary);
+  while ((day = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) owned = day;
+      g_autofree char *sessions =
+        g_strdup_printf ("%u", lactctl_dict_uint (day, "sessions", 0));
+      g_autofree char *night =
+        g_strdup_printf ("%u", lactctl_dict_uint (day, "night_sessions", 0));
+      g_autofree char *left =
+        lactctl_format_duration (lactctl_dict_uint (day, "seconds_left", 0));
+      g_autofree char *right =
+        lactctl_format_duration (lactctl_dict_uint (day, "seconds_right", 0));
+      g_autofree char *expressed = NULL, *supplement = NULL;
+      double ml = 0;
+
+      lactctl_dict_double (day, "expressed_ml", &ml);
+      expressed = lactctl_format_volume (ml);
+      ml = 0;
+      lactctl_dict_double (day, "supplement_ml", &ml);
+      supplement = lactctl_format_volume (ml);
+      lactctl_table_add_row (table, lactctl_dict_string (day, "day", "?"),
+                             sessions, night, left, right, expressed, supplement,
+                             chart ? chart_cells[row] : NULL);
+      row++;
+    }
+  lactctl_table_print (table, stdout);
+}
 
 int
 lactctl_cmd_summary (LactctlApp *app, int argc, char **argv)
@@ -190,38 +390,7 @@ lactctl_cmd_summary (LactctlApp *app, int argc, char **argv)
   if (json)
     lactctl_json_print_variant (summary);
   else
-    {
-      g_autoptr(LactctlTable) table =
-        lactctl_table_new (7, "DAY", ">SESSIONS", ">NIGHT", ">LEFT", ">RIGHT",
-                           ">EXPRESSED", ">SUPPLEMENT");
-      GVariantIter iter;
-      GVariant *day;
-
-      g_variant_iter_init (&iter, summary);
-      while ((day = g_variant_iter_next_value (&iter)) != NULL)
-        {
-          g_autoptr(GVariant) owned = day;
-          g_autofree char *sessions =
-            g_strdup_printf ("%u", lactctl_dict_uint (day, "sessions", 0));
-          g_autofree char *night =
-            g_strdup_printf ("%u", lactctl_dict_uint (day, "night_sessions", 0));
-          g_autofree char *left =
-            lactctl_format_duration (lactctl_dict_uint (day, "seconds_left", 0));
-          g_autofree char *right =
-            lactctl_format_duration (lactctl_dict_uint (day, "seconds_right", 0));
-          g_autofree char *expressed = NULL, *supplement = NULL;
-          double ml = 0;
-
-          lactctl_dict_double (day, "expressed_ml", &ml);
-          expressed = lactctl_format_volume (ml);
-          ml = 0;
-          lactctl_dict_double (day, "supplement_ml", &ml);
-          supplement = lactctl_format_volume (ml);
-          lactctl_table_add_row (table, lactctl_dict_string (day, "day", "?"),
-                                 sessions, night, left, right, expressed, supplement);
-        }
-      lactctl_table_print (table, stdout);
-    }
+    print_summary_table (app, summary, lactctl_term_is_terminal (stdout));
   return LACTCTL_EXIT_OK;
 }
 

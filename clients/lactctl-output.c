@@ -52,6 +52,13 @@ void
 lactctl_table_add_rowv (LactctlTable *table, char **cells)
 {
   g_return_if_fail (g_strv_length (cells) == table->n_columns);
+  /* Cells hold names and messages from lactd: never raw to a terminal. */
+  for (guint i = 0; cells[i] != NULL; i++)
+    {
+      char *printable = lactd_client_printable (cells[i]);
+      g_free (cells[i]);
+      cells[i] = printable;
+    }
   g_ptr_array_add (table->rows, cells);
 }
 
@@ -68,7 +75,7 @@ lactctl_table_add_row (LactctlTable *table, ...)
       row[i] = g_strdup (cell != NULL ? cell : "");
     }
   va_end (args);
-  g_ptr_array_add (table->rows, row);
+  lactctl_table_add_rowv (table, row);
 }
 
 void

@@ -1,5 +1,6 @@
-/* lactctl-status.c — status, sensors, discover, pair, forget, sync and
- * version: Manager1 and Sensor1.
+/* lactctl-status.c — status, sensors, discover, forget, sync and
+ * version: Manager1 and Sensor1. Names and messages from lactd pass
+ * through lactd_client_printable() before they reach the terminal.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -51,12 +52,13 @@ format_battery (guint8 battery)
 static char *
 sensor_label (LactdSensor1 *sensor)
 {
-  const char *name = lactd_sensor1_get_name (sensor);
-  const char *address = lactd_sensor1_get_address (sensor);
+  g_autofree char *name = lactd_client_printable (lactd_sensor1_get_name (sensor));
+  g_autofree char *address =
+    lactd_client_printable (lactd_sensor1_get_address (sensor));
 
-  if (name != NULL && name[0] != '\0')
-    return g_strdup_printf ("%s (%s)", name, address != NULL ? address : "?");
-  return g_strdup (address != NULL ? address : "?");
+  if (name[0] != '\0')
+    return g_strdup_printf ("%s (%s)", name, address[0] ? address : "?");
+  return g_strdup (address[0] ? address : "?");
 }
 
 static JsonNode *
@@ -141,7 +143,11 @@ print_status (LactctlApp *app, GPtrArray *sensors, GVariant *progress,
   double ml = 0;
   gboolean any_live = FALSE;
 
+  const char *recovery = lactd_manager1_get_store_recovery (app->manager);
+
   g_print ("Daemon:        lactd %s\n", lactd_manager1_get_version (app->manager));
+  if (recovery != NULL && *recovery != '\0')
+    g_print ("Database:      %s\n", recovery);
   g_print ("Bluetooth:     %s\n", lactd_manager1_get_bluetooth_state (app->manager));
   if (sensors->len == 0)
     g_print ("Sensors:       none paired (pair one with 'lactctl pair ADDRESS')\n");
@@ -152,15 +158,17 @@ print_status (LactctlApp *app, GPtrArray *sensors, GVariant *progress,
       g_autofree char *battery = format_battery (lactd_sensor1_get_battery (sensor));
       g_autofree char *last_sync =
         lactctl_format_local_time (app, lactd_sensor1_get_last_sync (sensor));
-      const char *error = lactd_sensor1_get_last_error (sensor);
+      g_autofree char *kind = lactd_client_printable (lactd_sensor1_get_kind (sensor));
+      g_autofree char *state =
+        lactd_client_printable (lactd_sensor1_get_sync_state (sensor));
+      g_autofree char *error =
+        lactd_client_printable (lactd_sensor1_get_last_error (sensor));
 
       g_print ("%s%s, %s, %s, battery %s, sync %s, last sync %s\n",
-               i == 0 ? "Sensors:       " : "               ", label,
-               lactd_sensor1_get_kind (sensor),
+               i == 0 ? "Sensors:       " : "               ", label, kind,
                lactd_sensor1_get_connected (sensor) ? "connected" : "away",
-               battery, lactd_sensor1_get_sync_state (sensor), last_sync);
-      if (g_strcmp0 (lactd_sensor1_get_sync_state (sensor), "error") == 0 &&
-          error != NULL && error[0] != '\0')
+               battery, state, last_sync);
+      if (g_str_equal (state, "error") && error[0] != '\0')
         g_print ("               last error: %s\n", error);
     }
   for (guint i = 0; i < sensors->len; i++)
@@ -237,6 +245,10 @@ lactctl_cmd_status (LactctlApp *app, int argc, char **argv)
       json_builder_set_member_name (builder, "bluetooth");
       json_builder_add_string_value (builder,
                                      lactd_manager1_get_bluetooth_state (app->manager));
+      json_builder_set_member_name (builder, "store_recovery");
+      json_builder_add_string_value (builder,
+          lactd_manager1_get_store_recovery (app->manager) != NULL
+          ? lactd_manager1_get_store_recovery (app->manager) : "");
       json_builder_set_member_name (builder, "sensors");
       json_builder_add_value (builder, sensors_to_json (sensors));
       json_builder_set_member_name (builder, "progress");
@@ -378,65 +390,6 @@ lactctl_cmd_discover (LactctlApp *app, int argc, char **argv)
       lactctl_table_print (table, stdout);
     }
   return LACTCTL_EXIT_OK;
-}
-
-/* -------------------------------------------------------------- pair */
-
-static void
-on_pairing_passkey (LactdManager1 *manager, const char *address,
-                    guint passkey, gpointer user_data)
-{
-  g_print ("Passkey for %s: %06u\n"
-           "Check that the sensor shows the same number.\n", address, passkey);
-  fflush (stdout);
-}
-
-static void
-on_pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  LactctlApp *app = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  if (!lactd_manager1_call_pair_finish (LACTD_MANAGER1 (source), &path,
-                                        result, &error))
-    app->exit_code = lactctl_fail (app, "pair", error);
-  else
-    {
-      g_print ("Paired: %s\nlactd connects to it whenever it is in range.\n", path);
-      app->exit_code = LACTCTL_EXIT_OK;
-    }
-  g_main_loop_quit (app->loop);
-}
-
-int
-lactctl_cmd_pair (LactctlApp *app, int argc, char **argv)
-{
-  g_autoptr(GOptionContext) context =
-    lactctl_option_context_new (app, "ADDRESS",
-                                "Pairs the sensor with this Bluetooth address once; lactd\n"
-                                "then connects to it whenever it is in range. When the\n"
-                                "sensor shows a passkey, it is printed here to compare.",
-                                NULL);
-  gulong handler;
-  int exit_code;
-
-  if (!lactctl_parse_arguments (app, context, &argc, &argv, "ADDRESS",
-                                &exit_code))
-    return exit_code;
-  if (!lactctl_connect (app))
-    return LACTCTL_EXIT_UNREACHABLE;
-
-  app->loop = g_main_loop_new (NULL, FALSE);
-  handler = g_signal_connect (app->manager, "pairing-passkey",
-                              G_CALLBACK (on_pairing_passkey), app);
-  g_print ("Pairing %s…\n", argv[1]);
-  fflush (stdout);
-  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (app->manager), 180 * 1000);
-  lactd_manager1_call_pair (app->manager, argv[1], NULL, on_pair_done, app);
-  g_main_loop_run (app->loop);
-  g_signal_handler_disconnect (app->manager, handler);
-  return app->exit_code;
 }
 
 /* ------------------------------------------------------------ forget */

@@ -29,7 +29,7 @@ static const LactctlCommand commands[] = {
   { "status",   lactctl_cmd_status,   "Daemon, Bluetooth, sensors, live session, last 24 h and next due (default)" },
   { "sensors",  lactctl_cmd_sensors,  "List the paired sensors" },
   { "discover", lactctl_cmd_discover, "Scan for sensors nearby" },
-  { "pair",     lactctl_cmd_pair,     "Pair a sensor once (shows its passkey when it has one)" },
+  { "pair",     lactctl_cmd_pair,     "Pair a sensor once (shows its passkey, asks to compare it)" },
   { "forget",   lactctl_cmd_forget,   "Forget a paired sensor (its sessions stay)" },
   { "sync",     lactctl_cmd_sync,     "Sync the connected sensors now" },
   { "watch",    lactctl_cmd_watch,    "Print every change until interrupted (also for status bars)" },

@@ -134,7 +134,6 @@ typedef int (*LactctlCommandFunc) (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_status (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_sensors (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_discover (LactctlApp *app, int argc, char **argv);
-int lactctl_cmd_pair (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_forget (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_sync (LactctlApp *app, int argc, char **argv);
 int lactctl_cmd_version (LactctlApp *app, int argc, char **argv);
@@ -142,6 +141,9 @@ int lactctl_cmd_version (LactctlApp *app, int argc, char **argv);
  * Manager1.Sensors, in order. On failure prints why and returns NULL with
  * *exit_code set. */
 GPtrArray *lactctl_get_sensors (LactctlApp *app, int *exit_code);
+
+/* lactctl-pair.c */
+int lactctl_cmd_pair (LactctlApp *app, int argc, char **argv);
 
 /* lactctl-history.c */
 int lactctl_cmd_history (LactctlApp *app, int argc, char **argv);

@@ -1,5 +1,6 @@
 /* lactd-client-common.h — what lactctl and lactd-notify share: lactd's
- * names and following its objects over D-Bus as it comes and goes.
+ * names, following its objects over D-Bus as it comes and goes, and
+ * making its text safe to print.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -47,6 +48,12 @@ void lactd_client_sync_sensors (LactdManager1 *manager, GHashTable *sensors,
                                 LactdClientSensorAdded added,
                                 LactdClientSensorRemoved removed,
                                 gpointer user_data);
+
+/* TEXT (a name, a message from lactd) as it may be printed on a
+ * terminal: invalid UTF-8 replaced, escape sequences (CSI, OSC, …) and
+ * every other C0, DEL and C1 control removed, tabs and line breaks made
+ * spaces, bidirectional overrides dropped. NULL gives "". */
+char *lactd_client_printable (const char *text);
 
 /* A g_unix_signal_add() callback that quits the GMainLoop LOOP. */
 gboolean lactd_client_quit_loop (gpointer loop);

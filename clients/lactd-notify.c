@@ -3,8 +3,10 @@
  *
  * A reminder gets the actions "Snooze 15 min" and "Dismiss", which call
  * org.lactd.Goals1. Every notification replaces the previous one
- * (replaces_id), so they never pile up. Follows lactd appearing and
- * vanishing; runs for the whole graphical session (lactd-notify.service).
+ * (replaces_id), so they never pile up. Bodies hold sensor names, which
+ * anyone nearby can choose: they are escaped for a server that reads
+ * markup. Follows lactd appearing and vanishing; runs for the whole
+ * graphical session (lactd-notify.service).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -57,15 +59,40 @@ on_notify_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_debug ("Notification %u shown", self->notification_id);
 }
 
+/* One notification on its way: the server's capabilities decide whether
+ * the body is sent as markup. */
+typedef struct {
+  LactdNotify *self;
+  char *summary;
+  char *body;
+  gboolean reminder;
+  guchar urgency;
+  char *category;
+} Notification;
+
 static void
-notify (LactdNotify *self, const char *summary, const char *body,
-        gboolean reminder, guchar urgency, const char *category)
+notification_free (Notification *n)
 {
+  g_free (n->summary);
+  g_free (n->body);
+  g_free (n->category);
+  g_free (n);
+}
+
+static void
+send_notification (Notification *n, gboolean body_markup)
+{
+  LactdNotify *self = n->self;
   GVariantBuilder actions;
   GVariantBuilder hints;
+  g_autofree char *plain = lactd_client_printable (n->body);
+  /* Names in the body ("Mom & Baby", "<b>") are text, not markup; a server
+   * without body-markup shows the body as it is (the specification). */
+  g_autofree char *body = body_markup ? g_markup_escape_text (plain, -1)
+                                      : g_strdup (plain);
 
   g_variant_builder_init (&actions, G_VARIANT_TYPE_STRING_ARRAY);
-  if (reminder)
+  if (n->reminder)
     {
       g_variant_builder_add (&actions, "s", "snooze");
       g_variant_builder_add (&actions, "s", "Snooze 15 min");
@@ -73,19 +100,56 @@ notify (LactdNotify *self, const char *summary, const char *body,
       g_variant_builder_add (&actions, "s", "Dismiss");
     }
   g_variant_builder_init (&hints, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&hints, "{sv}", "urgency", g_variant_new_byte (urgency));
-  g_variant_builder_add (&hints, "{sv}", "category", g_variant_new_string (category));
+  g_variant_builder_add (&hints, "{sv}", "urgency", g_variant_new_byte (n->urgency));
+  g_variant_builder_add (&hints, "{sv}", "category", g_variant_new_string (n->category));
   g_variant_builder_add (&hints, "{sv}", "desktop-entry", g_variant_new_string ("lactd"));
 
-  self->notification_is_reminder = reminder;
+  self->notification_is_reminder = n->reminder;
   g_dbus_connection_call (self->bus, NOTIFY_BUS_NAME, NOTIFY_OBJECT_PATH,
                           NOTIFY_INTERFACE, "Notify",
                           g_variant_new ("(susssasa{sv}i)", "lactd",
                                          self->notification_id,
-                                         "appointment-soon", summary, body,
+                                         "appointment-soon", n->summary, body,
                                          &actions, &hints, -1),
                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
                           NULL, on_notify_done, self);
+}
+
+static void
+on_capabilities (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Notification *n = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autofree const char **caps = NULL;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(^a&s)", &caps);
+  else
+    g_debug ("GetCapabilities: %s", error->message);
+  send_notification (n, caps != NULL
+                        && g_strv_contains (caps, "body-markup"));
+  notification_free (n);
+}
+
+static void
+notify (LactdNotify *self, const char *summary, const char *body,
+        gboolean reminder, guchar urgency, const char *category)
+{
+  Notification *n = g_new0 (Notification, 1);
+
+  n->self = self;
+  n->summary = g_strdup (summary);
+  n->body = g_strdup (body);
+  n->reminder = reminder;
+  n->urgency = urgency;
+  n->category = g_strdup (category);
+  /* Asked every time: the server may have been replaced meanwhile. */
+  g_dbus_connection_call (self->bus, NOTIFY_BUS_NAME, NOTIFY_OBJECT_PATH,
+                          NOTIFY_INTERFACE, "GetCapabilities", NULL,
+                          G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          NULL, on_capabilities, n);
 }
 
 static void

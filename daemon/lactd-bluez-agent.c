@@ -1,5 +1,6 @@
 /* lactd-bluez-agent.c — the objects lactd exports to bluetoothd on the
- * system bus: its pairing agent (org.bluez.Agent1, KeyboardDisplay) and a
+ * system bus: its pairing agent (org.bluez.Agent1, KeyboardDisplay, whose
+ * numeric comparisons wait for the user through lactd-bluez-confirm.c) and a
  * GattProfile1 application claiming the LSP service, registered on every
  * adapter so that bluetoothd auto-connects bonded sensors.
  *
@@ -9,7 +10,7 @@
 
 #include <string.h>
 
-#include "lactd-bluez-private.h"
+#include "lactd-bluez-pair.h"
 #include "lsp.h"
 
 #define AGENT_PATH "/org/lactd/bluez/agent"
@@ -100,6 +101,11 @@ agent_call (LactdBluezExports *ex, const char *method, GVariant *params,
   if (g_str_equal (method, "Release") || g_str_equal (method, "Cancel"))
     {
       g_message ("pairing agent: %s", method);
+      /* bluetoothd gave up on its request (its own timeout, the link
+       * dropped, CancelPairing): nothing is left to answer. */
+      lactd_bluez_confirm_cancel (lactd_bluez_get_confirm (ex->bluez),
+                                  "bluetoothd cancelled the passkey "
+                                  "comparison");
       g_dbus_method_invocation_return_value (inv, NULL);
     }
   else if (g_str_equal (method, "RequestPasskey"))
@@ -124,13 +130,18 @@ agent_call (LactdBluezExports *ex, const char *method, GVariant *params,
           reject (inv, "not pairing this device");
           return;
         }
-      if (g_str_equal (method, "DisplayPasskey"))
-        g_variant_get (params, "(&ouq)", NULL, &passkey, &entered);
-      else
-        g_variant_get (params, "(&ou)", NULL, &passkey);
+      if (g_str_equal (method, "RequestConfirmation"))
+        {
+          /* The user compares the numbers: the reply waits for them. */
+          g_variant_get (params, "(&ou)", NULL, &passkey);
+          lactd_bluez_confirm_hold (lactd_bluez_get_confirm (ex->bluez),
+                                    address, passkey, inv);
+          return;
+        }
+      g_variant_get (params, "(&ouq)", NULL, &passkey, &entered);
       /* DisplayPasskey repeats as keys are typed; announce it once. */
       if (entered == 0)
-        lactd_bluez_emit_pairing_passkey (ex->bluez, address, passkey);
+        lactd_bluez_emit_pairing_passkey (ex->bluez, address, passkey, FALSE);
       g_dbus_method_invocation_return_value (inv, NULL);
     }
   else if (g_str_equal (method, "RequestAuthorization")
@@ -302,6 +313,8 @@ lactd_bluez_exports_reset (LactdBluezExports *ex)
   g_object_unref (ex->cancellable);
   ex->cancellable = g_cancellable_new ();
   g_hash_table_remove_all (ex->app_adapters);
+  lactd_bluez_confirm_cancel (lactd_bluez_get_confirm (ex->bluez),
+                              "bluetoothd went away");
 }
 
 LactdBluezExports *

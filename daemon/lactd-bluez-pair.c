@@ -1,7 +1,6 @@
-/* lactd-bluez-pair.c — Manager1.Discover/Pair/Forget on top of BlueZ:
- * discovery with an LSP UUID filter on every powered adapter, pairing one
- * sensor at a time (Pair unless Paired, Trusted = true, Connect), and
- * removing a bond.
+/* lactd-bluez-pair.c — Manager1.Discover/Pair on top of BlueZ: discovery
+ * with an LSP UUID filter on every powered adapter, and pairing one LSP
+ * sensor at a time (Pair unless Paired, Trusted = true, Connect).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +34,7 @@ struct _LactdBluezPairing {
   GTask *pair_task;
   char *pair_address;
   gboolean passkey_refused;
+  LactdBluezConfirm *confirm;  /* the pairing's numeric comparison */
 };
 
 void
@@ -60,6 +60,30 @@ lactd_bluez_note_passkey_refused (LactdBluez *self)
   lactd_bluez_get_pairing (self)->passkey_refused = TRUE;
 }
 
+LactdBluezConfirm *
+lactd_bluez_get_confirm (LactdBluez *self)
+{
+  return lactd_bluez_get_pairing (self)->confirm;
+}
+
+gboolean
+lactd_bluez_confirm_pairing (LactdBluez *self, const char *address,
+                             gboolean accept, GError **error)
+{
+  return lactd_bluez_confirm_answer (lactd_bluez_get_confirm (self), address,
+                                     accept, error);
+}
+
+void
+lactd_bluez_refuse_confirmations (LactdBluez *self, const char *why)
+{
+  LactdBluezPairing *pairing = lactd_bluez_get_pairing (self);
+
+  /* Only the pairing running now: the next one has a caller of its own. */
+  if (pairing->pair_task != NULL)
+    lactd_bluez_confirm_refuse (pairing->confirm, why);
+}
+
 static char *
 bluez_message (const GError *error)
 {
@@ -71,18 +95,16 @@ bluez_message (const GError *error)
                 : g_strdup (copy->message);
 }
 
-static gboolean
-is_bluez_error (const GError *error, const char *name)
+gboolean
+lactd_bluez_is_error (const GError *error, const char *name)
 {
   g_autofree char *remote = g_dbus_error_get_remote_error (error);
 
   return g_strcmp0 (remote, name) == 0;
 }
 
-/* Finishes a BlueZ call whose reply carries nothing: the adapter, device
- * and property methods called here all reply with no arguments. */
-static gboolean
-bluez_call_finish (GObject *source, GAsyncResult *res, GError **error)
+gboolean
+lactd_bluez_call_finish (GObject *source, GAsyncResult *res, GError **error)
 {
   g_autoptr(GVariant) reply =
     g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, error);
@@ -97,7 +119,7 @@ call_logged (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!bluez_call_finish (source, res, &error))
+  if (!lactd_bluez_call_finish (source, res, &error))
     g_debug ("%s: %s", (const char *) data, error->message);
 }
 
@@ -158,19 +180,50 @@ discovery_unref (LactdBluezPairing *pairing, const char *adapter)
     }
 }
 
-static gboolean
-offers_lsp (LactdBluez *bluez, const char *path)
+typedef enum {
+  UUIDS_NONE,     /* BlueZ knows no service of the device yet */
+  UUIDS_LSP,      /* the LSP service is among them */
+  UUIDS_OTHER,    /* services are known, the LSP service is not one */
+} UuidsVerdict;
+
+static UuidsVerdict
+device_uuids (LactdBluez *bluez, const char *path)
 {
   GVariant *uuids = lactd_bluez_get_prop (bluez, path, BLUEZ_DEVICE, "UUIDs");
   g_autofree const char **list = NULL;
 
   if (uuids == NULL || !g_variant_is_of_type (uuids, G_VARIANT_TYPE_STRING_ARRAY))
-    return FALSE;
+    return UUIDS_NONE;
   list = g_variant_get_strv (uuids, NULL);
   for (guint i = 0; list[i]; i++)
     if (g_ascii_strcasecmp (list[i], LSP_UUID_SERVICE) == 0)
-      return TRUE;
-  return FALSE;
+      return UUIDS_LSP;
+  return list[0] != NULL ? UUIDS_OTHER : UUIDS_NONE;
+}
+
+static gboolean
+offers_lsp (LactdBluez *bluez, const char *path)
+{
+  return device_uuids (bluez, path) == UUIDS_LSP;
+}
+
+/* Whether the device at path may be paired as an LSP sensor: TRUE when it
+ * advertises the service; FALSE with *refuse set when it certainly does
+ * not; FALSE alone when BlueZ knows none of its services yet (a device
+ * seen by a passive scan, or heard before its scan response): the pairing
+ * scan, filtered on the LSP service, waits for its advertisement. */
+static gboolean
+device_is_lsp (LactdBluez *bluez, const char *path, gboolean *refuse)
+{
+  UuidsVerdict verdict = device_uuids (bluez, path);
+
+  /* A paired or resolved device's list comes from its GATT database. */
+  *refuse = verdict == UUIDS_OTHER
+            || (verdict == UUIDS_NONE
+                && (lactd_bluez_get_bool (bluez, path, BLUEZ_DEVICE, "Paired")
+                    || lactd_bluez_get_bool (bluez, path, BLUEZ_DEVICE,
+                                             "ServicesResolved")));
+  return verdict == UUIDS_LSP;
 }
 
 static void
@@ -381,12 +434,12 @@ pair_end (LactdBluezPairing *pairing, GError *error)
   g_autoptr(GTask) task = g_steal_pointer (&pairing->pair_task);
 
   if (error)
-    g_message ("pairing %s failed: %s", pairing->pair_address,
-               error->message);
+    g_message ("%s", error->message);
   else
     g_message ("paired %s", pairing->pair_address);
   g_clear_pointer (&pairing->pair_address, g_free);
   pairing->passkey_refused = FALSE;
+  lactd_bluez_confirm_reset (pairing->confirm);
   if (error)
     g_task_return_error (task, error);
   else
@@ -411,6 +464,15 @@ pair_fail (LactdBluezPairing *pairing, const char *format, ...)
 }
 
 static void
+pair_refuse_not_lsp (LactdBluezPairing *pairing)
+{
+  pair_end (pairing, g_error_new (LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
+                                  "%s is not an LSP sensor: it does not "
+                                  "advertise the LSP service %s",
+                                  pairing->pair_address, LSP_UUID_SERVICE));
+}
+
+static void
 pair_scan_done (Scan *scan)
 {
   LactdBluezPairing *pairing = scan->pairing;
@@ -418,7 +480,11 @@ pair_scan_done (Scan *scan)
 
   pd->scan = NULL;
   scan_free (scan);
-  if (pd->step == STEP_FIND)
+  if (pd->step != STEP_FIND)
+    return;
+  if (lactd_bluez_find_device (pairing->bluez, pd->address) != NULL)
+    pair_refuse_not_lsp (pairing);
+  else
     pair_fail (pairing, "no such sensor in range; is it switched on and "
                         "advertising?");
 }
@@ -441,15 +507,21 @@ pair_replied (GObject *source, GAsyncResult *res, gpointer data)
   PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
 
-  if (bluez_call_finish (source, res, &error) ||
-      is_bluez_error (error, "org.bluez.Error.AlreadyExists"))
+  if (lactd_bluez_call_finish (source, res, &error) ||
+      lactd_bluez_is_error (error, "org.bluez.Error.AlreadyExists"))
     pd->step = STEP_TRUST;
-  else if (is_bluez_error (error, "org.bluez.Error.InProgress"))
+  else if (lactd_bluez_is_error (error, "org.bluez.Error.InProgress"))
     {
       /* Someone else's pairing runs: wait for Paired. */
       pd->step = STEP_WAIT_PAIRED;
       pd->timeout_id = g_timeout_add_seconds (WAIT_PAIRED_S,
                                               wait_paired_timeout, pairing);
+    }
+  else if (lactd_bluez_confirm_get_rejection (pairing->confirm) != NULL)
+    {
+      pair_fail (pairing, "%s",
+                 lactd_bluez_confirm_get_rejection (pairing->confirm));
+      return;
     }
   else if (pairing->passkey_refused)
     {
@@ -474,7 +546,7 @@ trust_replied (GObject *source, GAsyncResult *res, gpointer data)
   PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
 
-  if (!bluez_call_finish (source, res, &error))
+  if (!lactd_bluez_call_finish (source, res, &error))
     {
       g_autofree char *message = bluez_message (error);
       pair_fail (pairing, "could not mark it trusted: %s", message);
@@ -492,10 +564,32 @@ connect_replied (GObject *source, GAsyncResult *res, gpointer data)
 
   /* Paired and trusted is what Pair promises; the link keeps trying to
    * connect. */
-  if (!bluez_call_finish (source, res, &error))
+  if (!lactd_bluez_call_finish (source, res, &error))
     g_message ("paired %s but could not connect yet: %s",
                pairing->pair_address, error->message);
   pair_end (pairing, NULL);
+}
+
+/* The device to pair, once BlueZ knows it as an LSP sensor; NULL while the
+ * pairing scan looks for it, or when the pairing ended. */
+static const char *
+pair_find (LactdBluezPairing *pairing, PairData *pd)
+{
+  const char *path = lactd_bluez_find_device (pairing->bluez, pd->address);
+  gboolean refuse = FALSE;
+
+  if (path != NULL && device_is_lsp (pairing->bluez, path, &refuse))
+    return path;
+  if (refuse)
+    {
+      pair_refuse_not_lsp (pairing);
+      return NULL;
+    }
+  if (pd->scan == NULL)
+    pd->scan = scan_start (pairing, PAIR_SCAN_S, pair_scan_done, NULL);
+  if (pd->scan == NULL)
+    pair_fail (pairing, "no powered Bluetooth adapter");
+  return NULL;
 }
 
 static void
@@ -512,15 +606,9 @@ pair_advance (LactdBluezPairing *pairing)
   switch (pd->step)
     {
     case STEP_FIND:
-      path = lactd_bluez_find_device (bluez, pd->address);
+      path = pair_find (pairing, pd);
       if (path == NULL)
-        {
-          if (pd->scan == NULL)
-            pd->scan = scan_start (pairing, PAIR_SCAN_S, pair_scan_done, NULL);
-          if (pd->scan == NULL)
-            pair_fail (pairing, "no powered Bluetooth adapter");
-          return;
-        }
+        return;
       g_free (pd->path);
       pd->path = g_strdup (path);
       pd->step = STEP_PAIR;
@@ -602,132 +690,13 @@ lactd_bluez_pair_async (LactdBluez *self, const char *address,
   pairing->pair_task = g_steal_pointer (&task);
   pairing->pair_address = g_strdup (pd->address);
   pairing->passkey_refused = FALSE;
+  lactd_bluez_confirm_reset (pairing->confirm);
   pair_advance (pairing);
 }
 
 gboolean
 lactd_bluez_pair_finish (LactdBluez *self, GAsyncResult *result,
                          GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------- forget */
-
-typedef struct {
-  guint pending;
-  GError *error;
-} ForgetData;
-
-static void
-forget_data_free (ForgetData *fd)
-{
-  g_clear_error (&fd->error);
-  g_free (fd);
-}
-
-static void
-forget_one_done (GTask *task, GError *error)
-{
-  ForgetData *fd = g_task_get_task_data (task);
-
-  if (error && fd->error == NULL)
-    fd->error = g_error_copy (error);
-  if (--fd->pending > 0)
-    {
-      g_object_unref (task);
-      return;
-    }
-  if (fd->error)
-    g_task_return_error (task, g_steal_pointer (&fd->error));
-  else
-    g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static void
-removed (GObject *source, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!bluez_call_finish (source, res, &error) &&
-      is_bluez_error (error, "org.bluez.Error.DoesNotExist"))
-    g_clear_error (&error);
-  if (error)
-    g_dbus_error_strip_remote_error (error);
-  forget_one_done (data, error);
-}
-
-typedef struct {
-  GTask *task;
-  char *device;
-  char *adapter;
-} ForgetOne;
-
-static void
-disconnected (GObject *source, GAsyncResult *res, gpointer data)
-{
-  ForgetOne *one = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!bluez_call_finish (source, res, &error))
-    g_debug ("Disconnect %s: %s", one->device, error->message);
-  g_dbus_connection_call (G_DBUS_CONNECTION (source), BLUEZ_NAME,
-                          one->adapter, BLUEZ_ADAPTER, "RemoveDevice",
-                          g_variant_new ("(o)", one->device), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, removed,
-                          one->task);
-  g_free (one->device);
-  g_free (one->adapter);
-  g_free (one);
-}
-
-void
-lactd_bluez_forget_async (LactdBluez *self, const char *address,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GPtrArray) devices = NULL;
-  ForgetData *fd;
-
-  g_task_set_source_tag (task, lactd_bluez_forget_async);
-  if (!lactd_bluez_is_present (self))
-    {
-      g_task_return_new_error (task, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
-                               "BlueZ (bluetoothd) is not running");
-      return;
-    }
-  devices = lactd_bluez_find_devices (self, address);
-  fd = g_new0 (ForgetData, 1);
-  fd->pending = 1;
-  g_task_set_task_data (task, fd, (GDestroyNotify) forget_data_free);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      ForgetOne *one = g_new0 (ForgetOne, 1);
-      GVariant *adapter = lactd_bluez_get_prop (self, devices->pdata[i],
-                                                BLUEZ_DEVICE, "Adapter");
-      if (adapter == NULL)
-        {
-          g_free (one);
-          continue;
-        }
-      one->task = g_object_ref (task);
-      one->device = g_strdup (devices->pdata[i]);
-      one->adapter = g_variant_dup_string (adapter, NULL);
-      fd->pending++;
-      g_message ("forgetting %s (%s)", address, one->device);
-      g_dbus_connection_call (lactd_bluez_get_connection (self), BLUEZ_NAME,
-                              one->device, BLUEZ_DEVICE, "Disconnect", NULL,
-                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
-                              disconnected, one);
-    }
-  forget_one_done (g_steal_pointer (&task), NULL);
-}
-
-gboolean
-lactd_bluez_forget_finish (LactdBluez *self, GAsyncResult *result,
-                           GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -756,6 +725,7 @@ lactd_bluez_pairing_new (LactdBluez *bluez)
   pairing->discovering = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                 g_free, NULL);
   pairing->scans = g_ptr_array_new ();
+  pairing->confirm = lactd_bluez_confirm_new (bluez);
   pairing->changed_id = g_signal_connect (bluez, "changed",
                                           G_CALLBACK (on_changed), pairing);
   return pairing;
@@ -775,5 +745,6 @@ lactd_bluez_pairing_free (LactdBluezPairing *pairing)
     }
   g_ptr_array_unref (pairing->scans);
   g_hash_table_unref (pairing->discovering);
+  lactd_bluez_confirm_free (pairing->confirm);
   g_free (pairing);
 }

@@ -29,8 +29,10 @@ G_DECLARE_FINAL_TYPE (LactdBluez, lactd_bluez, LACTD, BLUEZ, GObject)
 /* Properties:
  *   "bluetooth-state"  s  one of LACTD_BLUEZ_STATE_*, notified on change
  * Signals:
- *   "pairing-passkey" (const char *address, guint passkey): during Pair,
- *     the sensor shows a passkey to compare (Manager1.PairingPasskey).
+ *   "pairing-passkey" (const char *address, guint passkey, gboolean
+ *     confirm): during Pair, the sensor shows a passkey
+ *     (Manager1.PairingPasskey); with confirm, bluetoothd's numeric
+ *     comparison waits for lactd_bluez_confirm_pairing().
  *   "changed" (const char *object_path, const char *interface): a BlueZ
  *     object was added, removed or changed (for LactdBluezLink).
  *   "presence-changed" (gboolean present): org.bluez came or went.
@@ -74,9 +76,11 @@ GPtrArray *lactd_bluez_discover_finish (LactdBluez    *self,
                                         GError       **error);
 
 /* Pairs (unless already paired), trusts and connects the sensor. Scans for
- * up to 10 s when BlueZ does not know the address yet. Errors:
- * LACTD_ERROR_BUSY (another pairing runs), LACTD_ERROR_NO_ADAPTER,
- * LACTD_ERROR_PAIRING_FAILED (with BlueZ's reason). */
+ * up to 10 s when BlueZ does not know the address yet, or knows none of
+ * its services yet. Errors: LACTD_ERROR_BUSY (another pairing runs),
+ * LACTD_ERROR_NO_ADAPTER, LACTD_ERROR_INVALID_ARGS (the device does not
+ * advertise the LSP service), LACTD_ERROR_PAIRING_FAILED (with BlueZ's
+ * reason, or why a passkey comparison was rejected). */
 void lactd_bluez_pair_async (LactdBluez          *self,
                              const char          *address,
                              GCancellable        *cancellable,
@@ -85,6 +89,18 @@ void lactd_bluez_pair_async (LactdBluez          *self,
 gboolean lactd_bluez_pair_finish (LactdBluez    *self,
                                   GAsyncResult  *result,
                                   GError       **error);
+
+/* The answer to the numeric comparison of the running pairing
+ * ("pairing-passkey" with confirm): accept lets bluetoothd go on, refusing
+ * makes the pairing fail. LACTD_ERROR_NOT_FOUND when no comparison is
+ * pending for address. Unanswered, it is rejected after 60 s. */
+gboolean lactd_bluez_confirm_pairing (LactdBluez  *self,
+                                      const char  *address,
+                                      gboolean     accept,
+                                      GError     **error);
+/* Nobody is left to answer the running pairing's comparison (its caller
+ * left): the pending one and any later one are rejected with why. */
+void lactd_bluez_refuse_confirmations (LactdBluez *self, const char *why);
 
 /* Disconnects the sensor and removes its bond from every adapter. An
  * address BlueZ does not know is not an error. */
@@ -97,7 +113,8 @@ gboolean lactd_bluez_forget_finish (LactdBluez    *self,
                                     GAsyncResult  *result,
                                     GError       **error);
 
-/* The device's Alias (or Name) on any adapter, NULL when unknown. */
+/* The device's Alias (or Name) on any adapter, cleaned with
+ * lactd_text_clean_name(); NULL when unknown. */
 char *lactd_bluez_dup_device_name (LactdBluez *self, const char *address);
 
 /* ---------------------------------------------------------------- link */
@@ -114,5 +131,13 @@ G_DECLARE_FINAL_TYPE (LactdBluezLink, lactd_bluez_link, LACTD, BLUEZ_LINK,
 LactdBluezLink *lactd_bluez_link_new (LactdBluez *bluez,
                                       const char *address);
 const char *lactd_bluez_link_get_last_error (LactdBluezLink *self);
+/* How long a GATT call and a Device1.Connect may go unanswered before the
+ * link gives up on them (defaults 35 s and 60 s; the environment variable
+ * LACTD_BLUEZ_TIMEOUT_MS sets both, for tests). A GATT call that times out
+ * or finds no GATT client ("Not connected") fails with
+ * G_IO_ERROR_TIMED_OUT or G_IO_ERROR_NOT_CONNECTED and takes the link
+ * down: it is disconnected and reconnected with backoff. */
+void lactd_bluez_link_set_timeouts (LactdBluezLink *self, guint call_ms,
+                                    guint connect_ms);
 
 G_END_DECLS

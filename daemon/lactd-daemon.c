@@ -17,8 +17,10 @@
 #include "lactd-error.h"
 #include "lactd-goals.h"
 #include "lactd-history.h"
+#include "lactd-pair-caller.h"
 #include "lactd-sensor.h"
 #include "lactd-sim-link.h"
+#include "lactd-store-upkeep.h"
 
 #define LACTD_BUS_NAME "org.lactd"
 #define LACTD_OBJECT_PATH "/org/lactd"
@@ -31,6 +33,7 @@ struct _LactdDaemon {
   gboolean replace;
 
   LactdStore *store;
+  LactdStoreUpkeep *store_upkeep;
   GDBusConnection *bus;
   GDBusConnection *system_bus;        /* NULL when there is none */
   guint sleep_subscription;
@@ -45,7 +48,7 @@ struct _LactdDaemon {
 
   GHashTable *sensors;                /* address → LactdSensor */
   guint goals_refresh_id;             /* idle: sessions were stored */
-  gboolean pairing;                   /* one Pair at a time */
+  LactdPairCaller *pair_caller;       /* while a Pair runs (one at a time) */
 };
 
 G_DEFINE_TYPE (LactdDaemon, lactd_daemon, G_TYPE_OBJECT)
@@ -250,8 +253,7 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
   found = lactd_bluez_discover_finish (LACTD_BLUEZ (source), result, &error);
   if (found == NULL)
     {
-      g_dbus_method_invocation_return_gerror (invocation,
-                                              error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
@@ -334,11 +336,10 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *name = NULL;
   LactdSensor *sensor;
 
-  self->pairing = FALSE;
+  g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
   if (!lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error))
     {
-      g_dbus_method_invocation_return_gerror (invocation,
-                                              error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
@@ -348,8 +349,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                     &error))
     {
       lactd_error_from_store (&error);
-      g_dbus_method_invocation_return_gerror (invocation,
-                                              error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
@@ -402,7 +402,7 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
           "only (%s)", address, SIM_ADDRESS);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  if (self->pairing)
+  if (self->pair_caller != NULL)
     {
       g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
           LACTD_ERROR_BUSY, "another pairing is in progress");
@@ -411,12 +411,41 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
 
   if (answered_without_bluez (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  self->pairing = TRUE;
+  /* Only this caller may answer a passkey comparison. */
+  self->pair_caller = lactd_pair_caller_new (
+      self->bus, self->bluez, g_dbus_method_invocation_get_sender (invocation));
   g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
   g_object_set_data_full (G_OBJECT (invocation), "lactd-address",
                           g_strdup (address), g_free);
   lactd_bluez_pair_async (self->bluez, address, NULL, pair_done,
                           invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_confirm_pairing (LactdManager1 *manager,
+                        GDBusMethodInvocation *invocation,
+                        const char *address_arg, gboolean accept,
+                        LactdDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+  char address[LACTD_ADDRESS_STRLEN];
+  gboolean ok = lactd_address_normalize (address_arg, address, &error);
+
+  if (ok && self->pair_caller == NULL)
+    {
+      g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,
+                   "no pairing confirmation is pending for %s", address);
+      ok = FALSE;
+    }
+  if (ok)
+    ok = lactd_pair_caller_confirm (self->pair_caller,
+                                    g_dbus_method_invocation_get_sender (invocation),
+                                    address, accept, &error);
+  if (ok)
+    lactd_manager1_complete_confirm_pairing (manager, invocation);
+  else
+    g_dbus_method_invocation_return_gerror (invocation, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -525,10 +554,10 @@ on_bluetooth_state (GObject *object, GParamSpec *pspec, LactdDaemon *self)
 
 static void
 on_pairing_passkey (LactdBluez *bluez, const char *address, guint passkey,
-                    LactdDaemon *self)
+                    gboolean confirm, LactdDaemon *self)
 {
   lactd_manager1_emit_pairing_passkey (self->manager, address, passkey,
-                                       FALSE);
+                                       confirm);
 }
 
 static void
@@ -599,8 +628,9 @@ on_name_acquired (GDBusConnection *connection, const char *name,
   LactdDaemon *self = user_data;
 
   g_message ("Owning %s", name);
-  /* Reminders only once a client can hear them. */
+  /* Reminders and the integrity check only once a client can hear them. */
   lactd_goals_start (self->goals);
+  lactd_store_upkeep_start (self->store_upkeep);
 }
 
 static void
@@ -609,11 +639,49 @@ on_name_lost (GDBusConnection *connection, const char *name,
 {
   LactdDaemon *self = user_data;
 
+  if (connection == NULL)
+    return;   /* the connection closed: on_bus_closed() says so */
   g_signal_emit (self, signals[SIGNAL_QUIT], 0,
-                 connection == NULL
-                   ? "Lost the session bus connection"
-                   : "Lost the bus name org.lactd (another lactd replaced "
-                     "this one or already runs; use --replace)");
+                 "Lost the bus name org.lactd (another lactd replaced this "
+                 "one or already runs; use --replace)", FALSE);
+}
+
+/* A failure, unlike a lost name: systemd restarts lactd. */
+static void
+on_bus_closed (GDBusConnection *connection, gboolean remote_peer_vanished,
+               GError *error, LactdDaemon *self)
+{
+  g_signal_emit (self, signals[SIGNAL_QUIT], 0,
+                 connection == self->bus ? "Lost the session bus connection"
+                 : "Lost the system bus connection", TRUE);
+}
+
+/* GDBus's default for a bus connection is to raise SIGTERM when it
+ * closes, which ended lactd with status 0 (no restart by systemd):
+ * instead the "closed" signal quits with a failure. */
+static GDBusConnection *
+get_bus (LactdDaemon *self, GBusType type, GError **error)
+{
+  GDBusConnection *bus = g_bus_get_sync (type, NULL, error);
+
+  if (bus == NULL)
+    return NULL;
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  g_signal_connect_object (bus, "closed", G_CALLBACK (on_bus_closed), self,
+                           0);
+  return bus;
+}
+
+static void
+own_name (LactdDaemon *self)
+{
+  GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
+
+  if (self->replace)
+    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
+  self->name_id = g_bus_own_name_on_connection (self->bus, LACTD_BUS_NAME,
+                                                flags, on_name_acquired,
+                                                on_name_lost, self, NULL);
 }
 
 static gboolean
@@ -639,24 +707,22 @@ gboolean
 lactd_daemon_start (LactdDaemon *self, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  const char *recovered;
-  GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
 
-  self->store = lactd_store_open (self->db_path, error);
-  if (self->store == NULL)
-    return FALSE;
-  recovered = lactd_store_get_recovered_path (self->store);
-  if (recovered != NULL)
-    g_warning ("The database %s was damaged; it was moved to %s and lactd "
-               "goes on with a fresh one", self->db_path, recovered);
-  g_message ("Database %s", self->db_path);
-
-  self->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  /* The bus first (--replace looks there for the lactd holding the
+   * store), the name only once everything is ready. */
+  self->bus = get_bus (self, G_BUS_TYPE_SESSION, error);
   if (self->bus == NULL)
     return FALSE;
+  self->store = lactd_store_open_replacing (self->db_path,
+                                            self->replace ? self->bus : NULL,
+                                            LACTD_BUS_NAME, error);
+  if (self->store == NULL)
+    return FALSE;
+  g_message ("Database %s", self->db_path);
+
   /* Suspend and resume come from logind on the system bus; without one
    * (tests, a container) there is simply nothing to watch. */
-  self->system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &local_error);
+  self->system_bus = get_bus (self, G_BUS_TYPE_SYSTEM, &local_error);
   if (self->system_bus == NULL)
     g_debug ("No system bus: %s", local_error->message);
 
@@ -672,6 +738,7 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
 
   self->manager = lactd_manager1_skeleton_new ();
   lactd_manager1_set_version (self->manager, VERSION);
+  self->store_upkeep = lactd_store_upkeep_new (self->store, self->manager);
   lactd_manager1_set_bluetooth_state (self->manager, "no-bluez");
   g_signal_connect (self->manager, "handle-discover",
                     G_CALLBACK (handle_discover), self);
@@ -679,6 +746,8 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
                     G_CALLBACK (handle_pair), self);
   g_signal_connect (self->manager, "handle-forget",
                     G_CALLBACK (handle_forget), self);
+  g_signal_connect (self->manager, "handle-confirm-pairing",
+                    G_CALLBACK (handle_confirm_pairing), self);
   self->object_manager = g_dbus_object_manager_server_new (LACTD_OBJECT_PATH);
 
   if (!start_bluetooth (self, error))
@@ -697,21 +766,19 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
   if (!export_objects (self, error))
     return FALSE;
 
-  if (self->replace)
-    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
-  self->name_id = g_bus_own_name_on_connection (self->bus, LACTD_BUS_NAME,
-                                                flags, on_name_acquired,
-                                                on_name_lost, self, NULL);
+  own_name (self);
   return TRUE;
 }
 
 void
 lactd_daemon_stop (LactdDaemon *self)
 {
+  if (self->store_upkeep != NULL)
+    lactd_store_upkeep_stop (self->store_upkeep);
   if (self->name_id != 0)
     g_bus_unown_name (self->name_id);
   self->name_id = 0;
-  if (self->bus != NULL)
+  if (self->bus != NULL && !g_dbus_connection_is_closed (self->bus))
     g_dbus_connection_flush_sync (self->bus, NULL, NULL);
 }
 
@@ -727,15 +794,19 @@ lactd_daemon_dispose (GObject *object)
                                           self->sleep_subscription);
   self->sleep_subscription = 0;
   g_clear_pointer (&self->sensors, g_hash_table_unref);
+  g_clear_object (&self->store_upkeep);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->history);
   g_clear_object (&self->goals);
   g_clear_object (&self->clock);
   g_clear_object (&self->bluez);
+  g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
   g_clear_object (&self->manager);
+  /* Closed (and its lock released) while this lactd is still on the bus:
+   * a replacing lactd opens the store as soon as this one has left. */
+  g_clear_pointer (&self->store, lactd_store_free);
   g_clear_object (&self->system_bus);
   g_clear_object (&self->bus);
-  g_clear_pointer (&self->store, lactd_store_free);
   G_OBJECT_CLASS (lactd_daemon_parent_class)->dispose (object);
 }
 
@@ -759,7 +830,8 @@ lactd_daemon_class_init (LactdDaemonClass *klass)
 
   signals[SIGNAL_QUIT] =
     g_signal_new ("quit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+                  G_TYPE_BOOLEAN);
 }
 
 static void

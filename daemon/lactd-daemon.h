@@ -15,12 +15,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LactdDaemon, lactd_daemon, LACTD, DAEMON, GObject)
 
 /* simulate: NULL for real sensors through BlueZ, else a scenario name of
- * the built-in simulated sensor. Signal "quit" (const char *reason) asks
- * the owner of the main loop to stop (e.g. the bus name was lost). */
+ * the built-in simulated sensor. Signal "quit" (const char *reason,
+ * gboolean failed) asks the owner of the main loop to stop: failed when a
+ * bus connection was lost (lactd must exit non-zero so that systemd
+ * restarts it), not when a replacing lactd took the name. */
 LactdDaemon *lactd_daemon_new (const char *db_path, const char *simulate,
                                gboolean replace);
 /* Opens the store, loads sensors, learns BlueZ's state (at most 2 s),
- * exports the objects and only then asks for the bus name. */
+ * exports the objects and only then asks for the bus name. A store held
+ * by another lactd is LACTD_STORE_ERROR_LOCKED, except with --replace
+ * when that lactd owns org.lactd on this bus: it is stopped first. */
 gboolean lactd_daemon_start (LactdDaemon *self, GError **error);
 /* Releases the name and closes the store cleanly. */
 void lactd_daemon_stop (LactdDaemon *self);

@@ -472,46 +472,50 @@ lactd_parse_day_range (const char *first_day, const char *last_day,
   return TRUE;
 }
 
+/* One {sv} entry, built directly: GVariantBuilder's "{sv}" format string
+ * is parsed on every call and was most of the reply's cost (bench/README.md,
+ * "Queries and start-up"). */
+static GVariant *
+vardict_entry (const char *key, GVariant *value)
+{
+  return g_variant_new_dict_entry (g_variant_new_string (key),
+                                   g_variant_new_variant (value));
+}
+
 GVariant *
 lactd_day_summary_to_variant (const LactdDaySummary *day)
 {
-  GVariantBuilder builder;
+  GVariant *entries[7];
 
   g_return_val_if_fail (day != NULL, NULL);
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&builder, "{sv}", "day",
-                         g_variant_new_string (day->day));
-  g_variant_builder_add (&builder, "{sv}", "sessions",
-                         g_variant_new_uint32 (day->sessions));
-  g_variant_builder_add (&builder, "{sv}", "night_sessions",
-                         g_variant_new_uint32 (day->night_sessions));
-  g_variant_builder_add (&builder, "{sv}", "seconds_left",
-                         g_variant_new_uint32 (day->seconds_left));
-  g_variant_builder_add (&builder, "{sv}", "seconds_right",
-                         g_variant_new_uint32 (day->seconds_right));
-  g_variant_builder_add (&builder, "{sv}", "expressed_ml",
-                         g_variant_new_double (
-                           lactd_tenths_to_ml (day->expressed_tenths)));
-  g_variant_builder_add (&builder, "{sv}", "supplement_ml",
-                         g_variant_new_double (
-                           lactd_tenths_to_ml (day->supplement_tenths)));
-  return g_variant_builder_end (&builder);
+  entries[0] = vardict_entry ("day", g_variant_new_string (day->day));
+  entries[1] = vardict_entry ("sessions", g_variant_new_uint32 (day->sessions));
+  entries[2] = vardict_entry ("night_sessions",
+                              g_variant_new_uint32 (day->night_sessions));
+  entries[3] = vardict_entry ("seconds_left",
+                              g_variant_new_uint32 (day->seconds_left));
+  entries[4] = vardict_entry ("seconds_right",
+                              g_variant_new_uint32 (day->seconds_right));
+  entries[5] = vardict_entry ("expressed_ml", g_variant_new_double (
+                                lactd_tenths_to_ml (day->expressed_tenths)));
+  entries[6] = vardict_entry ("supplement_ml", g_variant_new_double (
+                                lactd_tenths_to_ml (day->supplement_tenths)));
+  return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries,
+                              G_N_ELEMENTS (entries));
 }
 
 GVariant *
 lactd_day_summaries_to_variant (const GArray *days)
 {
-  GVariantBuilder builder;
+  g_autofree GVariant **children = NULL;
+  guint n = days != NULL ? days->len : 0;
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; days != NULL && i < days->len; i++)
-    {
-      const LactdDaySummary *day = &g_array_index (days, LactdDaySummary, i);
-      g_variant_builder_add_value (&builder,
-                                   lactd_day_summary_to_variant (day));
-    }
-  return g_variant_builder_end (&builder);
+  children = g_new (GVariant *, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    children[i] = lactd_day_summary_to_variant (
+      &g_array_index (days, LactdDaySummary, i));
+  return g_variant_new_array (G_VARIANT_TYPE_VARDICT, children, n);
 }
 
 /* --------------------------------------------------------------- live */

@@ -28,6 +28,7 @@ struct _LactdGoals {
 
   LactdGoal goal;
   LactdReminderState state;     /* persisted in SETTING_REMINDERS */
+  char *saved_state;            /* what SETTING_REMINDERS holds */
   gboolean started;             /* reminders may be emitted */
 
   /* A live session: while one runs nothing is due. Its start counts as a
@@ -79,15 +80,24 @@ set_variant_property (LactdGoals *self, const char *name, GVariant *current,
   g_object_set (self, name, owned, NULL);
 }
 
+/* Writes the reminder state only when it differs from what is stored:
+ * a settings write is a durable commit. */
 static void
 save_state (LactdGoals *self)
 {
   g_autofree char *str = lactd_reminder_state_to_string (&self->state);
   g_autoptr(GError) error = NULL;
 
+  if (g_strcmp0 (str, self->saved_state) == 0)
+    return;
   g_debug ("Reminder state: %s", str);
   if (!lactd_store_set_setting (self->store, SETTING_REMINDERS, str, &error))
-    g_warning ("Could not save the reminder state: %s", error->message);
+    {
+      g_warning ("Could not save the reminder state: %s", error->message);
+      return;
+    }
+  g_free (self->saved_state);
+  self->saved_state = g_steal_pointer (&str);
 }
 
 static void
@@ -103,6 +113,24 @@ address_is_low (LactdGoals *self, const char *address, guint *index)
 {
   return g_ptr_array_find_with_equal_func (self->state.battery_low, address,
                                            g_str_equal, index);
+}
+
+/* The earliest start among @sessions (oldest first) that counts toward
+ * the goals: an unsynced start (0, 2106, ...) must not set the wake-up. */
+static gboolean
+earliest_counted_start (const GArray *sessions, gint64 *start)
+{
+  for (guint i = 0; sessions != NULL && i < sessions->len; i++)
+    {
+      const LactdSession *session = &g_array_index (sessions, LactdSession, i);
+
+      if (!session->clock_unsynced)
+        {
+          *start = session->start;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /* --------------------------------------------------------- evaluation */
@@ -122,6 +150,7 @@ goals_evaluate_once (LactdGoals *self)
   LactdTrendFigures figures = { 0 };
   gint64 now = lactd_clock_now (self->clock);
   gint64 last_end = 0, due = 0, next_due = 0, wake = 0, night_half;
+  gint64 first_start;
   gboolean session_on, session_snoozed, night_stored = FALSE;
   gboolean night_on, night_snoozed, dirty = FALSE;
   guint32 today;
@@ -282,8 +311,8 @@ goals_evaluate_once (LactdGoals *self)
   /* night_done refers to the latest window that has begun. */
   lactd_night_span_next (&self->goal, tz, now, &next_span);
   CONSIDER (next_span.start);
-  if (window != NULL && window->len > 0)
-    CONSIDER (g_array_index (window, LactdSession, 0).start + WINDOW_SECONDS);
+  if (earliest_counted_start (window, &first_start))
+    CONSIDER (first_start + WINDOW_SECONDS);
   CONSIDER (lactd_local_midnight (tz, today + 1));
 #undef CONSIDER
 
@@ -534,31 +563,32 @@ lactd_goals_set_live_active (LactdGoals *self, gboolean active)
   goals_evaluate (self);
 }
 
+/* Hysteresis: a sensor is announced low once at or below
+ * LACTD_BATTERY_LOW_PERCENT and stays so (persisted) until its level is
+ * above LACTD_BATTERY_REARM_PERCENT again. */
 void
 lactd_goals_battery_level (LactdGoals *self, const char *address,
                            guint8 percent)
 {
   guint index;
-  gboolean low;
 
   g_return_if_fail (LACTD_IS_GOALS (self));
   g_return_if_fail (address != NULL);
 
   if (percent > 100 || !self->started)
     return;
-  low = percent <= LACTD_BATTERY_LOW_PERCENT;
   if (address_is_low (self, address, &index))
     {
-      if (!low)
+      if (percent > LACTD_BATTERY_REARM_PERCENT)
         {
-          /* Recovered (charged): the next fall reminds again. */
+          /* Charged: the next fall reminds again. */
           g_ptr_array_remove_index (self->state.battery_low, index);
           g_debug ("Sensor %s battery recovered to %u %%", address, percent);
           save_state (self);
         }
       return;
     }
-  if (!low)
+  if (percent > LACTD_BATTERY_LOW_PERCENT)
     return;
 
   g_ptr_array_add (self->state.battery_low, g_strdup (address));
@@ -620,6 +650,7 @@ lactd_goals_finalize (GObject *object)
   LactdGoals *self = LACTD_GOALS (object);
 
   lactd_reminder_state_clear (&self->state);
+  g_free (self->saved_state);
   G_OBJECT_CLASS (lactd_goals_parent_class)->finalize (object);
 }
 
@@ -677,7 +708,9 @@ load_settings (LactdGoals *self, GError **error)
       lactd_error_from_store (error);
       return FALSE;
     }
-  if (!lactd_reminder_state_parse (state_str, &self->state, &local_error))
+  self->saved_state = g_steal_pointer (&state_str);
+  if (!lactd_reminder_state_parse (self->saved_state, &self->state,
+                                   &local_error))
     {
       g_warning ("%s; starting with fresh reminder state",
                  local_error->message);

@@ -10,7 +10,8 @@
  * a session leaving the 24-hour window, local midnight), no polling.
  *
  * Progress counts stored sessions only (a live session is counted once its
- * record is stored). A battery reminder is a one-off notice, never
+ * record is stored), and of those only the ones whose start can be
+ * trusted: a session with clock_unsynced counts toward nothing here. A battery reminder is a one-off notice, never
  * "pending": Snooze() and Dismiss() act on session and night reminders.
  * A night reminder is only due while its window is still open, and only
  * once at least one session is stored (an empty history reminds of
@@ -29,8 +30,11 @@
 
 G_BEGIN_DECLS
 
-/* Battery at or below this many percent is low. */
+/* Battery at or below this many percent is low; a low battery reminds
+ * again only after it was back above LACTD_BATTERY_REARM_PERCENT, so a
+ * level jittering around the threshold reminds once. */
 #define LACTD_BATTERY_LOW_PERCENT 15
+#define LACTD_BATTERY_REARM_PERCENT 25
 
 #define LACTD_TYPE_GOALS (lactd_goals_get_type ())
 G_DECLARE_FINAL_TYPE (LactdGoals, lactd_goals, LACTD, GOALS,

@@ -38,12 +38,28 @@ return_store_error (GDBusMethodInvocation *invocation, GError *error)
   g_error_free (error);
 }
 
+/* Answers a list of sessions, or the store's error. */
+static void
+complete_sessions (GDBusMethodInvocation *invocation, GArray *sessions,
+                   GError *error)
+{
+  if (sessions == NULL)
+    {
+      return_store_error (invocation, error);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation,
+      g_variant_new ("(@aa{sv})", lactd_sessions_to_variant (sessions)));
+  g_array_unref (sessions);
+}
+
 static gboolean
 handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
                       gint64 from, gint64 to, LactdHistory *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) sessions = NULL;
+  GError *error = NULL;
+  GArray *sessions;
+  guint64 count = 0;
 
   if (to == 0)
     to = now_seconds () + 1;   /* "now" includes a session started now */
@@ -56,14 +72,46 @@ handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  sessions = lactd_store_list_sessions (self->store, from, to, &error);
-  if (sessions == NULL)
+  /* Counted first on the index: a range too large for one reply is
+   * refused before a single session is read. */
+  if (!lactd_store_count_sessions (self->store, from, to, &count, &error))
     {
-      return_store_error (invocation, g_steal_pointer (&error));
+      return_store_error (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  lactd_history1_complete_list_sessions (iface, invocation,
-                                         lactd_sessions_to_variant (sessions));
+  if (count > LACTD_LIST_SESSIONS_MAX)
+    {
+      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
+          LACTD_ERROR_INVALID_ARGS,
+          "%" G_GUINT64_FORMAT " sessions in range, at most %u: narrow it "
+          "or use ListSessionsPage", count, LACTD_LIST_SESSIONS_MAX);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  sessions = lactd_store_list_sessions (self->store, from, to, &error);
+  complete_sessions (invocation, sessions, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_list_sessions_page (LactdHistory1 *iface,
+                           GDBusMethodInvocation *invocation, gint64 before,
+                           guint count, LactdHistory *self)
+{
+  GError *error = NULL;
+  GArray *sessions;
+
+  if (count < 1 || count > LACTD_PAGE_SESSIONS_MAX)
+    {
+      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
+          LACTD_ERROR_INVALID_ARGS, "count: %u is outside 1-%u", count,
+          LACTD_PAGE_SESSIONS_MAX);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  sessions = lactd_store_list_sessions_before (self->store,
+                                               before == 0 ? G_MAXINT64
+                                                           : before,
+                                               count, &error);
+  complete_sessions (invocation, sessions, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -165,6 +213,8 @@ lactd_history_init (LactdHistory *self)
   self->iface = lactd_history1_skeleton_new ();
   g_signal_connect (self->iface, "handle-list-sessions",
                     G_CALLBACK (handle_list_sessions), self);
+  g_signal_connect (self->iface, "handle-list-sessions-page",
+                    G_CALLBACK (handle_list_sessions_page), self);
   g_signal_connect (self->iface, "handle-daily-summary",
                     G_CALLBACK (handle_daily_summary), self);
   g_signal_connect (self->iface, "handle-add-session",

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 #define LACTD_TYPE_HISTORY (lactd_history_get_type ())
 G_DECLARE_FINAL_TYPE (LactdHistory, lactd_history, LACTD, HISTORY, GObject)
 
+/* The most sessions one ListSessions reply carries (a larger range is
+ * InvalidArgs), and one ListSessionsPage. */
+#define LACTD_LIST_SESSIONS_MAX 5000
+#define LACTD_PAGE_SESSIONS_MAX 500
+
 /* Returns the night window currently in force (from the goal). */
 typedef LactdNightWindow (*LactdNightWindowFunc) (gpointer user_data);
 

@@ -168,8 +168,11 @@ lactd_night_span_has_session (LactdStore *store, const LactdGoal *goal,
     return FALSE;
   for (guint i = 0; i < sessions->len; i++)
     {
-      if (session_in_night (&g_array_index (sessions, LactdSession, i), goal,
-                            span->anchor_julian))
+      const LactdSession *session = &g_array_index (sessions, LactdSession, i);
+
+      /* An unsynced start says nothing about when it happened. */
+      if (!session->clock_unsynced &&
+          session_in_night (session, goal, span->anchor_julian))
         {
           *found = TRUE;
           break;

@@ -39,7 +39,8 @@ gint64 lactd_night_next_half (const LactdGoal *goal, GTimeZone *tz, gint64 t);
 
 /* Whether a stored session started inside @span by the night rule: its
  * start, in local time by its own utc_offset, falls in
- * [night_start, night_end) of the span's local night. */
+ * [night_start, night_end) of the span's local night. A session with an
+ * unsynced clock never does. */
 gboolean lactd_night_span_has_session (LactdStore *store,
                                        const LactdGoal *goal,
                                        const LactdNightSpan *span,

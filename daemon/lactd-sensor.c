@@ -10,6 +10,7 @@
 #include "lactd-dbus-values.h"
 #include "lactd-error.h"
 #include "lactd-sync.h"
+#include "lactd-text.h"
 
 struct _LactdSensor {
   GObject parent_instance;
@@ -227,6 +228,7 @@ load_stored_state (LactdSensor *self)
 {
   g_autoptr(LactdSensorRow) row = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
   const char *address = lactd_link_get_address (self->link);
 
   row = lactd_store_get_sensor (self->store, address, &error);
@@ -235,8 +237,10 @@ load_stored_state (LactdSensor *self)
       g_debug ("No stored state for %s yet: %s", address, error->message);
       return;
     }
-  if (row->name != NULL && *row->name != '\0')
-    lactd_sensor1_set_name (self->iface, row->name);
+  /* A store written by an older lactd may hold a name as BlueZ gave it. */
+  name = lactd_text_clean_name (row->name);
+  if (*name != '\0')
+    lactd_sensor1_set_name (self->iface, name);
   lactd_sensor1_set_last_seen (self->iface, row->last_seen);
 }
 

@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * the dividend positive so SQLite's truncating division floors, and the
  * quotient is the GDate julian day directly. */
 #define LACTD_JULIAN_UNIX_EPOCH 719163
-#define LACTD_JULIAN_BIAS_SECONDS "62135683200"
+#define LACTD_JULIAN_BIAS 62135683200
+#define LACTD_JULIAN_BIAS_SECONDS G_STRINGIFY (LACTD_JULIAN_BIAS)
 /* SQL for the local GDate julian day and minute of day of a session's
  * start by its own offset. */
 #define LACTD_SQL_LOCAL_JULIAN \
@@ -73,9 +74,12 @@ typedef enum {
   STMT_SESSION_INSERT,
   STMT_CONFLICT_INSERT,
   STMT_REJECTED_INSERT,
+  STMT_REJECTED_COUNT_EPOCH,
   STMT_SESSION_DELETE,
   STMT_SESSION_GET,
   STMT_SESSION_LIST,
+  STMT_SESSION_COUNT,
+  STMT_SESSION_PAGE,
   STMT_DAILY_SUMMARY,
   STMT_TOTALS,
   STMT_TREND_SUMS,
@@ -92,7 +96,20 @@ struct _LactdStore {
   int schema_version;
   gboolean batch_open;
   sqlite3_stmt *stmts[N_STMTS];
+  int lock_fd;                  /* the flock()ed "<path>.lock"; -1 none */
+  LactdStoreCheck open_check;   /* how the file was checked at open */
+  gboolean damage_seen;         /* the next open runs a full check */
+  char *recovery_note;          /* "" or what a recovery did */
+  guint salvaged_sessions;
+  guint injected_faults[LACTD_STORE_N_FAULTS];  /* tests only */
 };
+
+/* The settings that the store keeps about itself. */
+#define LACTD_SETTING_INTEGRITY_CHECKED "store.integrity_checked_at"
+#define LACTD_SETTING_RECOVERY_NOTE "store.recovery_note"
+#define LACTD_SETTING_RECOVERY_AT "store.recovery_at"
+/* How long clients are told about a recovery after it happened. */
+#define LACTD_RECOVERY_NOTE_SECONDS (7 * 24 * 3600)
 
 /* lactd-store.c */
 void lactd_store_set_sqlite_error (LactdStore *store, GError **error,
@@ -118,5 +135,49 @@ void lactd_store_read_session (sqlite3_stmt *stmt, int first_column,
 
 /* lactd-store-schema.c */
 gboolean lactd_store_migrate (LactdStore *store, GError **error);
+
+/* lactd-store-file.c: the lock beside the database, its clean-shutdown
+ * marker, file modes, moving a damaged file aside. */
+typedef enum {
+  LACTD_STORE_LAST_CLOSE_UNKNOWN,  /* no marker, or it says running */
+  LACTD_STORE_LAST_CLOSE_CLEAN,
+  LACTD_STORE_LAST_CLOSE_DAMAGED,  /* closed, but damage had been seen */
+} LactdStoreLastClose;
+
+/* Refuses a symbolic link or a directory at path. */
+gboolean lactd_store_file_check_path (const char *path, GError **error);
+/* Takes the exclusive lock on "<path>.lock" (0600) and marks the store as
+ * in use; *last_close says how the previous user left it. */
+gboolean lactd_store_file_lock (LactdStore *store,
+                                LactdStoreLastClose *last_close,
+                                GError **error);
+/* Marks how this user leaves the store and releases the lock. */
+void lactd_store_file_unlock (LactdStore *store, gboolean clean);
+/* Creates the database file 0600 when absent (*created), and brings an
+ * existing one and its WAL and shared memory back to 0600. */
+gboolean lactd_store_file_prepare (const char *path, gboolean *created,
+                                   GError **error);
+/* Renames a damaged database and its companions to
+ * "<path>.corrupt-<UTC stamp>"; returns the new path. */
+char *lactd_store_file_move_aside (const char *path, GError **error);
+
+/* lactd-store-health.c */
+gboolean lactd_store_is_corruption (int rc);
+/* Runs quick_check or integrity_check on the store's connection. TRUE
+ * when healthy; FALSE with *problem set when the file is damaged, FALSE
+ * with an error for anything else (I/O, permissions, busy). */
+gboolean lactd_store_check_health (LactdStore *store, LactdStoreCheck check,
+                                   char **problem, GError **error);
+/* Reads the persisted recovery note (kept LACTD_RECOVERY_NOTE_SECONDS). */
+gboolean lactd_store_load_recovery_note (LactdStore *store, gint64 now,
+                                         GError **error);
+gboolean lactd_store_save_recovery_note (LactdStore *store, gint64 now,
+                                         const char *note, GError **error);
+
+/* lactd-store-salvage.c: copies what can still be read from the damaged
+ * file at damaged_path into the (fresh) store, through its validating
+ * API; returns the number of sessions stored. Never fails: what cannot be
+ * read or stored is logged and skipped. */
+guint lactd_store_salvage (LactdStore *store, const char *damaged_path);
 
 G_END_DECLS

@@ -52,21 +52,14 @@ check_day_range (guint32 first_julian, guint32 last_julian, GError **error)
   return TRUE;
 }
 
-GArray *
-lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
-                           GError **error)
+/* Reads every row of a bound session query into a GArray. */
+static GArray *
+read_sessions (LactdStore *store, sqlite3_stmt *stmt, GError **error)
 {
-  g_autoptr(GArray) sessions = NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE,
+                                            sizeof (LactdSession));
   int rc;
 
-  g_return_val_if_fail (store != NULL, NULL);
-  stmt = lactd_store_stmt (store, STMT_SESSION_LIST, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  sessions = g_array_new (FALSE, FALSE, sizeof (LactdSession));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       LactdSession session;
@@ -82,11 +75,68 @@ lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
   return g_steal_pointer (&sessions);
 }
 
-/* A day-based query with its first four parameters bound: the UTC range
- * that can hold those local days (for the start index), then the days. */
+GArray *
+lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
+                           GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  stmt = lactd_store_stmt (store, STMT_SESSION_LIST, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  return read_sessions (store, stmt, error);
+}
+
+gboolean
+lactd_store_count_sessions (LactdStore *store, gint64 from, gint64 to,
+                            guint64 *count, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && count != NULL, FALSE);
+  *count = 0;
+  stmt = lactd_store_stmt (store, STMT_SESSION_COUNT, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *count = (guint64) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "counting sessions");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GArray *
+lactd_store_list_sessions_before (LactdStore *store, gint64 before,
+                                  guint count, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  stmt = lactd_store_stmt (store, STMT_SESSION_PAGE, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, before);
+  sqlite3_bind_int64 (stmt, 2, count);
+  return read_sessions (store, stmt, error);
+}
+
+/* A day-based query with its first two parameters bound: the UTC range
+ * that can hold those local days (for the start index); with @bind_days
+ * also ?3 and ?4, the days. */
 static sqlite3_stmt *
 day_range_stmt (LactdStore *store, LactdStoreStmt which, guint32 first_julian,
-                guint32 last_julian, GError **error)
+                guint32 last_julian, gboolean bind_days, GError **error)
 {
   sqlite3_stmt *stmt = lactd_store_stmt (store, which, error);
 
@@ -96,9 +146,57 @@ day_range_stmt (LactdStore *store, LactdStoreStmt which, guint32 first_julian,
                                LACTD_OFFSET_SLACK_SECONDS);
   sqlite3_bind_int64 (stmt, 2, julian_to_utc_midnight (last_julian + 1) +
                                LACTD_OFFSET_SLACK_SECONDS);
-  sqlite3_bind_int64 (stmt, 3, first_julian);
-  sqlite3_bind_int64 (stmt, 4, last_julian);
+  if (bind_days)
+    {
+      sqlite3_bind_int64 (stmt, 3, first_julian);
+      sqlite3_bind_int64 (stmt, 4, last_julian);
+    }
   return stmt;
+}
+
+/* The local GDate julian day and minute of day of @start by its own
+ * offset: LACTD_SQL_LOCAL_JULIAN and LACTD_SQL_LOCAL_MINUTE in C. */
+static void
+local_day_and_minute (gint64 start, gint64 offset_min, gint64 *julian,
+                      guint *minute)
+{
+  gint64 biased = start + offset_min * 60 + LACTD_JULIAN_BIAS;
+
+  *julian = biased / 86400;
+  *minute = (guint) (biased % 86400 / 60);
+}
+
+/* LACTD_SQL_IS_NIGHT in C: [start, end), crossing midnight when
+ * start > end, empty when equal. */
+static gboolean
+minute_is_night (const LactdNightWindow *night, guint minute)
+{
+  if (night->start_min <= night->end_min)
+    return minute >= night->start_min && minute < night->end_min;
+  return minute >= night->start_min || minute < night->end_min;
+}
+
+/* Adds the scanned row to its day of @days, if it has one there. */
+static void
+add_summary_row (sqlite3_stmt *stmt, GArray *days, guint32 first_julian,
+                 const LactdNightWindow *night)
+{
+  LactdDaySummary *day;
+  gint64 julian;
+  guint minute;
+
+  local_day_and_minute (sqlite3_column_int64 (stmt, 0),
+                        sqlite3_column_int64 (stmt, 1), &julian, &minute);
+  if (julian < first_julian || julian - first_julian >= days->len)
+    return;  /* in the UTC slack around the days, not in one of them */
+  day = &g_array_index (days, LactdDaySummary, julian - first_julian);
+  day->sessions++;
+  if (minute_is_night (night, minute))
+    day->night_sessions++;
+  day->seconds_left += (guint32) sqlite3_column_int64 (stmt, 2);
+  day->seconds_right += (guint32) sqlite3_column_int64 (stmt, 3);
+  day->expressed_tenths += sqlite3_column_int64 (stmt, 4);
+  day->supplement_tenths += sqlite3_column_int64 (stmt, 5);
 }
 
 static void
@@ -117,6 +215,8 @@ lactd_store_daily_summary (LactdStore *store, guint32 first_julian,
                            guint32 last_julian,
                            const LactdNightWindow *night, GError **error)
 {
+  /* Without a window nothing is night (start == end is empty). */
+  static const LactdNightWindow no_night = { 0, 0 };
   g_autoptr(GArray) days = NULL;
   sqlite3_stmt *stmt;
   guint32 n_days;
@@ -134,25 +234,11 @@ lactd_store_daily_summary (LactdStore *store, guint32 first_julian,
                 g_array_index (days, LactdDaySummary, i).day);
 
   stmt = day_range_stmt (store, STMT_DAILY_SUMMARY, first_julian, last_julian,
-                         error);
+                         FALSE, error);
   if (stmt == NULL)
     return NULL;
-  bind_night (stmt, night);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 julian = sqlite3_column_int64 (stmt, 0);
-      LactdDaySummary *day;
-
-      if (julian < first_julian || julian > last_julian)
-        continue;  /* cannot happen: the query filters by day */
-      day = &g_array_index (days, LactdDaySummary, julian - first_julian);
-      day->sessions = (guint32) sqlite3_column_int64 (stmt, 1);
-      day->night_sessions = (guint32) sqlite3_column_int64 (stmt, 2);
-      day->seconds_left = (guint32) sqlite3_column_int64 (stmt, 3);
-      day->seconds_right = (guint32) sqlite3_column_int64 (stmt, 4);
-      day->expressed_tenths = sqlite3_column_int64 (stmt, 5);
-      day->supplement_tenths = sqlite3_column_int64 (stmt, 6);
-    }
+    add_summary_row (stmt, days, first_julian, night ? night : &no_night);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -234,7 +320,7 @@ lactd_store_trend (LactdStore *store, guint32 first_julian,
     return FALSE;
 
   stmt = day_range_stmt (store, STMT_TREND_SUMS, first_julian, last_julian,
-                         error);
+                         TRUE, error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);

@@ -279,43 +279,75 @@ lactd_store_set_acknowledged (LactdStore *store, const char *address,
                                 error);
 }
 
-/* Runs a one-row, one-integer query; 0 (with a warning) on failure, as
- * the callers' signatures have no error. */
-static guint32
-query_uint (LactdStore *store, sqlite3_stmt *stmt, const char *what,
-            gboolean *ok)
+/* Takes one injected failure of `fault`, if any is pending. */
+static gboolean
+take_injected_fault (LactdStore *store, LactdStoreFault fault,
+                     const char *what, GError **error)
 {
-  guint32 value = 0;
-  int rc = sqlite3_step (stmt);
-
-  if (ok != NULL)
-    *ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
-  if (rc == SQLITE_ROW)
-    value = (guint32) sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    g_warning ("Store %s: %s failed: %s", store->path, what,
-               sqlite3_errmsg (store->db));
-  sqlite3_reset (stmt);
-  return value;
+  if (store->injected_faults[fault] == 0)
+    return FALSE;
+  store->injected_faults[fault]--;
+  g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+               "Store %s: %s failed: disk I/O error (injected)", store->path,
+               what);
+  return TRUE;
 }
 
-guint32
-lactd_store_get_acknowledged (LactdStore *store, const char *address,
-                              guint32 epoch)
+void
+lactd_store_inject_fault (LactdStore *store, LactdStoreFault fault, guint n)
 {
-  g_autoptr(GError) error = NULL;
+  g_return_if_fail (store != NULL && fault < LACTD_STORE_N_FAULTS);
+  store->injected_faults[fault] = n;
+}
+
+/* Runs a one-row, one-integer query (a missing row reads 0). */
+static gboolean
+query_uint (LactdStore *store, sqlite3_stmt *stmt, const char *what,
+            guint32 *value_out, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *value_out = rc == SQLITE_ROW ? (guint32) sqlite3_column_int64 (stmt, 0) : 0;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    lactd_store_set_sqlite_error (store, error, rc, what);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* Binds (address, epoch) to a statement of the acknowledgement path;
+ * NULL with error set when it cannot be prepared or a fault is injected. */
+static sqlite3_stmt *
+epoch_query (LactdStore *store, LactdStoreStmt which, LactdStoreFault fault,
+             const char *address, guint32 epoch, const char *what,
+             GError **error)
+{
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (store != NULL && address != NULL, 0);
-  stmt = lactd_store_stmt (store, STMT_EPOCH_GET_ACK, &error);
+  if (take_injected_fault (store, fault, what, error))
+    return NULL;
+  stmt = lactd_store_stmt (store, which, error);
   if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return 0;
-    }
+    return NULL;
   sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, epoch);
-  return query_uint (store, stmt, "reading the acknowledged number", NULL);
+  return stmt;
+}
+
+gboolean
+lactd_store_get_acknowledged (LactdStore *store, const char *address,
+                              guint32 epoch, guint32 *seq_out,
+                              GError **error)
+{
+  const char *what = "reading the acknowledged number";
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL && address != NULL, FALSE);
+  g_return_val_if_fail (seq_out != NULL, FALSE);
+  *seq_out = 0;
+  stmt = epoch_query (store, STMT_EPOCH_GET_ACK,
+                      LACTD_STORE_FAULT_READ_ACKNOWLEDGED, address, epoch,
+                      what, error);
+  return stmt != NULL && query_uint (store, stmt, what, seq_out, error);
 }
 
 gboolean
@@ -335,50 +367,47 @@ lactd_store_add_lost_records (LactdStore *store, const char *address,
   return update_sensor (store, stmt, address, "counting lost records", error);
 }
 
-guint32
+gboolean
 lactd_store_highest_seq (LactdStore *store, const char *address,
-                         guint32 epoch)
+                         guint32 epoch, guint32 *seq_out, GError **error)
 {
-  g_autoptr(GError) error = NULL;
+  const char *what = "reading the highest number";
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (store != NULL && address != NULL, 0);
-  stmt = lactd_store_stmt (store, STMT_HIGHEST_SEQ, &error);
-  if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return 0;
-    }
-  sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, epoch);
-  return query_uint (store, stmt, "reading the highest number", NULL);
+  g_return_val_if_fail (store != NULL && address != NULL, FALSE);
+  g_return_val_if_fail (seq_out != NULL, FALSE);
+  *seq_out = 0;
+  stmt = epoch_query (store, STMT_HIGHEST_SEQ, LACTD_STORE_FAULT_READ_HIGHEST,
+                      address, epoch, what, error);
+  return stmt != NULL && query_uint (store, stmt, what, seq_out, error);
 }
 
-guint32
+gboolean
 lactd_store_count_unhandled (LactdStore *store, const char *address,
-                             guint32 epoch, guint32 first, guint32 last)
+                             guint32 epoch, guint32 first, guint32 last,
+                             guint32 *count_out, GError **error)
 {
-  g_autoptr(GError) error = NULL;
+  const char *what = "counting handled numbers";
   sqlite3_stmt *stmt;
   guint32 handled;
-  gboolean ok;
 
-  g_return_val_if_fail (store != NULL && address != NULL, 0);
+  g_return_val_if_fail (store != NULL && address != NULL, FALSE);
+  g_return_val_if_fail (count_out != NULL, FALSE);
+  *count_out = 0;
   first = MAX (first, 1);  /* 0 is never a record's number */
   if (first > last)
-    return 0;
-  stmt = lactd_store_stmt (store, STMT_COUNT_HANDLED_RANGE, &error);
+    return TRUE;
+  stmt = epoch_query (store, STMT_COUNT_HANDLED_RANGE,
+                      LACTD_STORE_FAULT_COUNT_UNHANDLED, address, epoch, what,
+                      error);
   if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return 0;
-    }
-  sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, epoch);
+    return FALSE;
   sqlite3_bind_int64 (stmt, 3, first);
   sqlite3_bind_int64 (stmt, 4, last);
-  handled = query_uint (store, stmt, "counting handled numbers", &ok);
-  if (!ok)
-    return 0;  /* claim no loss on a failed read */
-  return (last - first + 1) - MIN (handled, last - first + 1);
+  /* A failed read is an error, never "nothing missing": the caller is
+   * about to delete on the sensor on the strength of this answer. */
+  if (!query_uint (store, stmt, what, &handled, error))
+    return FALSE;
+  *count_out = (last - first + 1) - MIN (handled, last - first + 1);
+  return TRUE;
 }

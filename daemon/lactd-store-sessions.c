@@ -33,6 +33,7 @@ struct _LactdStoreBatch {
   guint32 lowest_handled;    /* 0: none yet */
   GPtrArray *stored;         /* LactdSession* */
   guint32 rejected_count;
+  gint64 rejected_rows;      /* rows kept for (address, epoch); -1 unread */
   char *failure;             /* the first storage error; NULL while fine */
 };
 
@@ -284,6 +285,7 @@ lactd_store_batch_begin (LactdStore *store, const char *address,
   batch->stored_at = now_seconds ();
   batch->handled = g_hash_table_new (NULL, NULL);
   batch->stored = g_ptr_array_new_with_free_func (g_free);
+  batch->rejected_rows = -1;
   store->batch_open = TRUE;
 
   if (!lactd_store_transaction_begin (store, error))
@@ -417,25 +419,68 @@ fail:
   return FALSE;
 }
 
-gboolean
-lactd_store_batch_add_rejected (LactdStoreBatch *batch, guint32 seq,
-                                const guint8 *raw, gsize raw_len,
-                                const char *reason_code,
-                                const char *reason_message, GError **error)
+/* How many rejected records (address, epoch) already keeps: read once per
+ * batch, then counted along. */
+static gboolean
+batch_rejected_rows (LactdStoreBatch *batch, gint64 *rows_out, GError **error)
 {
-  LactdStore *store;
+  LactdStore *store = batch->store;
   sqlite3_stmt *stmt;
-  GError *local_error = NULL;
+  int rc;
 
-  g_return_val_if_fail (batch != NULL, FALSE);
-  g_return_val_if_fail (raw != NULL || raw_len == 0, FALSE);
-  if (!batch_check_usable (batch, error))
-    return FALSE;
-  store = batch->store;
+  if (batch->rejected_rows < 0)
+    {
+      stmt = lactd_store_stmt (store, STMT_REJECTED_COUNT_EPOCH, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, batch->address, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, batch->epoch);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        batch->rejected_rows = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          lactd_store_set_sqlite_error (store, error, rc,
+                                        "counting rejected records");
+          return FALSE;
+        }
+    }
+  *rows_out = batch->rejected_rows;
+  return TRUE;
+}
 
-  stmt = lactd_store_stmt (store, STMT_REJECTED_INSERT, &local_error);
+/* Adds one to the sensor's RejectedRecords. */
+static gboolean
+count_rejected (LactdStoreBatch *batch, GError **error)
+{
+  LactdStore *store = batch->store;
+  sqlite3_stmt *stmt = lactd_store_stmt (store, STMT_SENSOR_ADD_REJECTED,
+                                         error);
+
   if (stmt == NULL)
-    goto fail;
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, batch->address, -1, SQLITE_STATIC);
+  if (!lactd_store_step_done (store, stmt, "counting a rejected record",
+                              error))
+    return FALSE;
+  batch->rejected_count++;
+  return TRUE;
+}
+
+/* Inserts the row of a rejected record (raw bytes NULL: kept without
+ * them); *inserted is FALSE when its number already has one. */
+static gboolean
+insert_rejected (LactdStoreBatch *batch, guint32 seq, const guint8 *raw,
+                 gsize raw_len, const char *reason_code,
+                 const char *reason_message, gboolean *inserted,
+                 GError **error)
+{
+  LactdStore *store = batch->store;
+  sqlite3_stmt *stmt = lactd_store_stmt (store, STMT_REJECTED_INSERT, error);
+
+  if (stmt == NULL)
+    return FALSE;
   sqlite3_bind_text (stmt, 1, batch->address, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, batch->epoch);
   sqlite3_bind_int64 (stmt, 3, seq);
@@ -447,22 +492,55 @@ lactd_store_batch_add_rejected (LactdStoreBatch *batch, guint32 seq,
                      SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, batch->stored_at);
   if (!lactd_store_step_done (store, stmt, "keeping a rejected record",
-                              &local_error))
-    goto fail;
+                              error))
+    return FALSE;
+  *inserted = sqlite3_changes (store->db) > 0;
+  if (*inserted)
+    batch->rejected_rows++;
+  return TRUE;
+}
 
-  if (sqlite3_changes (store->db) > 0)
+/* Every rejected record counts in RejectedRecords (a readable number
+ * once); rows are bounded: the first LACTD_STORE_REJECTED_RAW_MAX of an
+ * epoch keep their raw bytes, a later readable one keeps a row without
+ * them (its number must stay handled), a later unreadable one only
+ * counts. */
+gboolean
+lactd_store_batch_add_rejected (LactdStoreBatch *batch, guint32 seq,
+                                const guint8 *raw, gsize raw_len,
+                                const char *reason_code,
+                                const char *reason_message, GError **error)
+{
+  GError *local_error = NULL;
+  gint64 rows = 0;
+  gboolean inserted = TRUE;
+  gboolean keep_raw;
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (raw != NULL || raw_len == 0, FALSE);
+  if (!batch_check_usable (batch, error))
+    return FALSE;
+  if (!batch_rejected_rows (batch, &rows, &local_error))
+    goto fail;
+  keep_raw = rows < LACTD_STORE_REJECTED_RAW_MAX;
+  if (keep_raw || seq > 0)
     {
-      batch->rejected_count++;
-      stmt = lactd_store_stmt (store, STMT_SENSOR_ADD_REJECTED, &local_error);
-      if (stmt == NULL)
+      g_autofree char *message = keep_raw ? NULL
+        : g_strdup_printf ("%s (raw bytes not kept: more than %u rejected "
+                           "records in this epoch)", reason_message,
+                           LACTD_STORE_REJECTED_RAW_MAX);
+
+      if (!insert_rejected (batch, seq, keep_raw ? raw : NULL,
+                            keep_raw ? raw_len : 0, reason_code,
+                            keep_raw ? reason_message : message, &inserted,
+                            &local_error))
         goto fail;
-      sqlite3_bind_text (stmt, 1, batch->address, -1, SQLITE_STATIC);
-      if (!lactd_store_step_done (store, stmt, "counting a rejected record",
-                                  &local_error))
-        goto fail;
-      g_debug ("Batch %s/%u: kept rejected record %u (%s)", batch->address,
-               batch->epoch, seq, reason_code);
     }
+  if (inserted && !count_rejected (batch, &local_error))
+    goto fail;
+  if (inserted)
+    g_debug ("Batch %s/%u: rejected record %u (%s)%s", batch->address,
+             batch->epoch, seq, reason_code, keep_raw ? "" : ", counted only");
   if (seq > 0)
     batch_note_handled (batch, seq);
   return TRUE;

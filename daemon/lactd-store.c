@@ -1,5 +1,7 @@
-/* lactd-store.c — opening, health check, recovery and the statement cache
- * of lactd's SQLite store, plus settings and the small session helpers.
+/* lactd-store.c — opening (lock, check, recovery) and closing, the
+ * statement cache of lactd's SQLite store, plus settings and the small
+ * session helpers. The files themselves are lactd-store-file.c's, the
+ * checks lactd-store-health.c's, the salvage lactd-store-salvage.c's.
  *
  * One connection per store, used from the main thread only. The database
  * runs in WAL mode with synchronous=NORMAL: a commit survives a crash of
@@ -102,54 +104,64 @@ static const char *const statement_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO rejected_records (address, epoch, seq, raw, "
     "reason_code, reason_message, stored_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_REJECTED_COUNT_EPOCH] =
+    "SELECT count(*) FROM rejected_records WHERE address = ?1 AND epoch = ?2",
   [STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
   [STMT_SESSION_GET] =
     "SELECT " LACTD_SESSION_COLUMNS " FROM sessions WHERE id = ?1",
   [STMT_SESSION_LIST] =
     "SELECT " LACTD_SESSION_COLUMNS " FROM sessions "
     "WHERE start >= ?1 AND start < ?2 ORDER BY start, id",
+  /* Both on the start index alone (it ends with the rowid, so "start,
+   * id" order needs no sort). */
+  [STMT_SESSION_COUNT] =
+    "SELECT count(*) FROM sessions WHERE start >= ?1 AND start < ?2",
+  [STMT_SESSION_PAGE] =
+    "SELECT " LACTD_SESSION_COLUMNS " FROM sessions "
+    "WHERE start < ?1 ORDER BY start DESC, id DESC LIMIT ?2",
+  /* Summed per local day in C (lactd-store-queries.c): a plain scan of
+   * the start index costs a third of grouping by a computed day in SQL. */
   [STMT_DAILY_SUMMARY] =
-    "SELECT day, count(*), sum(night), sum(duration_left), "
-    "sum(duration_right), "
-    "sum(coalesce(volume_left_tenths, 0) + coalesce(volume_right_tenths, 0)), "
-    "sum(coalesce(supplement_tenths, 0)) FROM "
-    "(SELECT " LACTD_SQL_LOCAL_JULIAN " AS day, " LACTD_SQL_IS_NIGHT
-    " AS night, duration_left, duration_right, volume_left_tenths, "
-    "volume_right_tenths, supplement_tenths FROM sessions "
-    "WHERE start >= ?1 AND start < ?2) "
-    "WHERE day BETWEEN ?3 AND ?4 GROUP BY day ORDER BY day",
+    "SELECT start, utc_offset_min, duration_left, duration_right, "
+    "coalesce(volume_left_tenths, 0) + coalesce(volume_right_tenths, 0), "
+    "coalesce(supplement_tenths, 0) FROM sessions "
+    "WHERE start >= ?1 AND start < ?2 AND clock_unsynced = 0",
   [STMT_TOTALS] =
     "SELECT count(*), coalesce(sum(" LACTD_SQL_IS_NIGHT "), 0), "
     "coalesce(sum(duration_left), 0), coalesce(sum(duration_right), 0), "
     "coalesce(sum(coalesce(volume_left_tenths, 0) "
     "+ coalesce(volume_right_tenths, 0)), 0), "
     "coalesce(sum(coalesce(supplement_tenths, 0)), 0) FROM sessions "
-    "WHERE start >= ?1 AND start < ?2",
+    "WHERE start >= ?1 AND start < ?2 AND clock_unsynced = 0",
   [STMT_TREND_SUMS] =
     "SELECT coalesce(sum(coalesce(volume_left_tenths, 0) "
     "+ coalesce(volume_right_tenths, 0)), 0), "
     "coalesce(sum(coalesce(supplement_tenths, 0)), 0) FROM sessions "
-    "WHERE start >= ?1 AND start < ?2 "
+    "WHERE start >= ?1 AND start < ?2 AND clock_unsynced = 0 "
     "AND " LACTD_SQL_LOCAL_JULIAN " BETWEEN ?3 AND ?4",
   /* The first local day lies within a day and a bit of the first start
-   * (offsets differ by at most 26 h), so only that stretch is read. */
+   * (offsets differ by at most 26 h), so only that stretch is read.
+   * A session with an unsynced clock counts toward no figure (its start
+   * may be anything from 1970 to 2106), here or below. */
   [STMT_FIRST_SESSION_DAY] =
     "SELECT min(" LACTD_SQL_LOCAL_JULIAN ") FROM sessions, "
-    "(SELECT min(start) AS first FROM sessions) "
-    "WHERE start BETWEEN first AND first + 108000",
+    "(SELECT start AS first FROM sessions WHERE clock_unsynced = 0 "
+    "ORDER BY start LIMIT 1) "
+    "WHERE start BETWEEN first AND first + 108000 AND clock_unsynced = 0",
   [STMT_FIRST_MILK_DAY] =
     "SELECT min(" LACTD_SQL_LOCAL_JULIAN ") FROM sessions, "
-    "(SELECT start AS first FROM sessions "
-    "WHERE coalesce(volume_left_tenths, 0) "
+    "(SELECT start AS first FROM sessions WHERE clock_unsynced = 0 "
+    "AND coalesce(volume_left_tenths, 0) "
     "+ coalesce(volume_right_tenths, 0) > 0 ORDER BY start LIMIT 1) "
-    "WHERE start BETWEEN first AND first + 108000 "
+    "WHERE start BETWEEN first AND first + 108000 AND clock_unsynced = 0 "
     "AND coalesce(volume_left_tenths, 0) "
     "+ coalesce(volume_right_tenths, 0) > 0",
   /* A session lasts at most 8 h, so the latest end is among the
    * sessions that started in the 8 h before the latest start. */
   [STMT_LATEST_SESSION] =
     "SELECT " LACTD_SESSION_COLUMNS " FROM sessions "
-    "WHERE start >= (SELECT max(start) FROM sessions) - 28800 "
+    "WHERE clock_unsynced = 0 AND start >= (SELECT start FROM sessions "
+    "WHERE clock_unsynced = 0 ORDER BY start DESC LIMIT 1) - 28800 "
     "ORDER BY start + CASE WHEN double_sided "
     "THEN max(duration_left, duration_right) "
     "ELSE duration_left + duration_right END DESC, start DESC, id DESC "
@@ -167,6 +179,9 @@ lactd_store_set_sqlite_error (LactdStore *store, GError **error, int rc,
    * when they disagree. */
   if (store->db && (sqlite3_errcode (store->db) & 0xff) != (rc & 0xff))
     message = sqlite3_errstr (rc);
+  /* Whoever meets damage first: the next open checks fully. */
+  if (lactd_store_is_corruption (rc))
+    store->damage_seen = TRUE;
   g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
                "Store %s: %s failed: %s", store->path, what, message);
 }
@@ -267,7 +282,7 @@ lactd_store_transaction_rollback (LactdStore *store)
 /* ------------------------------------------------------- open / close */
 
 static void
-close_db (LactdStore *store)
+close_db (LactdStore *store, gboolean *clean)
 {
   for (guint i = 0; i < N_STMTS; i++)
     {
@@ -280,127 +295,10 @@ close_db (LactdStore *store)
       if (rc != SQLITE_OK)
         g_warning ("Store %s: close failed: %s", store->path,
                    sqlite3_errstr (rc));
+      if (clean != NULL)
+        *clean = rc == SQLITE_OK;
       store->db = NULL;
     }
-}
-
-static gboolean
-is_corruption (int rc)
-{
-  return (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
-}
-
-/* Runs PRAGMA quick_check. TRUE when healthy; FALSE with *corrupt set when
- * the file is damaged or not a database, FALSE with an error for anything
- * else (I/O, permissions, busy). */
-static gboolean
-check_health (LactdStore *store, gboolean *corrupt, char **problem,
-              GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  *corrupt = FALSE;
-  /* quick_check reads every page: through a memory map it takes a
-   * fraction of the time (it bounds the daemon's start-up). The map is
-   * dropped right after, so the store never runs on one (an I/O error in
-   * a mapped page would be a SIGBUS, not an error code). */
-  sqlite3_exec (store->db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
-  rc = sqlite3_prepare_v2 (store->db, "PRAGMA quick_check", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          const char *verdict = (const char *) sqlite3_column_text (stmt, 0);
-          if (g_strcmp0 (verdict, "ok") != 0)
-            {
-              *corrupt = TRUE;
-              *problem = g_strdup (verdict ? verdict : "quick_check failed");
-            }
-          rc = SQLITE_OK;
-        }
-    }
-  if (rc != SQLITE_OK && rc != SQLITE_DONE)
-    {
-      if (is_corruption (rc))
-        {
-          *corrupt = TRUE;
-          *problem = g_strdup (sqlite3_errmsg (store->db));
-        }
-      else
-        lactd_store_set_sqlite_error (store, error, rc,
-                                      "reading the database");
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_exec (store->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
-  return !*corrupt && (rc == SQLITE_OK || rc == SQLITE_DONE);
-}
-
-static gboolean
-open_db (LactdStore *store, gboolean *corrupt, char **problem,
-         GError **error)
-{
-  int rc;
-
-  *corrupt = FALSE;
-  rc = sqlite3_open_v2 (store->path, &store->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc != SQLITE_OK)
-    {
-      lactd_store_set_sqlite_error (store, error, rc, "opening");
-      close_db (store);
-      return FALSE;
-    }
-  sqlite3_busy_timeout (store->db, LACTD_STORE_BUSY_TIMEOUT_MS);
-  if (sqlite3_db_readonly (store->db, "main") == 1)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
-                   "Store %s: opening failed: %s", store->path,
-                   sqlite3_errstr (SQLITE_READONLY));
-      close_db (store);
-      return FALSE;
-    }
-  if (!check_health (store, corrupt, problem, error))
-    {
-      close_db (store);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Moves a damaged database and its WAL and shared-memory files aside so
- * that nothing is lost for a later rescue. */
-static char *
-move_aside (const char *path, GError **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  g_autofree char *target = g_strdup_printf ("%s.corrupt-%s", path, stamp);
-  static const char *const companions[] = { "-wal", "-shm", "-journal" };
-
-  for (guint n = 1; g_file_test (target, G_FILE_TEST_EXISTS); n++)
-    {
-      g_free (target);
-      target = g_strdup_printf ("%s.corrupt-%s.%u", path, stamp, n);
-    }
-  if (g_rename (path, target) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
-                   "Store %s is damaged and cannot be moved aside to %s: %s",
-                   path, target, g_strerror (saved_errno));
-      return NULL;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
-    {
-      g_autofree char *from = g_strconcat (path, companions[i], NULL);
-      g_autofree char *to = g_strconcat (target, companions[i], NULL);
-      if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0)
-        g_warning ("Store %s: cannot move %s aside: %s", path, from,
-                   g_strerror (errno));
-    }
-  return g_steal_pointer (&target);
 }
 
 static gboolean
@@ -431,76 +329,193 @@ configure_db (LactdStore *store, GError **error)
          lactd_store_exec (store, "PRAGMA foreign_keys = ON", error);
 }
 
-LactdStore *
-lactd_store_open (const char *path, GError **error)
+static gboolean
+open_connection (LactdStore *store, GError **error)
 {
-  g_autoptr(LactdStore) store = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *problem = NULL;
-  gboolean corrupt = FALSE;
+  /* NOFOLLOW: the path was checked, but not against a swap since. */
+  int rc = sqlite3_open_v2 (store->path, &store->db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                            NULL);
 
-  g_return_val_if_fail (path != NULL && *path != '\0', NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      lactd_store_set_sqlite_error (store, error, rc, "opening");
+      return FALSE;
+    }
+  sqlite3_busy_timeout (store->db, LACTD_STORE_BUSY_TIMEOUT_MS);
+  if (sqlite3_db_readonly (store->db, "main") == 1)
+    {
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                   "Store %s: opening failed: %s", store->path,
+                   sqlite3_errstr (SQLITE_READONLY));
+      return FALSE;
+    }
+  return TRUE;
+}
 
-  store = g_new0 (LactdStore, 1);
-  store->path = g_strdup (path);
+/* Opens, checks as the last close asks, configures and migrates. FALSE
+ * with *problem set when the file turned out damaged at any step, FALSE
+ * with an error for anything else. */
+static gboolean
+open_checked (LactdStore *store, LactdStoreLastClose last_close,
+              char **problem, GError **error)
+{
+  GError *local_error = NULL;
+  gboolean created = FALSE;
 
-  directory = g_path_get_dirname (path);
+  *problem = NULL;
+  if (!lactd_store_file_prepare (store->path, &created, error))
+    return FALSE;
+  if (created || last_close == LACTD_STORE_LAST_CLOSE_CLEAN)
+    store->open_check = LACTD_STORE_CHECK_NONE;
+  else if (last_close == LACTD_STORE_LAST_CLOSE_DAMAGED)
+    store->open_check = LACTD_STORE_CHECK_FULL;
+  else
+    store->open_check = LACTD_STORE_CHECK_QUICK;
+
+  if (open_connection (store, &local_error) &&
+      lactd_store_check_health (store, store->open_check, problem,
+                                &local_error) &&
+      configure_db (store, &local_error) &&
+      lactd_store_migrate (store, &local_error))
+    return TRUE;
+
+  /* A file that looked fine to the check (or was not checked) may still
+   * fail as damaged on its first read. */
+  if (*problem == NULL && store->damage_seen)
+    *problem = g_strdup (local_error->message);
+  if (*problem != NULL)
+    g_clear_error (&local_error);
+  else
+    g_propagate_error (error, local_error);
+  close_db (store, NULL);
+  return FALSE;
+}
+
+static char *
+recovery_note (LactdStore *store)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *salvaged = NULL;
+
+  if (store->salvaged_sessions == 0)
+    salvaged = g_strdup ("no session could be salvaged from it");
+  else if (store->salvaged_sessions == 1)
+    salvaged = g_strdup ("1 session was salvaged from it into a new "
+                         "database");
+  else
+    salvaged = g_strdup_printf ("%u sessions were salvaged from it into a "
+                                "new database", store->salvaged_sessions);
+  return g_strdup_printf ("On %s the database %s was found damaged and "
+                          "moved aside to %s; %s.", day, store->path,
+                          store->recovered_path, salvaged);
+}
+
+/* Moves the damaged file aside, starts a fresh store and salvages into
+ * it what the damaged one still gives. */
+static gboolean
+recover (LactdStore *store, const char *problem, GError **error)
+{
+  g_autofree char *again = NULL;
+  g_autofree char *note = NULL;
+  g_autoptr(GError) note_error = NULL;
+  LactdStoreCheck check = store->open_check;
+
+  store->recovered_path = lactd_store_file_move_aside (store->path, error);
+  if (store->recovered_path == NULL)
+    return FALSE;
+  g_warning ("Store %s is not a healthy SQLite database (%s): moved it "
+             "aside to %s and started an empty store, salvaging what can "
+             "still be read", store->path, problem, store->recovered_path);
+  store->damage_seen = FALSE;
+  if (!open_checked (store, LACTD_STORE_LAST_CLOSE_CLEAN, &again, error))
+    {
+      if (again != NULL)
+        g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
+                     "Store %s: a fresh database is damaged too: %s",
+                     store->path, again);
+      return FALSE;
+    }
+  store->open_check = check;   /* the check that found the damage */
+  store->salvaged_sessions = lactd_store_salvage (store,
+                                                  store->recovered_path);
+  note = recovery_note (store);
+  g_message ("%s", note);
+  if (!lactd_store_save_recovery_note (store, g_get_real_time () /
+                                       G_USEC_PER_SEC, note, &note_error))
+    g_warning ("%s", note_error->message);
+  return TRUE;
+}
+
+static gboolean
+make_directory (const char *path, GError **error)
+{
+  g_autofree char *directory = g_path_get_dirname (path);
+
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
                    "Store %s: cannot create directory %s: %s", path,
                    directory, g_strerror (saved_errno));
-      return NULL;
+      return FALSE;
     }
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
-                   "Store %s: opening failed: %s (it is a directory)", path,
-                   sqlite3_errstr (SQLITE_CANTOPEN));
-      return NULL;
-    }
+  return TRUE;
+}
 
-  if (!open_db (store, &corrupt, &problem, error))
-    {
-      if (!corrupt)
-        return NULL;
-      store->recovered_path = move_aside (path, error);
-      if (store->recovered_path == NULL)
-        return NULL;
-      g_warning ("Store %s is not a healthy SQLite database (%s): moved it "
-                 "aside to %s and started an empty store",
-                 path, problem, store->recovered_path);
-      g_clear_pointer (&problem, g_free);
-      if (!open_db (store, &corrupt, &problem, error))
-        {
-          if (corrupt)
-            g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
-                         "Store %s: a fresh database is damaged too: %s",
-                         path, problem);
-          return NULL;
-        }
-    }
+LactdStore *
+lactd_store_open (const char *path, GError **error)
+{
+  g_autoptr(LactdStore) store = NULL;
+  g_autofree char *problem = NULL;
+  LactdStoreLastClose last_close = LACTD_STORE_LAST_CLOSE_UNKNOWN;
 
-  if (!configure_db (store, error) || !lactd_store_migrate (store, error))
+  g_return_val_if_fail (path != NULL && *path != '\0', NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  store = g_new0 (LactdStore, 1);
+  store->path = g_strdup (path);
+  store->lock_fd = -1;
+  store->recovery_note = g_strdup ("");
+
+  if (!make_directory (path, error) ||
+      !lactd_store_file_check_path (path, error) ||
+      !lactd_store_file_lock (store, &last_close, error))
     return NULL;
 
-  g_debug ("Opened store %s (schema version %d)", path,
-           store->schema_version);
+  if (!open_checked (store, last_close, &problem, error))
+    {
+      if (problem == NULL || !recover (store, problem, error))
+        return NULL;
+    }
+  else if (!lactd_store_load_recovery_note (store, g_get_real_time () /
+                                            G_USEC_PER_SEC, error))
+    return NULL;
+
+  g_debug ("Opened store %s (schema version %d, %s)", path,
+           store->schema_version,
+           store->open_check == LACTD_STORE_CHECK_NONE ? "closed cleanly"
+           : store->open_check == LACTD_STORE_CHECK_QUICK
+             ? "quick_check after an unclean shutdown"
+             : "integrity_check after damage was seen");
   return g_steal_pointer (&store);
 }
 
 void
 lactd_store_free (LactdStore *store)
 {
+  gboolean clean = FALSE;
+
   if (store == NULL)
     return;
   if (store->batch_open)
     g_warning ("Store %s freed with a batch still open", store->path);
-  close_db (store);
+  close_db (store, &clean);
+  lactd_store_file_unlock (store, clean && !store->batch_open);
   g_free (store->path);
   g_free (store->recovered_path);
+  g_free (store->recovery_note);
   g_free (store);
 }
 
@@ -522,6 +537,27 @@ lactd_store_get_recovered_path (LactdStore *store)
 {
   g_return_val_if_fail (store != NULL, NULL);
   return store->recovered_path;
+}
+
+guint
+lactd_store_get_salvaged_sessions (LactdStore *store)
+{
+  g_return_val_if_fail (store != NULL, 0);
+  return store->salvaged_sessions;
+}
+
+const char *
+lactd_store_get_recovery_note (LactdStore *store)
+{
+  g_return_val_if_fail (store != NULL, "");
+  return store->recovery_note;
+}
+
+LactdStoreCheck
+lactd_store_get_open_check (LactdStore *store)
+{
+  g_return_val_if_fail (store != NULL, LACTD_STORE_CHECK_NONE);
+  return store->open_check;
 }
 
 int

@@ -23,6 +23,7 @@ typedef enum {
   LACTD_STORE_ERROR_STORAGE,      /* I/O, disk full, read-only, busy too long */
   LACTD_STORE_ERROR_INVALID,      /* a value broke a rule */
   LACTD_STORE_ERROR_NOT_FOUND,    /* no such session or sensor */
+  LACTD_STORE_ERROR_LOCKED,       /* another process has the store open */
 } LactdStoreError;
 
 #define LACTD_VOLUME_NONE (-1)
@@ -83,20 +84,65 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdSensorRow, lactd_sensor_row_free)
 
 typedef struct _LactdStore LactdStore;
 
+/* How the file was checked when it was opened. */
+typedef enum {
+  LACTD_STORE_CHECK_NONE,    /* a new file, or the last user closed it
+                                cleanly */
+  LACTD_STORE_CHECK_QUICK,   /* after an unclean shutdown: quick_check */
+  LACTD_STORE_CHECK_FULL,    /* damage had been seen: integrity_check */
+} LactdStoreCheck;
+
 /* Opens (creating directories mode 0700 and the schema as needed) and
- * migrates. A file that is not a healthy SQLite database is moved aside to
- * "<path>.corrupt-YYYYMMDDTHHMMSSZ" and a fresh store is created; the
- * moved-aside path is then given by lactd_store_get_recovered_path(). */
+ * migrates. One process at a time: an exclusive flock() on
+ * "<path>.lock" is taken first, and a store held by another process is
+ * LACTD_STORE_ERROR_LOCKED (the message names the store and the holder's
+ * pid). The database, its WAL and shared memory and the lock are 0600
+ * whatever the umask; a path that is a symbolic link is refused.
+ *
+ * The file is checked only when its last user did not close it cleanly
+ * (quick_check) or had seen damage (integrity_check). A file that is not
+ * a healthy SQLite database is moved aside to
+ * "<path>.corrupt-YYYYMMDDTHHMMSSZ", a fresh store is created and what
+ * can still be read from the damaged one (sessions, sensors, the goal)
+ * is copied into it through the validating API; the moved-aside path is
+ * then given by lactd_store_get_recovered_path(). */
 LactdStore *lactd_store_open (const char *path, GError **error);
+/* The pid that the process holding the store at path wrote into its lock
+ * file (it does so right after taking the lock); 0 when none is known. */
+guint64 lactd_store_get_lock_holder (const char *path);
+/* Closes; a clean close lets the next open skip the check. */
 void lactd_store_free (LactdStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdStore, lactd_store_free)
 
 /* $XDG_DATA_HOME/lactd/lactd.db */
 char *lactd_store_default_path (void);
 const char *lactd_store_get_path (LactdStore *store);
-/* NULL unless a corrupt file was moved aside at open. */
+/* NULL unless a corrupt file was moved aside at this open. */
 const char *lactd_store_get_recovered_path (LactdStore *store);
+/* Sessions salvaged from it into this store (0 when none). */
+guint lactd_store_get_salvaged_sessions (LactdStore *store);
+/* "" normally; for 7 days after a damaged file was moved aside, a
+ * sentence saying where it went and how many sessions were salvaged. */
+const char *lactd_store_get_recovery_note (LactdStore *store);
+LactdStoreCheck lactd_store_get_open_check (LactdStore *store);
 int lactd_store_get_schema_version (LactdStore *store);
+
+/* ------------------------------------------------- integrity schedule */
+
+/* A full integrity check is due when the last one is older than this. */
+#define LACTD_STORE_INTEGRITY_INTERVAL (7 * 24 * 3600)
+
+gboolean lactd_store_integrity_check_due (LactdStore *store, gint64 now);
+/* PRAGMA integrity_check on a read-only connection of its own to the
+ * store at path: safe in another thread while the store is in use. It
+ * gives up (an error) soon after *stop becomes non-zero. TRUE when it
+ * ran; *problem is then NULL for a healthy file, else the first fault. */
+gboolean lactd_store_verify_integrity (const char *path, const gint *stop,
+                                       char **problem, GError **error);
+/* Records the outcome of lactd_store_verify_integrity(): the time of a
+ * healthy check, or that the next open must check fully and recover. */
+gboolean lactd_store_record_integrity (LactdStore *store, gint64 now,
+                                       const char *problem, GError **error);
 
 /* ---------------------------------------------------------- sensors */
 
@@ -133,20 +179,28 @@ gboolean lactd_store_set_sensor_epoch (LactdStore *store, const char *address,
 gboolean lactd_store_set_acknowledged (LactdStore *store, const char *address,
                                        guint32 epoch, guint32 seq,
                                        GError **error);
-guint32 lactd_store_get_acknowledged (LactdStore *store, const char *address,
-                                      guint32 epoch);
+/* The getters of the acknowledgement path report a failed read as an
+ * error (LACTD_STORE_ERROR_STORAGE), never as 0: the sync engine deletes
+ * records on the sensor on the strength of their answers. */
+/* *seq_out: the highest number acknowledged for (address, epoch), 0 none. */
+gboolean lactd_store_get_acknowledged (LactdStore *store, const char *address,
+                                       guint32 epoch, guint32 *seq_out,
+                                       GError **error);
 gboolean lactd_store_add_lost_records (LactdStore *store, const char *address,
                                        guint32 count, GError **error);
-/* Highest seq stored (session or rejected) for (address, epoch); 0 none. */
-guint32 lactd_store_highest_seq (LactdStore *store, const char *address,
-                                 guint32 epoch);
-/* How many numbers in [first, last] are neither stored as a session nor
- * kept as rejected for (address, epoch): the lost ones of sync step 4.
- * 0 is never a record's number (first 0 counts from 1); 0 when
+/* *seq_out: highest seq stored (session or rejected) for (address, epoch);
+ * 0 none. */
+gboolean lactd_store_highest_seq (LactdStore *store, const char *address,
+                                  guint32 epoch, guint32 *seq_out,
+                                  GError **error);
+/* *count_out: how many numbers in [first, last] are neither stored as a
+ * session nor kept as rejected for (address, epoch): the lost ones of sync
+ * step 4. 0 is never a record's number (first 0 counts from 1); 0 when
  * first > last. */
-guint32 lactd_store_count_unhandled (LactdStore *store, const char *address,
-                                     guint32 epoch, guint32 first,
-                                     guint32 last);
+gboolean lactd_store_count_unhandled (LactdStore *store, const char *address,
+                                      guint32 epoch, guint32 first,
+                                      guint32 last, guint32 *count_out,
+                                      GError **error);
 
 /* ------------------------------------------------- batched sync writes */
 
@@ -170,9 +224,16 @@ gboolean lactd_store_batch_add_session (LactdStoreBatch *batch,
                                         LactdSession *session,
                                         LactdAddResult *result,
                                         GError **error);
+/* Rejected records whose raw bytes are kept per (sensor, epoch). */
+#define LACTD_STORE_REJECTED_RAW_MAX 1000u
+
 /* A record that broke a rule: its raw bytes and the codec's reason. seq 0
  * when its number could not be read (it then handles no number). A second
- * rejection of the same (address, epoch, seq) is a no-op. */
+ * rejection of the same (address, epoch, seq) is a no-op. Each one counts
+ * once in the sensor's rejected_records; rows stay bounded: past
+ * LACTD_STORE_REJECTED_RAW_MAX rows in the epoch a readable number keeps a
+ * row without its raw bytes (so that it stays handled) and an unreadable
+ * one is only counted. */
 gboolean lactd_store_batch_add_rejected (LactdStoreBatch *batch, guint32 seq,
                                          const guint8 *raw, gsize raw_len,
                                          const char *reason_code,
@@ -206,9 +267,22 @@ gboolean lactd_store_get_session (LactdStore *store, guint64 id,
 
 /* ---------------------------------------------------------- queries */
 
+/* Every figure below (summaries, totals, trend, the latest session)
+ * leaves out sessions with clock_unsynced: their start, stored as
+ * recorded (0, 0xFFFFFFFF, ...), cannot be trusted. Listing keeps them. */
+
 /* Sessions with from <= start < to, oldest first. GArray of LactdSession. */
 GArray *lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
                                    GError **error);
+/* How many sessions have from <= start < to (counted on the start index,
+ * without reading a session). */
+gboolean lactd_store_count_sessions (LactdStore *store, gint64 from,
+                                     gint64 to, guint64 *count,
+                                     GError **error);
+/* The count most recent sessions with start < before, newest first (by
+ * start, then id). GArray of LactdSession. */
+GArray *lactd_store_list_sessions_before (LactdStore *store, gint64 before,
+                                          guint count, GError **error);
 
 typedef struct {
   char day[11];              /* YYYY-MM-DD */
@@ -285,5 +359,16 @@ gboolean lactd_store_checkpoint (LactdStore *store, GError **error);
  * the disk "full" (SQLITE_FULL) at a chosen size. */
 gboolean lactd_store_set_max_page_count (LactdStore *store,
                                          guint32 max_pages, GError **error);
+
+/* For tests: the next n reads of one kind on the acknowledgement path fail
+ * with LACTD_STORE_ERROR_STORAGE, as on a failing disk. */
+typedef enum {
+  LACTD_STORE_FAULT_READ_ACKNOWLEDGED,   /* lactd_store_get_acknowledged */
+  LACTD_STORE_FAULT_READ_HIGHEST,        /* lactd_store_highest_seq */
+  LACTD_STORE_FAULT_COUNT_UNHANDLED,     /* lactd_store_count_unhandled */
+  LACTD_STORE_N_FAULTS
+} LactdStoreFault;
+void lactd_store_inject_fault (LactdStore *store, LactdStoreFault fault,
+                               guint n);
 
 G_END_DECLS

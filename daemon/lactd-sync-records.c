@@ -1,11 +1,16 @@
-/* lactd-sync-records.c — sync steps 2-4: the RACP procedures, records
- * into store batches, commit, then acknowledge with a delete.
+/* lactd-sync-records.c — sync steps 3 and 7: each Session Record decoded
+ * into a store batch (a session, or a rejected record with its reason),
+ * committed in batches; what counts for the report's acknowledgement. The
+ * RACP procedures and step 4's decision live in lactd-sync-racp.c.
  *
  * The rule everything here serves: the sensor is only ever told to delete
- * numbers that are durably committed. Numbers count for the
- * acknowledgement only once their batch committed, and only when they
- * came in answer to this run's report (>= last+1); anything else that
- * arrives is stored just the same, idempotently.
+ * numbers that are durably committed, and never a number not yet seen.
+ * Numbers count for the acknowledgement only once their batch committed,
+ * and only when they came in answer to this run's report (>= last+1);
+ * anything else that arrives is stored just the same, idempotently. A
+ * report that handled fewer than the N the sensor counted acknowledges
+ * only the run from last+1 and syncs again later: what is missing is late
+ * or lost in transit, not lost on the sensor.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,39 +24,6 @@ lactd_sync_pending_clear (gpointer data)
   PendingRecord *pending = data;
 
   g_clear_pointer (&pending->raw, g_bytes_unref);
-}
-
-static const char *
-phase_name (SyncPhase phase)
-{
-  switch (phase)
-    {
-    case SYNC_PHASE_COUNT:
-      return "report number of stored records";
-    case SYNC_PHASE_REPORT:
-    case SYNC_PHASE_STRAGGLERS:
-      return "report stored records";
-    case SYNC_PHASE_DELETE:
-      return "delete stored records";
-    case SYNC_PHASE_ABORT:
-      return "abort";
-    case SYNC_PHASE_NONE:
-    default:
-      return "none";
-    }
-}
-
-static const char *
-response_name (guint code)
-{
-  static const char *const names[] = {
-    NULL, "success", "opcode not supported", "invalid operator",
-    "operator not supported", "invalid operand", "no records found",
-    "abort unsuccessful", "procedure not completed", "operand not supported",
-  };
-
-  return code < G_N_ELEMENTS (names) && names[code] != NULL ? names[code]
-                                                            : "unknown";
 }
 
 /* ----------------------------------------------------------- records */
@@ -223,7 +195,112 @@ flush_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void report_complete (LactdSync *self);
+/* ------------------------------------------------- rejected-record log */
+
+void
+lactd_sync_log_rejected_summary (LactdSync *self)
+{
+  g_clear_handle_id (&self->reject_summary_source, g_source_remove);
+  if (self->reject_suppressed == 0)
+    return;
+  g_warning ("%s: %u more records rejected (counted, not logged one by one; "
+             "the last: %s)", self->address, self->reject_suppressed,
+             lsp_status_message (self->reject_last_status));
+  self->reject_suppressed = 0;
+}
+
+static gboolean
+reject_summary_cb (gpointer user_data)
+{
+  LactdSync *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* Summed up once they stop for a second, or when the window ends. */
+  if (now - self->reject_last_suppressed < G_USEC_PER_SEC &&
+      now - self->reject_window_start <
+        LACTD_SYNC_REJECTED_LOG_WINDOW_S * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+  self->reject_summary_source = 0;
+  lactd_sync_log_rejected_summary (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A flood of broken records must not become a flood of log lines: a
+ * burst is logged one by one, the rest counted and summed up. */
+static void
+log_rejected (LactdSync *self, guint32 seq, lsp_status status)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->reject_suppressed == 0 &&
+      now - self->reject_window_start >=
+        LACTD_SYNC_REJECTED_LOG_WINDOW_S * G_USEC_PER_SEC)
+    {
+      self->reject_window_start = now;
+      self->reject_logged = 0;
+    }
+  if (self->reject_logged < LACTD_SYNC_REJECTED_LOG_BURST)
+    {
+      self->reject_logged++;
+      g_warning ("%s: record %u rejected: %s", self->address, seq,
+                 lsp_status_message (status));
+      return;
+    }
+  self->reject_suppressed++;
+  self->reject_last_suppressed = now;
+  self->reject_last_status = status;
+  if (self->reject_summary_source == 0)
+    self->reject_summary_source = g_timeout_add (250, reject_summary_cb, self);
+}
+
+/* ------------------------------------------------------- one record */
+
+/* Whether a number that arrived during the report counts for its
+ * acknowledgement: readable, above last, and within what a sensor can
+ * hold (so that a sensor cannot grow these sets without bound). */
+static gboolean
+note_seen (LactdSync *self, guint32 seq)
+{
+  gpointer key = GUINT_TO_POINTER (seq);
+
+  if (seq == 0 || seq <= self->last)
+    return FALSE;
+  if (!g_hash_table_contains (self->seen, key) &&
+      g_hash_table_size (self->seen) >= LACTD_SYNC_REPORT_MAX)
+    return FALSE;
+  g_hash_table_add (self->seen, key);
+  return TRUE;
+}
+
+/* Every counted record has arrived (lsp-v1 step 4's wait). */
+gboolean
+lactd_sync_report_arrived (LactdSync *self)
+{
+  return g_hash_table_size (self->seen) >= self->expected;
+}
+
+/* Commits a full batch; FALSE when the store refused it. */
+static gboolean
+commit_full_batch (LactdSync *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (lactd_sync_flush (self, &error))
+    return TRUE;
+  if (self->running)
+    {
+      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
+                             "Could not commit records: %s", error->message);
+      return FALSE;
+    }
+  /* Not committed, so never acknowledged: the sensor keeps them for the
+   * next sync. Holding them here would only retry a failing commit on
+   * every record. */
+  g_warning ("%s: could not commit records: %s; %u records stay on the "
+             "sensor", self->address, error->message, self->pending->len);
+  g_array_set_size (self->pending, 0);
+  return FALSE;
+}
 
 void
 lactd_sync_handle_record (LactdSync *self, GBytes *value)
@@ -247,42 +324,24 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
     }
   else
     {
+      /* 0: unreadable (too short, 0, or erased flash); handles none. */
       if (!lsp_record_peek_seq (data, len, &pending.seq))
         pending.seq = 0;
-      g_warning ("%s: record %u rejected: %s", self->address, pending.seq,
-                 lsp_status_message (pending.status));
+      log_rejected (self, pending.seq, pending.status);
     }
 
   if (in_report)
     {
       self->received++;
       self->last_activity = g_get_monotonic_time ();
-      pending.in_procedure = pending.seq != 0 && pending.seq > self->last;
+      pending.in_procedure = note_seen (self, pending.seq);
     }
   g_array_append_val (self->pending, pending);
 
   if (self->pending->len >= LACTD_SYNC_BATCH_RECORDS)
     {
-      g_autoptr(GError) error = NULL;
-
-      if (!lactd_sync_flush (self, &error))
-        {
-          if (self->running)
-            lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
-                                   "Could not commit records: %s",
-                                   error->message);
-          else
-            {
-              /* Not committed, so never acknowledged: the sensor keeps
-               * them for the next sync. Holding them here would only
-               * retry a failing commit on every record. */
-              g_warning ("%s: could not commit records: %s; %u records "
-                         "stay on the sensor", self->address,
-                         error->message, self->pending->len);
-              g_array_set_size (self->pending, 0);
-            }
-          return;
-        }
+      if (!commit_full_batch (self))
+        return;
     }
   else if (!in_report && self->flush_source == 0)
     {
@@ -290,381 +349,6 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
                                           self);
     }
 
-  if (self->phase == SYNC_PHASE_STRAGGLERS && self->received >= self->expected)
-    report_complete (self);
-}
-
-/* ------------------------------------------------------------- RACP */
-
-typedef struct {
-  LactdSync *self;
-  guint serial;
-} RacpWrite;
-
-static void racp_write (LactdSync *self, SyncPhase phase,
-                        lsp_racp_opcode opcode, lsp_racp_operator op,
-                        guint32 operand);
-
-static void
-racp_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  RacpWrite *write = user_data;
-  g_autoptr(GError) error = NULL;
-  LactdSync *self;
-  guint serial = write->serial;
-
-  self = write->self;
-  g_free (write);
-  if (lactd_link_write_finish (LACTD_LINK (source), result, &error))
-    return;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* self may be gone */
-  if (serial != self->phase_serial || self->phase == SYNC_PHASE_NONE)
-    {
-      g_debug ("%s: stale RACP write failed: %s", self->address,
-               error->message);
-      return;
-    }
-  /* ATT 0xFE on the run's first write: a procedure is still running that
-   * no one is waiting for (a report for a daemon that was killed, while
-   * bluetoothd kept the link). Abort it, once; the count follows the
-   * abort's 0x06. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY)
-      && self->phase == SYNC_PHASE_COUNT && !self->busy_aborted)
-    {
-      g_message ("%s: the sensor is busy with an earlier procedure: "
-                 "aborting it", self->address);
-      self->busy_aborted = TRUE;
-      racp_write (self, SYNC_PHASE_ABORT, LSP_RACP_ABORT, LSP_RACP_OP_NULL, 0);
-      return;
-    }
-  lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
-                         "The sensor refused RACP %s: %s",
-                         phase_name (self->phase), error->message);
-}
-
-static void
-abort_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-  LactdSync *self;
-
-  if (!lactd_link_write_finish (LACTD_LINK (source), result, &error))
-    {
-      g_debug ("RACP abort not written: %s", error->message);
-      return;   /* still needed; self may be gone if cancelled */
-    }
-  self = user_data;
-  self->abort_needed = FALSE;
-}
-
-/* Frees the sensor's control point after a procedure that never ended.
- * Writes are ordered, so it lands before whatever is written next. */
-void
-lactd_sync_write_abort (LactdSync *self)
-{
-  static const guint8 abort_request[] = { LSP_RACP_ABORT, LSP_RACP_OP_NULL };
-  g_autoptr(GBytes) bytes = g_bytes_new_static (abort_request,
-                                                sizeof abort_request);
-
-  self->abort_needed = TRUE;
-  lactd_link_write_async (self->link, LACTD_CHAR_RACP, bytes,
-                          self->cancellable, abort_write_cb, self);
-}
-
-static gboolean procedure_timeout_cb (gpointer user_data);
-
-static void
-arm_procedure_timeout (LactdSync *self, guint ms)
-{
-  g_clear_handle_id (&self->procedure_timeout, g_source_remove);
-  self->procedure_timeout = g_timeout_add (MAX (ms, 1u), procedure_timeout_cb,
-                                           self);
-}
-
-static void
-racp_write (LactdSync *self, SyncPhase phase, lsp_racp_opcode opcode,
-            lsp_racp_operator op, guint32 operand)
-{
-  lsp_racp_request request = { opcode, op, operand };
-  guint8 buf[LSP_RACP_REQUEST_MAX_LEN];
-  size_t len = 0;
-  g_autoptr(GBytes) bytes = NULL;
-  RacpWrite *write;
-
-  if (lsp_racp_request_encode (&request, buf, &len) != LSP_OK)
-    {
-      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
-                             "Internal error: RACP request not encodable");
-      return;
-    }
-  bytes = g_bytes_new (buf, len);
-  /* The phase is set before writing: the indication may come before the
-   * write's own reply. */
-  self->phase = phase;
-  self->phase_serial++;
-  self->last_activity = g_get_monotonic_time ();
-  arm_procedure_timeout (self, self->procedure_ms);
-  g_debug ("%s: RACP %s (operand %u)", self->address, phase_name (phase),
-           operand);
-
-  write = g_new0 (RacpWrite, 1);
-  write->self = self;
-  write->serial = self->phase_serial;
-  lactd_link_write_async (self->link, LACTD_CHAR_RACP, bytes,
-                          self->cancellable, racp_write_cb, write);
-}
-
-static gboolean
-procedure_timeout_cb (gpointer user_data)
-{
-  LactdSync *self = user_data;
-  gint64 quiet_ms = (g_get_monotonic_time () - self->last_activity) / 1000;
-
-  self->procedure_timeout = 0;
-  /* A long report is fine as long as records keep coming. */
-  if (quiet_ms < self->procedure_ms)
-    {
-      arm_procedure_timeout (self, self->procedure_ms - (guint) quiet_ms);
-      return G_SOURCE_REMOVE;
-    }
-  lactd_sync_write_abort (self);
-  lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
-                         "The sensor did not answer RACP %s within %u ms",
-                         phase_name (self->phase), self->procedure_ms);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-straggler_timeout_cb (gpointer user_data)
-{
-  LactdSync *self = user_data;
-
-  self->straggler_timeout = 0;
-  g_message ("%s: %u of %u records arrived", self->address, self->received,
-             self->expected);
-  report_complete (self);
-  return G_SOURCE_REMOVE;
-}
-
-void
-lactd_sync_procedure_stop (LactdSync *self)
-{
-  self->phase = SYNC_PHASE_NONE;
-  self->phase_serial++;
-  g_clear_handle_id (&self->procedure_timeout, g_source_remove);
-  g_clear_handle_id (&self->straggler_timeout, g_source_remove);
-}
-
-void
-lactd_sync_procedure_start (LactdSync *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!lactd_sync_flush (self, &error))
-    {
-      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
-                             "Could not commit records: %s", error->message);
-      return;
-    }
-  g_clear_pointer (&self->local_tz, g_time_zone_unref);
-  self->last = lactd_store_get_acknowledged (self->store, self->address,
-                                             self->epoch);
-  g_hash_table_remove_all (self->handled);
-  self->low = 0;
-  self->ack = 0;
-  self->received = 0;
-  self->expected = 0;
-  self->busy_aborted = FALSE;
-  if (self->last == G_MAXUINT32)
-    {
-      lactd_sync_run_succeeded (self);
-      return;
-    }
-  if (self->abort_needed)
-    lactd_sync_write_abort (self);
-  g_debug ("%s: step 2: records after %u (epoch %u)", self->address,
-           self->last, self->epoch);
-  racp_write (self, SYNC_PHASE_COUNT, LSP_RACP_REPORT_COUNT,
-              LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
-}
-
-/* Step 4: commit, then acknowledge the contiguous run from the lowest. */
-static void
-report_complete (LactdSync *self)
-{
-  g_autoptr(GError) error = NULL;
-  guint32 h;
-  guint32 unhandled;
-
-  g_clear_handle_id (&self->straggler_timeout, g_source_remove);
-  g_clear_handle_id (&self->procedure_timeout, g_source_remove);
-  if (!lactd_sync_flush (self, &error))
-    {
-      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
-                             "Could not commit records: %s", error->message);
-      return;
-    }
-  self->phase = SYNC_PHASE_NONE;
-  if (self->low == 0)
-    {
-      g_debug ("%s: no record handled", self->address);
-      lactd_sync_run_succeeded (self);
-      return;
-    }
-  for (h = self->low;
-       h < G_MAXUINT32 && g_hash_table_contains (self->handled,
-                                                 GUINT_TO_POINTER (h + 1));
-       h++)
-    ;
-  /* Belt and braces: never delete what the store does not hold. */
-  unhandled = lactd_store_count_unhandled (self->store, self->address,
-                                           self->epoch, self->low, h);
-  if (unhandled != 0)
-    {
-      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
-                             "%u of records %u-%u are not in the store: "
-                             "not acknowledging them", unhandled, self->low, h);
-      return;
-    }
-  self->ack = h;
-  g_debug ("%s: step 4: %u records handled, acknowledging %u-%u",
-           self->address, g_hash_table_size (self->handled), self->low, h);
-  racp_write (self, SYNC_PHASE_DELETE, LSP_RACP_DELETE,
-              LSP_RACP_OP_LESS_EQUAL, h);
-}
-
-/* The delete took effect: remember it, and report numbers the sensor
- * overwrote before they could be synced. */
-static void
-acknowledged (LactdSync *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!lactd_store_set_acknowledged (self->store, self->address, self->epoch,
-                                     self->ack, &error))
-    {
-      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
-                             "Could not remember the acknowledgement: %s",
-                             error->message);
-      return;
-    }
-  if (self->low > self->last + 1)
-    {
-      guint32 first = self->last + 1, last = self->low - 1;
-      guint32 lost = lactd_store_count_unhandled (self->store, self->address,
-                                                  self->epoch, first, last);
-
-      if (lost > 0)
-        {
-          g_warning ("%s: %u records (numbers %u-%u, epoch %u) were "
-                     "overwritten on the sensor before they could be synced",
-                     self->address, lost, first, last, self->epoch);
-          if (!lactd_store_add_lost_records (self->store, self->address, lost,
-                                             &error))
-            g_warning ("%s: could not count lost records: %s", self->address,
-                       error->message);
-          lactd_sync_refresh_counters (self);
-        }
-    }
-  g_message ("%s: synced: records up to %u acknowledged", self->address,
-             self->ack);
-  lactd_sync_run_succeeded (self);
-}
-
-void
-lactd_sync_handle_racp (LactdSync *self, const lsp_racp_indication *indication)
-{
-  gboolean response = indication->type == LSP_RACP_IND_RESPONSE;
-  guint8 code = indication->response;
-  gboolean ok = code == LSP_RACP_RSP_SUCCESS || code == LSP_RACP_RSP_NO_RECORDS;
-
-  self->last_activity = g_get_monotonic_time ();
-  switch (self->phase)
-    {
-    case SYNC_PHASE_COUNT:
-      if (indication->type == LSP_RACP_IND_COUNT)
-        {
-          self->expected = indication->count;
-          g_debug ("%s: the sensor holds %u records after %u", self->address,
-                   indication->count, self->last);
-          if (indication->count == 0)
-            {
-              self->phase = SYNC_PHASE_NONE;
-              lactd_sync_run_succeeded (self);
-            }
-          else
-            racp_write (self, SYNC_PHASE_REPORT, LSP_RACP_REPORT,
-                        LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
-          return;
-        }
-      if (response && indication->request_opcode == LSP_RACP_REPORT_COUNT)
-        {
-          lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
-                                 "The sensor answered RACP %s with “%s”",
-                                 phase_name (self->phase), response_name (code));
-          return;
-        }
-      break;
-    case SYNC_PHASE_REPORT:
-      if (response && indication->request_opcode == LSP_RACP_REPORT)
-        {
-          if (!ok)
-            {
-              lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
-                                     "The sensor answered RACP %s with “%s”",
-                                     phase_name (self->phase),
-                                     response_name (code));
-              return;
-            }
-          g_clear_handle_id (&self->procedure_timeout, g_source_remove);
-          self->phase = SYNC_PHASE_STRAGGLERS;
-          if (self->received >= self->expected)
-            report_complete (self);
-          else
-            self->straggler_timeout = g_timeout_add (MAX (self->straggler_ms, 1u),
-                                                     straggler_timeout_cb,
-                                                     self);
-          return;
-        }
-      break;
-    case SYNC_PHASE_DELETE:
-      if (response && indication->request_opcode == LSP_RACP_DELETE)
-        {
-          g_clear_handle_id (&self->procedure_timeout, g_source_remove);
-          if (!ok)
-            {
-              lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
-                                     "The sensor answered RACP %s with “%s”",
-                                     phase_name (self->phase),
-                                     response_name (code));
-              return;
-            }
-          self->phase = SYNC_PHASE_NONE;
-          acknowledged (self);
-          return;
-        }
-      break;
-    case SYNC_PHASE_ABORT:
-      if (response && indication->request_opcode == LSP_RACP_ABORT)
-        {
-          /* Even "abort unsuccessful" (the procedure may have ended on
-           * its own meanwhile) lets the count try: if the control point
-           * is still busy, that count fails the run. */
-          if (code != LSP_RACP_RSP_SUCCESS)
-            g_message ("%s: the sensor answered RACP abort with “%s”",
-                       self->address, response_name (code));
-          racp_write (self, SYNC_PHASE_COUNT, LSP_RACP_REPORT_COUNT,
-                      LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
-          return;
-        }
-      break;
-    case SYNC_PHASE_STRAGGLERS:
-    case SYNC_PHASE_NONE:
-    default:
-      break;
-    }
-  g_debug ("%s: RACP indication 0x%02x (opcode 0x%02x, code 0x%02x) outside "
-           "its procedure ignored", self->address, indication->type,
-           indication->request_opcode, code);
+  if (self->phase == SYNC_PHASE_STRAGGLERS && lactd_sync_report_arrived (self))
+    lactd_sync_report_complete (self);
 }

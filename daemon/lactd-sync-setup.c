@@ -106,6 +106,7 @@ handle_features (LactdSync *self, GBytes *value)
       return FALSE;
     }
   /* Records that came before the epoch was known belong to it. */
+  self->early_dropped = FALSE;
   early = g_steal_pointer (&self->early_records);
   self->early_records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   for (guint i = 0; i < early->len; i++)
@@ -325,6 +326,45 @@ setup_next (LactdSync *self)
       self->setup_done = TRUE;
       lactd_sync_procedure_start (self);
     }
+}
+
+static void
+recheck_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) value = NULL;
+  LactdSync *self;
+  lsp_features features;
+  gsize len;
+  const guint8 *data;
+
+  value = lactd_link_read_finish (LACTD_LINK (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  if (value == NULL)
+    {
+      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
+                             "Could not read Sensor Features: %s",
+                             error->message);
+      return;
+    }
+  data = g_bytes_get_data (value, &len);
+  /* Only a changed epoch needs step 1's handling (and a store write). */
+  if (lsp_features_decode (data, len, &features) != LSP_OK ||
+      features.record_epoch != self->epoch)
+    {
+      if (!handle_features (self, value))
+        return;
+    }
+  lactd_sync_procedure_start (self);
+}
+
+void
+lactd_sync_setup_recheck_epoch (LactdSync *self)
+{
+  lactd_link_read_async (self->link, LACTD_CHAR_FEATURES, self->cancellable,
+                         recheck_read_cb, self);
 }
 
 void

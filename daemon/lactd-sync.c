@@ -1,7 +1,8 @@
 /* lactd-sync.c — the sync engine: the object, connection handling, packet
  * dispatch, runs and their callers. Step 1 (identity, clock, battery,
- * subscriptions) lives in lactd-sync-setup.c, steps 2-4 in
- * lactd-sync-records.c.
+ * subscriptions) lives in lactd-sync-setup.c, steps 3 and 7 (records) in
+ * lactd-sync-records.c, steps 2 and 4 (RACP, acknowledgement) in
+ * lactd-sync-racp.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -135,13 +136,23 @@ static void
 run_ended (LactdSync *self, const GError *error)
 {
   gboolean rerun = self->rerun;
+  gboolean rerun_later = self->rerun_later;
 
   self->running = FALSE;
   self->rerun = FALSE;
+  self->rerun_later = FALSE;
   lactd_sync_procedure_stop (self);
-  /* A session ended during the run: sync once more for its record. */
-  if (rerun && self->connected && self->rerun_source == 0)
-    self->rerun_source = g_idle_add (rerun_cb, self);
+  if (self->connected && rerun)
+    {
+      /* A session ended during the run: sync once more for its record. */
+      g_clear_handle_id (&self->rerun_source, g_source_remove);
+      self->rerun_source = g_idle_add (rerun_cb, self);
+    }
+  else if (self->connected && rerun_later && self->rerun_source == 0)
+    {
+      /* A short report: what is missing may still be on its way. */
+      self->rerun_source = g_timeout_add (self->rerun_ms, rerun_cb, self);
+    }
   /* Last: a caller's callback may ask for the next sync right away. */
   complete_waiters (self, error);
 }
@@ -164,6 +175,41 @@ lactd_sync_run_succeeded (LactdSync *self)
   run_ended (self, NULL);
 }
 
+void
+lactd_sync_run_finished (LactdSync *self)
+{
+  g_autofree char *fault = g_steal_pointer (&self->fault);
+
+  if (fault != NULL)
+    {
+      self->rerun_later = FALSE;
+      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED, "%s", fault);
+      return;
+    }
+  if (!self->rerun_later)
+    {
+      self->partial_streak = 0;
+      lactd_sync_run_succeeded (self);
+      return;
+    }
+  /* Short reports: again and again while they acknowledge something new,
+   * a few times in a row while they do not. */
+  self->partial_streak = self->ack != 0 ? 1 : self->partial_streak + 1;
+  if (self->partial_streak > LACTD_SYNC_PARTIAL_RERUNS)
+    {
+      self->rerun_later = FALSE;
+      lactd_sync_run_failed (self, LACTD_SYNC_ERROR_FAILED,
+                             "The sensor counted %u records after %u but "
+                             "only %u arrived, %u times in a row: they stay "
+                             "on the sensor for the next sync",
+                             self->expected, self->last,
+                             g_hash_table_size (self->handled),
+                             self->partial_streak);
+      return;
+    }
+  lactd_sync_run_succeeded (self);
+}
+
 /* Ends the run with an error. What was handled is committed (it is valid
  * data, stored idempotently) but nothing is deleted; the next run resumes
  * from step 2. */
@@ -182,6 +228,8 @@ lactd_sync_run_failed (LactdSync *self, LactdSyncError code,
 
   reporting = self->phase == SYNC_PHASE_REPORT ||
               self->phase == SYNC_PHASE_STRAGGLERS;
+  /* A failed run does not sync again by itself. */
+  self->rerun_later = FALSE;
   lactd_sync_procedure_stop (self);
   if (code == LACTD_SYNC_ERROR_STORAGE)
     {
@@ -210,10 +258,12 @@ start_run (LactdSync *self)
   g_return_if_fail (!self->running);
 
   self->running = TRUE;
+  /* This run does what a pending rerun would. */
+  g_clear_handle_id (&self->rerun_source, g_source_remove);
   set_state (self, "syncing");
   if (self->setup_done)
     {
-      lactd_sync_procedure_start (self);
+      lactd_sync_setup_recheck_epoch (self);
       return;
     }
   lactd_sync_setup_start (self);
@@ -278,6 +328,7 @@ on_ready_changed (LactdLink *link, GParamSpec *pspec, LactdSync *self)
   self->cancellable = g_cancellable_new ();
   self->setup_done = FALSE;
   self->epoch_known = FALSE;
+  self->early_dropped = FALSE;
 
   if (ready)
     {
@@ -301,6 +352,27 @@ on_ready_changed (LactdLink *link, GParamSpec *pspec, LactdSync *self)
         }
       g_ptr_array_set_size (self->early_records, 0);
     }
+}
+
+/* A record before the record epoch is known belongs to it, so it waits;
+ * but a sensor must not grow lactd's memory at will. Past the limit the
+ * buffer goes: nothing in it was acknowledged, so the sensor keeps those
+ * records and the next report brings them again. */
+static void
+buffer_early_record (LactdSync *self, GBytes *value)
+{
+  if (self->early_dropped)
+    return;
+  if (self->early_records->len < LACTD_SYNC_EARLY_RECORDS_MAX)
+    {
+      g_ptr_array_add (self->early_records, g_bytes_ref (value));
+      return;
+    }
+  g_warning ("%s: more than %u records before the record epoch was known: "
+             "dropped until it is (they stay on the sensor for the next "
+             "report)", self->address, LACTD_SYNC_EARLY_RECORDS_MAX);
+  g_ptr_array_set_size (self->early_records, 0);
+  self->early_dropped = TRUE;
 }
 
 static void
@@ -342,7 +414,7 @@ on_value_received (LactdLink *link, LactdChar ch, GBytes *value,
       break;
     case LACTD_CHAR_SESSION_RECORD:
       if (!self->epoch_known)
-        g_ptr_array_add (self->early_records, g_bytes_ref (value));
+        buffer_early_record (self, value);
       else
         lactd_sync_handle_record (self, value);
       break;
@@ -392,6 +464,34 @@ lactd_sync_set_timeouts (LactdSync *self, guint procedure_ms,
   g_return_if_fail (LACTD_IS_SYNC (self));
   self->procedure_ms = MAX (procedure_ms, 1u);
   self->straggler_ms = straggler_ms;
+}
+
+void
+lactd_sync_set_rerun_delay (LactdSync *self, guint rerun_ms)
+{
+  g_return_if_fail (LACTD_IS_SYNC (self));
+  self->rerun_ms = MAX (rerun_ms, 1u);
+}
+
+/* For tests only (tests/README.md): LACTD_TEST_<NAME>_MS shortens a wait
+ * so that a soak of thousands of faults fits in minutes. */
+static void
+test_override_ms (const char *name, guint *field)
+{
+  g_autofree char *var = g_strdup_printf ("LACTD_TEST_%s_MS", name);
+  const char *text = g_getenv (var);
+  guint64 value;
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL)
+    return;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT, &value, &error))
+    {
+      g_warning ("%s ignored: %s", var, error->message);
+      return;
+    }
+  g_message ("%s=%s: a test setting, not for real sensors", var, text);
+  *field = (guint) value;
 }
 
 LactdLink *
@@ -526,6 +626,7 @@ lactd_sync_dispose (GObject *object)
     }
   lactd_sync_procedure_stop (self);
   g_clear_handle_id (&self->rerun_source, g_source_remove);
+  lactd_sync_log_rejected_summary (self);
   if (self->pending != NULL && self->store != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -554,6 +655,8 @@ lactd_sync_finalize (GObject *object)
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   g_clear_pointer (&self->early_records, g_ptr_array_unref);
   g_clear_pointer (&self->handled, g_hash_table_unref);
+  g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_free (self->fault);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->local_tz, g_time_zone_unref);
   g_free (self->address);
@@ -625,10 +728,15 @@ lactd_sync_init (LactdSync *self)
   self->battery = 255;
   self->procedure_ms = DEFAULT_PROCEDURE_MS;
   self->straggler_ms = DEFAULT_STRAGGLER_MS;
+  self->rerun_ms = LACTD_SYNC_RERUN_MS;
+  test_override_ms ("PROCEDURE", &self->procedure_ms);
+  test_override_ms ("STRAGGLER", &self->straggler_ms);
+  test_override_ms ("RERUN", &self->rerun_ms);
   self->cancellable = g_cancellable_new ();
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->early_records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->handled = g_hash_table_new (NULL, NULL);
+  self->seen = g_hash_table_new (NULL, NULL);
   self->pending = g_array_new (FALSE, TRUE, sizeof (PendingRecord));
   g_array_set_clear_func (self->pending, lactd_sync_pending_clear);
 }

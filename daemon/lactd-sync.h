@@ -56,6 +56,11 @@ LactdSync *lactd_sync_new (LactdLink *link, LactdStore *store);
  * still in flight after a report's end (default 2000 ms). */
 void lactd_sync_set_timeouts (LactdSync *self, guint procedure_ms,
                               guint straggler_ms);
+/* How long after a short report (fewer records than the sensor counted)
+ * step 2 runs again (default 3000 ms). LACTD_TEST_PROCEDURE_MS,
+ * LACTD_TEST_STRAGGLER_MS and LACTD_TEST_RERUN_MS in the environment
+ * override the three defaults, for tests only. */
+void lactd_sync_set_rerun_delay (LactdSync *self, guint rerun_ms);
 
 /* Syncs now and completes when that sync is done; a call during a running
  * sync completes with it. LACTD_SYNC_ERROR_NOT_CONNECTED when the link is

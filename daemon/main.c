@@ -40,21 +40,38 @@ on_simulate (const char *option_name, const char *value, gpointer data,
   return TRUE;
 }
 
+/* The main loop and how it ended; lives on main()'s stack. */
+typedef struct {
+  GMainLoop *loop;
+  int exit_status;
+  gboolean quit;       /* asked for, maybe before the loop runs */
+} LactdRun;
+
 static gboolean
 on_quit_signal (gpointer user_data)
 {
-  GMainLoop *loop = user_data;
+  LactdRun *run = user_data;
   g_message ("Signal received, shutting down");
-  g_main_loop_quit (loop);
+  run->quit = TRUE;
+  g_main_loop_quit (run->loop);
   return G_SOURCE_CONTINUE;
 }
 
 static void
-on_daemon_quit (LactdDaemon *daemon, const char *reason, gpointer user_data)
+on_daemon_quit (LactdDaemon *daemon, const char *reason, gboolean failed,
+                gpointer user_data)
 {
-  GMainLoop *loop = user_data;
-  g_message ("%s", reason);
-  g_main_loop_quit (loop);
+  LactdRun *run = user_data;
+
+  if (failed)
+    {
+      g_warning ("%s: exiting with a failure", reason);
+      run->exit_status = EXIT_FAILURE;
+    }
+  else
+    g_message ("%s", reason);
+  run->quit = TRUE;
+  g_main_loop_quit (run->loop);
 }
 
 static void
@@ -78,6 +95,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(LactdDaemon) daemon = NULL;
+  LactdRun run = { NULL, EXIT_SUCCESS, FALSE };
   g_autofree char *db_path = NULL;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &options.db_path,
@@ -126,13 +144,14 @@ main (int argc, char **argv)
   setup_logging (options.verbosity);
 
   loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
   db_path = options.db_path != NULL ? g_strdup (options.db_path)
                                     : lactd_store_default_path ();
 
   daemon = lactd_daemon_new (db_path, options.simulate, options.replace);
-  g_signal_connect (daemon, "quit", G_CALLBACK (on_daemon_quit), loop);
-  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
-  g_unix_signal_add (SIGINT, on_quit_signal, loop);
+  g_signal_connect (daemon, "quit", G_CALLBACK (on_daemon_quit), &run);
+  g_unix_signal_add (SIGTERM, on_quit_signal, &run);
+  g_unix_signal_add (SIGINT, on_quit_signal, &run);
 
   if (!lactd_daemon_start (daemon, &error))
     {
@@ -142,10 +161,13 @@ main (int argc, char **argv)
       return 1;
     }
 
-  g_main_loop_run (loop);
+  /* Start-up runs the main context too (BlueZ's state, a --replace);
+   * a SIGTERM then must not be lost to a loop not yet running. */
+  if (!run.quit)
+    g_main_loop_run (loop);
 
   lactd_daemon_stop (daemon);
   g_free (options.simulate);
   g_free (options.db_path);
-  return 0;
+  return run.exit_status;
 }

@@ -294,6 +294,8 @@ lsp_record_decode (const uint8_t *buf, size_t len, int64_t now_utc,
   seq = get_u32 (buf);
   if (seq == 0)
     return LSP_ERR_RECORD_SEQ;
+  if (seq == LSP_RECORD_SEQ_ERASED)
+    return LSP_ERR_RECORD_SEQ_ERASED;
   /* The window check depends on the clock-unsynced bit of byte 9. */
   flags = buf[9];
   start = get_u32 (buf + 4);
@@ -350,6 +352,8 @@ lsp_record_encode (const lsp_record *in, int64_t now_utc,
     return LSP_ERR_NULL_ARGUMENT;
   if (in->seq == 0)
     return LSP_ERR_RECORD_SEQ;
+  if (in->seq == LSP_RECORD_SEQ_ERASED)
+    return LSP_ERR_RECORD_SEQ_ERASED;
   status = record_start_check (in->start_utc, in->clock_unsynced, now_utc);
   if (status != LSP_OK)
     return status;
@@ -392,7 +396,7 @@ lsp_record_peek_seq (const uint8_t *buf, size_t len, uint32_t *seq_out)
   if (buf == NULL || len < 4)
     return false;
   seq = get_u32 (buf);
-  if (seq == 0)
+  if (seq == 0 || seq == LSP_RECORD_SEQ_ERASED)
     return false;
   if (seq_out != NULL)
     *seq_out = seq;
@@ -761,6 +765,8 @@ static const struct {
     "session record: right volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
   { LSP_ERR_RECORD_SUPPLEMENT, "RECORD_SUPPLEMENT",
     "session record: supplement volume exceeds 10000 (1000.0 mL) and is not 0xFFFF" },
+  { LSP_ERR_RECORD_SEQ_ERASED, "RECORD_SEQ_ERASED",
+    "session record: sequence number is 0xFFFFFFFF (erased flash): unreadable" },
   { LSP_ERR_RACP_LENGTH, "RACP_LENGTH",
     "RACP request: shorter than 2 bytes (opcode and operator)" },
   { LSP_ERR_RACP_OPCODE, "RACP_OPCODE",

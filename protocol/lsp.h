@@ -67,6 +67,11 @@ extern "C" {
 #define LSP_UTC_OFFSET_MAX    56       /* +14:00 in 15-minute units */
 #define LSP_MIN_START_UTC     1577836800LL /* 2020-01-01T00:00:00Z */
 #define LSP_MAX_START_AHEAD_S 86400LL  /* a start may be at most 1 day ahead */
+/* What erased flash reads as: a record carrying it is unreadable. */
+#define LSP_RECORD_SEQ_ERASED 0xFFFFFFFFu
+/* More numbers missing below a report than any sensor could have held
+ * (lsp-v1 sync step 4): a sensor fault, never a loss. */
+#define LSP_SYNC_MAX_GAP      100000u
 
 /* Sensor Features capability bits. */
 #define LSP_CAP_VOLUME_PER_SIDE   (1u << 0)
@@ -116,6 +121,7 @@ typedef enum {
   LSP_ERR_RECORD_VOLUME_LEFT,        /* > 10000 and not 0xFFFF */
   LSP_ERR_RECORD_VOLUME_RIGHT,
   LSP_ERR_RECORD_SUPPLEMENT,
+  LSP_ERR_RECORD_SEQ_ERASED,         /* 0xFFFFFFFF: erased flash */
 
   /* RACP request (sensor side decodes these) */
   LSP_ERR_RACP_LENGTH = 60,          /* fewer than 2 bytes */
@@ -287,7 +293,8 @@ lsp_status lsp_battery_decode (const uint8_t *buf, size_t len,
                                uint8_t *percent_out);
 
 /* For a record that failed to decode: its sequence number, when at least
- * 4 bytes are present and the number is >= 1 (lsp-v1 sync step 7). */
+ * 4 bytes are present and the number is >= 1 and not 0xFFFFFFFF (erased
+ * flash) (lsp-v1 sync steps 4 and 7). */
 bool lsp_record_peek_seq (const uint8_t *buf, size_t len, uint32_t *seq_out);
 
 /* The RACP response code a sensor answers for a request that failed to

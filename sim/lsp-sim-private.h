@@ -57,6 +57,8 @@ struct _LspSimSensor {
   guint record_delay_ms;
   gboolean reorder;
   guint n_stragglers;
+  gboolean stragglers_lowest; /* hold back the first records, not the last */
+  guint32 lose_seq;           /* one shot: never sent in the next report */
   guint straggler_delay_ms;
   guint stop_after;           /* 0: off */
   guint8 fault_opcode;

@@ -135,8 +135,15 @@ start_report (LspSimSensor *self, const lsp_racp_request *request)
     {
       SimRecord *record = &g_array_index (self->records, SimRecord, i);
 
-      if (request->op == LSP_RACP_OP_ALL || record->seq >= request->seq)
-        g_ptr_array_add (queue, g_bytes_ref (record->raw));
+      if (request->op != LSP_RACP_OP_ALL && record->seq < request->seq)
+        continue;
+      if (record->seq == self->lose_seq)
+        {
+          g_debug ("report: record %u lost in transit", record->seq);
+          self->lose_seq = 0;
+          continue;
+        }
+      g_ptr_array_add (queue, g_bytes_ref (record->raw));
     }
   g_debug ("report: %u records", queue->len);
   if (queue->len == 0)
@@ -158,9 +165,18 @@ start_report (LspSimSensor *self, const lsp_racp_request *request)
     }
   /* Held back past the 0x06, as BlueZ may deliver them. */
   n_late = MIN (self->n_stragglers, queue->len);
-  for (guint i = queue->len - n_late; i < queue->len; i++)
-    g_queue_push_tail (&self->stragglers, g_bytes_ref (queue->pdata[i]));
-  g_ptr_array_set_size (queue, queue->len - n_late);
+  if (self->stragglers_lowest)
+    {
+      for (guint i = 0; i < n_late; i++)
+        g_queue_push_tail (&self->stragglers, g_bytes_ref (queue->pdata[i]));
+      g_ptr_array_remove_range (queue, 0, n_late);
+    }
+  else
+    {
+      for (guint i = queue->len - n_late; i < queue->len; i++)
+        g_queue_push_tail (&self->stragglers, g_bytes_ref (queue->pdata[i]));
+      g_ptr_array_set_size (queue, queue->len - n_late);
+    }
 
   self->procedure_running = TRUE;
   self->report_queue = g_steal_pointer (&queue);

@@ -458,6 +458,18 @@ lsp_sim_sensor_set_stragglers (LspSimSensor *self, guint n, guint delay_ms)
 }
 
 void
+lsp_sim_sensor_set_stragglers_lowest (LspSimSensor *self, gboolean lowest)
+{
+  self->stragglers_lowest = lowest;
+}
+
+void
+lsp_sim_sensor_lose_in_transit (LspSimSensor *self, guint32 seq)
+{
+  self->lose_seq = seq;
+}
+
+void
 lsp_sim_sensor_stop_after (LspSimSensor *self, guint k)
 {
   self->stop_after = k;

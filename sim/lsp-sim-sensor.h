@@ -186,6 +186,13 @@ void lsp_sim_sensor_set_reorder (LspSimSensor *self, gboolean reorder);
  * apart (the first delay_ms after the 0x06). */
 void lsp_sim_sensor_set_stragglers (LspSimSensor *self, guint n,
                                     guint delay_ms);
+/* The stragglers are the first n records of each report (the lowest
+ * numbers, unless reordered) instead of the last. */
+void lsp_sim_sensor_set_stragglers_lowest (LspSimSensor *self,
+                                           gboolean lowest);
+/* One shot: the next report that holds record seq does not send it, as if
+ * the notification were lost on the way (the count still includes it). */
+void lsp_sim_sensor_lose_in_transit (LspSimSensor *self, guint32 seq);
 /* One shot: the next report stops after k records and the link drops. */
 void lsp_sim_sensor_stop_after (LspSimSensor *self, guint k);
 /* One shot: the next RACP write with this opcode (0 = any) fails so. */

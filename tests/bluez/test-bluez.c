@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lactd-error.h"
+#include "lactd-text.h"
 #include "lsp.h"
 #include "test-bluez.h"
 
@@ -142,12 +143,25 @@ test_discover (Fixture *f, gconstpointer data)
 
 static void
 on_passkey (LactdBluez *bluez, const char *address, guint passkey,
-            gpointer data)
+            gboolean confirm, gpointer data)
 {
   Fixture *f = data;
+  g_autoptr(GError) error = NULL;
 
-  g_ptr_array_add (f->passkeys, g_strdup_printf ("%s %06u", address,
-                                                 passkey));
+  g_ptr_array_add (f->passkeys, g_strdup_printf ("%s %06u %s", address,
+                                                 passkey,
+                                                 confirm ? "confirm"
+                                                 : "display"));
+  if (confirm)
+    {
+      /* Nothing is pending for another address. */
+      g_assert_false (lactd_bluez_confirm_pairing (bluez, SNS, TRUE, &error));
+      g_assert_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+      g_assert_true (lactd_bluez_confirm_pairing (bluez, address, !f->decline,
+                                                  &error));
+      g_assert_no_error (error);
+    }
 }
 
 static void
@@ -168,7 +182,7 @@ test_pair (Fixture *f, gconstpointer data)
   g_assert_true (wait_for (async_done, &a, 15000));
   g_assert_no_error (a.error);
   g_assert_cmpuint (f->passkeys->len, ==, 1);
-  g_assert_cmpstr (f->passkeys->pdata[0], ==, PUMP " 123456");
+  g_assert_cmpstr (f->passkeys->pdata[0], ==, PUMP " 123456 confirm");
   g_assert_true (sensor_b (f, PUMP, "connected"));
   trusted = g_dbus_connection_call_sync (
       f->bus, "org.bluez", DEV_PUMP, "org.freedesktop.DBus.Properties", "Get",
@@ -193,6 +207,79 @@ test_pair_keyboard (Fixture *f, gconstpointer data)
   pair (f, PUMP, &error);
   g_assert_error (error, LACTD_ERROR, LACTD_ERROR_PAIRING_FAILED);
   g_assert_nonnull (strstr (error->message, "passkey"));
+}
+
+static void
+test_pair_declined (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) paired = NULL;
+
+  add_sensor (f, PUMP, "pump", "confirm", 0);
+  g_signal_connect (f->bluez, "pairing-passkey", G_CALLBACK (on_passkey), f);
+  f->decline = TRUE;
+  pair (f, PUMP, &error);
+  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_PAIRING_FAILED);
+  g_assert_nonnull (strstr (error->message, "declined"));
+  paired = g_dbus_connection_call_sync (
+      f->bus, "org.bluez", DEV_PUMP, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", "org.bluez.Device1", "Paired"), NULL,
+      G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+  g_assert_nonnull (paired);
+  {
+    g_autofree char *text = g_variant_print (paired, FALSE);
+    g_assert_cmpstr (text, ==, "(<false>,)");
+  }
+  /* No comparison is pending any more. */
+  g_clear_error (&error);
+  g_assert_false (lactd_bluez_confirm_pairing (f->bluez, PUMP, TRUE, &error));
+  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND);
+}
+
+static void
+test_pair_not_lsp (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *battery_only[] = { "0000180f-0000-1000-8000-00805f9b34fb", NULL };
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert_value (&d, "uuids",
+                               g_variant_new_strv (battery_only, -1));
+  control_void (f, "AddSensor",
+                g_variant_new ("(sss@a{sv})", PUMP, "Headphones", "pump",
+                               g_variant_dict_end (&d)));
+  pair (f, PUMP, &error);
+  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS);
+  g_assert_nonnull (strstr (error->message, "LSP service"));
+}
+
+static void
+test_clean_name (void)
+{
+  const struct { const char *raw; const char *clean; } cases[] = {
+    { "Mom & Baby", "Mom & Baby" },
+    { "Pump\x1b]0;pwned\x07 One", "Pump One" },
+    { "\x1b[2JPump\x1b[0m", "Pump" },
+    { "Pump\x1b]2;title\x1b\\!", "Pump!" },
+    { "A\tB\nC\r", "A B C" },
+    { "Bell\x07\x7f\x01", "Bell" },
+    { "C1\xc2\x9b" "31mred\xc2\x9d" "0;x\xc2\x9c.", "C1red." },
+    { "bad\xff\xfeutf8", "bad\xef\xbf\xbd\xef\xbf\xbdutf8" },
+    { "caf\xc3\xa9 \xf0\x9f\x8d\xbc", "caf\xc3\xa9 \xf0\x9f\x8d\xbc" },
+    { "\xe2\x80\xae" "evil", "evil" },
+    { "\x1b", "" },
+    { NULL, "" },
+  };
+  g_autofree char *long_raw = g_strnfill (300, 'x');
+  g_autofree char *long_clean = lactd_text_clean_name (long_raw);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *clean = lactd_text_clean_name (cases[i].raw);
+      g_assert_cmpstr (clean, ==, cases[i].clean);
+    }
+  g_assert_cmpuint (strlen (long_clean), ==, LACTD_NAME_MAX_BYTES);
 }
 
 static void
@@ -500,6 +587,8 @@ add_tests (void)
   ADD ("discover", test_discover, NULL);
   ADD ("pair", test_pair, NULL);
   ADD ("pair-keyboard", test_pair_keyboard, NULL);
+  ADD ("pair-declined", test_pair_declined, NULL);
+  ADD ("pair-not-lsp", test_pair_not_lsp, NULL);
   ADD ("link-sync", test_link_sync, NULL);
   ADD ("link-drop", test_link_drop, NULL);
   ADD ("restart", test_restart, NULL);
@@ -512,6 +601,7 @@ add_tests (void)
   ADD ("two-sensors", test_two_sensors, NULL);
   ADD ("resume", test_resume, NULL);
 #undef ADD
+  add_fault_tests ();
 }
 
 int
@@ -528,6 +618,7 @@ main (int argc, char **argv)
             TRUE);
   lactd_error_quark ();
   add_tests ();
+  g_test_add_func ("/bluez/clean-name", test_clean_name);
   ret = g_test_run ();
   g_test_dbus_down (dbus);
   return ret;

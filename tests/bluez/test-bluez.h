@@ -19,7 +19,8 @@ typedef struct {
   LactdBluez *bluez;
   GPtrArray *values;        /* GBytes* received on RACP */
   GPtrArray *records;       /* GBytes* received on Session Record */
-  GPtrArray *passkeys;
+  GPtrArray *passkeys;       /* "ADDRESS PASSKEY confirm|display" */
+  gboolean decline;          /* the answer to a passkey comparison */
 } Fixture;
 
 typedef gboolean (*Cond) (gpointer data);
@@ -71,3 +72,5 @@ void wait_values (Fixture *f, guint n);
 LactdLink *ready_link (Fixture *f, const char *address);
 void setup (Fixture *f, gconstpointer data);
 void teardown (Fixture *f, gconstpointer data);
+/* test-bluez-faults.c */
+void add_fault_tests (void);

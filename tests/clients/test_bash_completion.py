@@ -49,6 +49,8 @@ class BashCompletionTest(dbusmock.DBusTestCase):
                         'bash-completion is not installed (tools/install-deps)')
         self.assertEqual(self.complete('lactctl', ''), sorted(COMMANDS))
         self.assertEqual(self.complete('lactctl', 'hi'), ['history'])
+        self.assertEqual(self.complete('lactctl', 'pair', '--'),
+                         ['--help', '--yes'])
         self.assertEqual(self.complete('lactctl', 'history', '--'),
                          ['--csv', '--from', '--help', '--json', '--to'])
         self.assertEqual(self.complete('lactctl', 'add', '--kind', ''),

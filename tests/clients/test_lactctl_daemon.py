@@ -20,6 +20,8 @@ import unittest
 
 from lactd_testcase import GLib, LactdTestCase
 
+from test_api import fill_store
+
 from clients_helpers import (GOAL_KEYS, PROGRESS_KEYS, SENSOR_PROPERTIES,
                              SESSION_KEYS, SUMMARY_KEYS, Client, lactctl,
                              program)
@@ -242,6 +244,41 @@ class LactctlDaemonTest(LactdTestCase):
         self.assertEqual([s['id'] for s in self.run_json('history', '--json')], [second])
         self.assert_fails(1, ['delete', str(first)],
                           r'^lactctl: delete: org\.lactd\.Error\.NotFound: ')
+
+    def test_history_of_a_big_range(self):
+        """More sessions than one ListSessions reply may carry (5000): lactctl
+        pages back through ListSessionsPage, output unchanged (oldest first,
+        same JSON and CSV), sessions sharing a start second included."""
+        t0 = 1609459200   # 2021-01-01
+        self.start_daemon()
+        self.stop_daemon()
+        fill_store(self.db, 11000, t0, step=1800, same_start_every=3)
+        last_second = t0 + 11000 * 1800
+        fill_store(self.db, 700, last_second, step=0)   # 700 in one second
+        self.start_daemon()
+
+        chunk = 3000 * 1800   # under the cap each
+        api = []
+        for low in range(t0, last_second + 1, chunk):
+            api += self.api_sessions(low, low + chunk)
+        api.sort(key=lambda x: (x['start'], x['id']))
+        self.assertEqual(len(api), 11700)
+
+        sessions = self.run_json('history', '--json', '--from', '2020-12-31')
+        self.assertEqual(sessions, api)
+        records = list(csv.DictReader(io.StringIO(
+            self.run_ok('history', '--csv', '--from', '2020-12-31'), newline='')))
+        self.assertEqual([int(r['id']) for r in records], [x['id'] for x in api])
+        table = self.run_ok('history', '--from', '2020-12-31')
+        self.assertEqual(len(table.splitlines()), 1 + 11700)
+        # A range inside, still above the cap, with --to.
+        first, last = t0 + 1000 * 1800, t0 + 9000 * 1800
+        inside = self.run_json(
+            'history', '--json',
+            '--from', datetime.datetime.fromtimestamp(first).astimezone().isoformat(),
+            '--to', datetime.datetime.fromtimestamp(last).astimezone().isoformat())
+        self.assertEqual(inside, [x for x in api if first <= x['start'] < last])
+        self.assertGreater(len(inside), 5000)
 
     def test_add_rejected_by_daemon(self):
         self.start_daemon()

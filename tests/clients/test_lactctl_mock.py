@@ -103,6 +103,17 @@ class LactctlMockTest(dbusmock.DBusTestCase):
         self.assertEqual(status['goal']['night_start'], '01:00')
         self.assertIs(status['goal']['reminders'], True)
         self.assertEqual(status['next_due'], 0)
+        self.assertEqual(status['store_recovery'], '')
+
+    def test_status_store_recovery(self):
+        note = ('On 2026-03-01 the database /h/lactd.db was found damaged and '
+                'moved aside to /h/lactd.db.corrupt-20260301T071500Z; 2871 '
+                'sessions were salvaged from it into a new database.')
+        self.assertNotIn('Database:', self.run_ok('status'))
+        self.obj.Set('org.lactd.Manager1', 'StoreRecovery', note,
+                     dbus_interface='org.freedesktop.DBus.Properties')
+        self.assertIn('\nDatabase:      %s\n' % note, self.run_ok('status'))
+        self.assertEqual(self.run_json('status', '--json')['store_recovery'], note)
 
     def test_status_human(self):
         self.mock.AddSensor(ADDRESS, 'Pump One', 'pump')

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 '''lactd-notify against python-dbusmock's notification_daemon template and
 the dbusmock template of lactd's API: a ReminderDue becomes a notification
-with the actions, the next one replaces it, and the actions call Goals1.
+with the actions, the next one replaces it, the actions call Goals1, and
+names in a body are escaped for a server that reads markup.
 
 SPDX-License-Identifier: GPL-3.0-or-later
 '''
@@ -192,6 +193,35 @@ class NotifyTest(dbusmock.DBusTestCase):
         self.assertEqual(args[4], 'Pump One battery is low.')
         self.assertEqual(list(args[5]), [])
         self.assertEqual(len(self.notify_calls()), 3)
+
+    def test_names_in_bodies_are_text(self):
+        # A name is chosen by whoever owns the device, or any local user
+        # (BlueZ Alias): markup in it must show as written.
+        path = self.lactd_mock.AddSensor(ADDRESS, 'Mom & Baby <b>pump</b>',
+                                         'pump')
+        self.client.stderr.wait_for(lambda l: 'Watching sensor ' + SENSOR_PATH in l)
+        self.lactd_mock.UpdateSensor(path, dbus.Dictionary({
+            'LastError': 'gave <up> & stopped', 'SyncState': 'error'},
+            signature='sv'))
+        body = self.wait_for_notify(1)[4]
+        self.assertEqual(body, 'Mom &amp; Baby &lt;b&gt;pump&lt;/b&gt;: '
+                         'gave &lt;up&gt; &amp; stopped')
+        self.lactd_mock.EmitReminderDue('battery', dbus.Int64(int(time.time())),
+                                        'Mom & Baby\x1b[2J is low.')
+        self.assertEqual(self.wait_for_notify(2)[4], 'Mom &amp; Baby is low.')
+
+        # A server without body-markup shows the body as it is: no escaping.
+        self.stop_process(self.p_notify)
+        self.wait_for(lambda: not self.dbus_con.name_has_owner(NOTIFY_IFACE),
+                      'the notification server still on the bus')
+        self.p_notify, self.notify_obj = self.spawn_server_template(
+            'notification_daemon', {'capabilities': 'body actions'},
+            stdout=subprocess.DEVNULL)
+        self.addCleanup(self.stop_process, self.p_notify)
+        self.notify_mock = dbus.Interface(self.notify_obj, dbusmock.MOCK_IFACE)
+        self.lactd_mock.EmitReminderDue('battery', dbus.Int64(int(time.time())),
+                                        'Mom & Baby is low.')
+        self.assertEqual(self.wait_for_notify(1)[4], 'Mom & Baby is low.')
 
     def test_follows_daemon(self):
         self.p_lactd.terminate()

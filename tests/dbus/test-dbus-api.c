@@ -101,6 +101,7 @@ test_api_manager (void)
     { "Version", "s", NULL },
     { "BluetoothState", "s", NULL },
     { "Sensors", "ao", NULL },
+    { "StoreRecovery", "s", NULL },   /* an addition to the contract */
     { NULL, NULL, NULL },
   };
 

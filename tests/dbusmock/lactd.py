@@ -15,14 +15,22 @@ utc_offset, SetGoal validates and applies, Snooze and Dismiss follow the
 pending-reminder rules. Discover returns at once (no scan). Trend stays at
 its "no data" value unless set through org.freedesktop.DBus.Properties.Set.
 
+A discoverable added with AddDiscoverableComparison asks for a numeric
+comparison: Pair emits PairingPasskey(address, passkey, true) and stays
+pending until its caller answers ConfirmPairing (true: paired; false:
+PairingFailed); another client gets NotAuthorized, and the comparison is
+rejected after 60 s or as soon as the caller leaves the bus.
+
 Mock-only controls are on the org.lactd.Mock interface of /org/lactd:
-AddSensor, RemoveSensor, UpdateSensor, AddDiscoverable, AddSensorSession,
+AddSensor, RemoveSensor, UpdateSensor, AddDiscoverable,
+AddDiscoverableComparison, AddSensorSession,
 EmitProgress, EmitSessionStarted, EmitSessionEnded, EmitReminderDue,
 SetBluetoothState and SetError (the next call of a method fails with the
 given D-Bus error).
 
 Parameters: Version (s, default "0.1.0"), BluetoothState (s, default
-"ready").
+"ready"), StoreRecovery (s, default "": the sentence lactd sets after it
+moved a damaged database aside).
 
 SPDX-License-Identifier: GPL-3.0-or-later
 '''
@@ -34,6 +42,7 @@ import time
 
 import dbus
 import dbus.service
+from gi.repository import GLib
 
 from dbusmock import mockobject
 
@@ -57,6 +66,7 @@ MIN_START = 1577836800  # 2020-01-01T00:00:00Z
 MAX_DAYS = 3660
 MAX_LIST_SESSIONS = 5000
 MAX_PAGE_SESSIONS = 500
+CONFIRM_TIMEOUT_S = 60
 
 # dbus-python's class for each basic D-Bus type, and back.
 TYPE_CLASSES = {
@@ -343,6 +353,7 @@ def load(mock, parameters):
     mock.lactd_snoozed_until = 0
     mock.lactd_errors = {}
     mock.lactd_discoverable = {}
+    mock.lactd_comparison = None
 
     state = str(parameters.get('BluetoothState', 'ready'))
     if state not in BLUETOOTH_STATES:
@@ -352,6 +363,7 @@ def load(mock, parameters):
         'Version': dbus.String(parameters.get('Version', '0.1.0')),
         'BluetoothState': dbus.String(state),
         'Sensors': dbus.Array([], signature='o'),
+        'StoreRecovery': dbus.String(parameters.get('StoreRecovery', '')),
     })
     mock.AddProperties(GOALS_IFACE, {
         'Goal': typed_dict(mock.lactd_goal, GOAL_SIGNATURES),
@@ -398,29 +410,88 @@ def Discover(self, timeout_seconds):
     return dbus.Array(found, signature='(ssssn)')
 
 
-@dbus.service.method(MAIN_IFACE, in_signature='s', out_signature='o')
-def Pair(self, address):
+@dbus.service.method(MAIN_IFACE, in_signature='s', out_signature='o',
+                     sender_keyword='sender',
+                     async_callbacks=('reply', 'fail'))
+def Pair(self, address, sender=None, reply=None, fail=None):
     take_injected_error(self, 'Pair')
     address = normalize_address(address)
     require_adapter(self)
     path = sensor_path(address)
     if path in mockobject.objects:
-        return dbus.ObjectPath(path)
+        reply(dbus.ObjectPath(path))
+        return
+    if self.lactd_comparison is not None:
+        raise error('Busy', 'another pairing is in progress')
     entry = self.lactd_discoverable.get(address)
     if entry is None:
         raise error('PairingFailed', f'no sensor {address} in range')
+    if entry.get('compare'):
+        start_comparison(self, address, entry, sender, reply, fail)
+        return
     if entry['passkey']:
         self.EmitSignal(MAIN_IFACE, 'PairingPasskey', 'sub',
                         [address, dbus.UInt32(entry['passkey']), False])
-    return add_sensor(self, address, entry['name'], entry['kind'])
+    reply(add_sensor(self, address, entry['name'], entry['kind']))
 
 
-@dbus.service.method(MAIN_IFACE, in_signature='sb', out_signature='')
-def ConfirmPairing(self, address, accept):
+def start_comparison(mock, address, entry, sender, reply, fail):
+    '''Holds Pair until its caller answers ConfirmPairing, for at most
+    CONFIRM_TIMEOUT_S, and only while the caller is on the bus.'''
+    comparison = {'address': address, 'entry': entry, 'sender': sender,
+                  'reply': reply, 'fail': fail}
+
+    def timed_out():
+        comparison['timeout'] = 0
+        end_comparison(mock, False, 'nobody confirmed the passkey within '
+                       f'{CONFIRM_TIMEOUT_S} s')
+        return False
+
+    def owner_changed(owner):
+        if owner == '' and mock.lactd_comparison is comparison:
+            end_comparison(mock, False, 'the client that called Pair left '
+                           'the bus before confirming the passkey')
+
+    comparison['timeout'] = GLib.timeout_add_seconds(CONFIRM_TIMEOUT_S,
+                                                     timed_out)
+    mock.lactd_comparison = comparison
+    comparison['watch'] = mock.connection.watch_name_owner(sender,
+                                                           owner_changed)
+    mock.EmitSignal(MAIN_IFACE, 'PairingPasskey', 'sub',
+                    [address, dbus.UInt32(entry['passkey']), True])
+
+
+def end_comparison(mock, accept, why):
+    comparison, mock.lactd_comparison = mock.lactd_comparison, None
+    if comparison is None:
+        return
+    if comparison['timeout']:
+        GLib.source_remove(comparison['timeout'])
+    if 'watch' in comparison:
+        comparison['watch'].cancel()
+    address, entry = comparison['address'], comparison['entry']
+    if accept:
+        comparison['reply'](add_sensor(mock, address, entry['name'],
+                                       entry['kind']))
+    else:
+        comparison['fail'](error('PairingFailed',
+                                 f'pairing {address} failed: {why}'))
+
+
+@dbus.service.method(MAIN_IFACE, in_signature='sb', out_signature='',
+                     sender_keyword='sender')
+def ConfirmPairing(self, address, accept, sender=None):
     take_injected_error(self, 'ConfirmPairing')
     address = normalize_address(address)
-    # The mock's Pair completes at once, so no comparison is ever pending.
-    raise error('NotFound', f'no pairing confirmation is pending for {address}')
+    comparison = self.lactd_comparison
+    if comparison is not None and comparison['sender'] != sender:
+        raise error('NotAuthorized', 'only the client that called Pair may '
+                    f'confirm the passkey of {address}')
+    if comparison is None or comparison['address'] != address:
+        raise error('NotFound',
+                    f'no pairing confirmation is pending for {address}')
+    end_comparison(mock=self, accept=bool(accept),
+                   why='the passkey comparison was declined')
 
 
 @dbus.service.method(MAIN_IFACE, in_signature='o', out_signature='')
@@ -665,6 +736,17 @@ def AddDiscoverable(self, address, name, kind, rssi, passkey):
     self.lactd_discoverable[normalize_address(address)] = {
         'name': str(name), 'kind': str(kind), 'rssi': int(rssi),
         'passkey': int(passkey)}
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='sssnu', out_signature='')
+def AddDiscoverableComparison(self, address, name, kind, rssi, passkey):
+    '''A sensor in range whose Pair asks for a numeric comparison of
+    passkey (1-999999): Pair waits for ConfirmPairing from its caller.'''
+    if not 1 <= int(passkey) <= 999999:
+        raise error('InvalidArgs', 'a comparison needs a passkey 1-999999')
+    self.lactd_discoverable[normalize_address(address)] = {
+        'name': str(name), 'kind': str(kind), 'rssi': int(rssi),
+        'passkey': int(passkey), 'compare': True}
 
 
 @dbus.service.method(MOCK_IFACE, in_signature='oua{sv}', out_signature='t')

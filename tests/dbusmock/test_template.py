@@ -175,6 +175,7 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
         self.assertEqual(self.get(MANAGER, 'BluetoothState'), 'ready')
         self.assertEqual(self.get(MANAGER, 'Version'), '0.1.0')
         self.assertEqual(self.get(MANAGER, 'Sensors'), [])
+        self.assertEqual(self.get(MANAGER, 'StoreRecovery'), '')
         self.assertEqual(self.get(GOALS, 'Goal'), {
             'sessions_per_day': 8, 'minutes_per_side': 15,
             'max_gap_minutes': 180, 'night_start': '01:00',
@@ -192,9 +193,13 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
 
     def test_parameters(self):
         self.tearDown()
-        self.start_mock({'BluetoothState': 'no-bluez', 'Version': '9.9'})
+        self.start_mock({'BluetoothState': 'no-bluez', 'Version': '9.9',
+                         'StoreRecovery': 'On 2026-03-01 the database was '
+                         'found damaged.'})
         self.assertEqual(self.get(MANAGER, 'BluetoothState'), 'no-bluez')
         self.assertEqual(self.get(MANAGER, 'Version'), '9.9')
+        self.assertEqual(self.get(MANAGER, 'StoreRecovery'),
+                         'On 2026-03-01 the database was found damaged.')
         self.assert_error('org.lactd.Error.NoAdapter', None, MANAGER,
                           'Discover', 'u', (5,))
 
@@ -469,6 +474,71 @@ class LactdTemplateTest(dbusmock.DBusTestCase):
                           'Pair', 's', (ADDRESS,))
         self.assert_error('org.lactd.Error.InvalidArgs', None, MOCK,
                           'SetBluetoothState', 's', ('on',))
+
+    def test_pair_comparison(self):
+        self.call(MOCK, 'AddDiscoverableComparison', 'sssnu',
+                  (ADDRESS, 'LSP Pump', 'pump', -60, 654321))
+        other = Gio.DBusConnection.new_for_address_sync(
+            os.environ['DBUS_SESSION_BUS_ADDRESS'],
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.addCleanup(lambda: other.is_closed() or other.close_sync(None))
+        replies = []
+
+        def pair(conn):
+            conn.call(BUS, MAIN, MANAGER, 'Pair', v('(s)', (ADDRESS,)), None,
+                      Gio.DBusCallFlags.NONE, 10000, None,
+                      lambda c, res: replies.append(self.finish(c, res)))
+
+        def confirm(conn, accept):
+            conn.call_sync(BUS, MAIN, MANAGER, 'ConfirmPairing',
+                           v('(sb)', (ADDRESS, accept)), None,
+                           Gio.DBusCallFlags.NONE, 5000, None)
+
+        # Declined: Pair fails and nothing is paired.
+        pair(self.conn)
+        self.wait_for(lambda: self.signals_named('PairingPasskey'))
+        self.assertEqual(self.signals_named('PairingPasskey')[0][3],
+                         (ADDRESS, 654321, True))
+        self.assertEqual(replies, [])
+        self.assert_error('org.lactd.Error.Busy', None, MANAGER, 'Pair', 's',
+                          (ADDRESS,))
+        with self.assertRaises(GLib.Error) as caught:
+            confirm(other, True)
+        self.assertEqual(Gio.DBusError.get_remote_error(caught.exception),
+                         'org.lactd.Error.NotAuthorized')
+        confirm(self.conn, False)
+        self.wait_for(lambda: replies)
+        self.assertEqual(replies[0][0], 'org.lactd.Error.PairingFailed')
+        self.assertEqual(self.get(MANAGER, 'Sensors'), [])
+        self.assert_error('org.lactd.Error.NotFound', None, MANAGER,
+                          'ConfirmPairing', 'sb', (ADDRESS, True))
+
+        # The caller leaves: rejected at once.
+        pair(other)
+        self.wait_for(lambda: len(self.signals_named('PairingPasskey')) == 2)
+        other.close_sync(None)
+        self.wait_for(lambda: len(replies) == 2)   # its call ends unanswered
+        self.assert_error('org.lactd.Error.NotFound', None, MANAGER,
+                          'ConfirmPairing', 'sb', (ADDRESS, True))
+
+        # Accepted: paired.
+        pair(self.conn)
+        self.wait_for(lambda: len(self.signals_named('PairingPasskey')) == 3)
+        confirm(self.conn, True)
+        self.wait_for(lambda: len(replies) == 3)
+        self.assertEqual(replies[2], SENSOR_PATH)
+        self.assertEqual(self.get(MANAGER, 'Sensors'), [SENSOR_PATH])
+
+    def finish(self, conn, res):
+        '''A method reply's single value, or (error name, message).'''
+        try:
+            return conn.call_finish(res).unpack()[0]
+        except GLib.Error as e:
+            return (Gio.DBusError.get_remote_error(e), e.message)
+
+    def signals_named(self, name):
+        return [s for s in self.signals if s[2] == name]
 
     def test_set_error(self):
         self.call(MOCK, 'SetError', 'sss',

@@ -7,9 +7,8 @@
 # user would. One line per scenario; exit 0 only if all passed, 77 if the
 # VM cannot run here.
 #
-# No second run after a failure (E2E_RETRY=0): nothing here depends on the
-# emulated Bluetooth air that run-vm.sh retries for. Environment as for
-# run-vm.sh (E2E_SCENARIOS picks scenarios of systemd-scenarios.sh).
+# Environment as for run-vm.sh (E2E_SCENARIOS picks scenarios of
+# systemd-scenarios.sh).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -uo pipefail
@@ -29,4 +28,4 @@ if ! "$here/../package/build-deb.sh" "$src" "$build/package" >"$pkg_log" 2>&1; t
 fi
 tail -n 2 "$pkg_log"
 
-E2E_STAGE2="$here/systemd-init.sh" E2E_RETRY=0 exec "$here/run-vm.sh" "$build" "$out"
+E2E_STAGE2="$here/systemd-init.sh" exec "$here/run-vm.sh" "$build" "$out"

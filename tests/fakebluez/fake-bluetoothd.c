@@ -105,6 +105,17 @@ static const char introspection_xml[] =
   "  <method name='SetInRange'><arg name='address' type='s' direction='in'/><arg name='in_range' type='b' direction='in'/></method>"
   "  <method name='DropLink'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='DropAfterRecords'><arg name='address' type='s' direction='in'/><arg name='k' type='u' direction='in'/></method>"
+  "  <method name='InjectFault'><arg name='address' type='s' direction='in'/><arg name='event' type='s' direction='in'/>"
+  "   <arg name='n' type='u' direction='in'/><arg name='action' type='s' direction='in'/>"
+  "   <arg name='delay_ms' type='u' direction='in'/></method>"
+  "  <method name='ClearFault'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='DropAfterResolved'><arg name='address' type='s' direction='in'/><arg name='n' type='u' direction='in'/></method>"
+  "  <method name='HangCalls'><arg name='address' type='s' direction='in'/><arg name='method' type='s' direction='in'/>"
+  "   <arg name='n' type='u' direction='in'/></method>"
+  "  <method name='BreakAtt'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='LinkUpSilently'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='DropLinkSilently'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='HangObjectManager'><arg name='n' type='u' direction='in'/></method>"
   "  <method name='ForgetBond'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='ResetEpoch'><arg name='address' type='s' direction='in'/><arg name='epoch' type='u' direction='in'/>"
   "   <arg name='backlog' type='u' direction='in'/></method>"
@@ -332,7 +343,7 @@ fobj_set (FObj *obj, const char *iface, const char *prop, GVariant *value,
       return;
     }
   g_hash_table_insert (h, g_strdup (prop), value);
-  if (!obj->exported)
+  if (!obj->exported || obj->fb->silent)
     return;
   g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&changed, "{sv}", prop, value);
@@ -645,7 +656,14 @@ root_method (FObj *obj, const char *iface, const char *method,
 {
   FakeBluez *fb = obj->fb;
 
-  if (g_str_equal (iface, "org.freedesktop.DBus.ObjectManager"))
+  if (g_str_equal (iface, "org.freedesktop.DBus.ObjectManager")
+      && fb->hang_objects > 0)
+    {
+      fb->hang_objects--;
+      g_message ("GetManagedObjects left unanswered");
+      g_ptr_array_add (fb->hung, g_object_ref (inv));
+    }
+  else if (g_str_equal (iface, "org.freedesktop.DBus.ObjectManager"))
     get_managed_objects (fb, inv);
   else if (g_str_equal (iface, "org.bluez.AgentManager1"))
     agent_manager_call (fb, method, params, inv);
@@ -710,11 +728,14 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autofree char *state = NULL;
+  int autoconnect_ms = 300;
   FakeBluez fb = { 0 };
   FObj *root;
   GOptionEntry entries[] = {
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
       "Save and restore adapters, bonds and sensors in FILE", "FILE" },
+    { "autoconnect-ms", 0, 0, G_OPTION_ARG_INT, &autoconnect_ms,
+      "Try to auto-connect bonded sensors every MS ms (default 300)", "MS" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
 
@@ -743,6 +764,7 @@ main (int argc, char **argv)
                                       (GDestroyNotify) fake_sensor_free);
   fb.agents = g_ptr_array_new_with_free_func ((GDestroyNotify) fagent_free);
   fb.apps = g_ptr_array_new_with_free_func ((GDestroyNotify) fapp_free);
+  fb.hung = g_ptr_array_new_with_free_func (g_object_unref);
   fb.unplugged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) g_strfreev);
   fb.state_file = g_steal_pointer (&state);
@@ -776,7 +798,9 @@ main (int argc, char **argv)
   g_bus_own_name_on_connection (fb.bus, "org.bluez",
                                 G_BUS_NAME_OWNER_FLAGS_NONE, name_acquired,
                                 name_lost, NULL, NULL);
-  fb.autoconnect_source = g_timeout_add (300, autoconnect_tick, &fb);
+  fb.autoconnect_source = g_timeout_add ((guint) CLAMP (autoconnect_ms, 1,
+                                                       60000),
+                                         autoconnect_tick, &fb);
   g_unix_signal_add (SIGTERM, on_term, &fb);
   g_unix_signal_add (SIGINT, on_term, &fb);
   g_main_loop_run (fb.loop);

@@ -70,10 +70,26 @@ typedef enum {
   PASSKEY_KEYBOARD,  /* the user must type one: RequestPasskey */
 } PasskeyMode;
 
+typedef enum {
+  FAULT_NONE,
+  FAULT_READ,
+  FAULT_WRITE,
+  FAULT_RECORD,
+  FAULT_DELETE,
+  FAULT_RESPONSE,
+} FaultEvent;
+
+typedef enum {
+  FAULT_DROP,
+  FAULT_KILL,
+  FAULT_LOSE,
+} FaultAction;
+
 struct _FSensor {
   FakeBluez *fb;
   char *address;
   char *name;
+  GStrv uuids;              /* the services it advertises (LSP's) */
   lsp_sensor_kind kind;
   PasskeyMode passkey_mode;
   guint32 passkey;
@@ -83,6 +99,7 @@ struct _FSensor {
   gboolean no_autoconnect;  /* bluetoothd never connects it by itself */
   guint connect_delay_ms;
   guint records_per_tick;       /* report pace: records per 1 ms tick */
+  guint resolve_delay_ms;       /* Connected to ServicesResolved */
   guint fail_delay_ms;
 
   /* The record store: sequence numbers low..high are stored. */
@@ -101,10 +118,28 @@ struct _FSensor {
   guint records_sent;
   guint drop_after;         /* 0: off; else drop after that many records */
   guint drop_count;         /* records sent in the current report */
+  /* Faults on the link itself (fake-control.c HangCalls, DropAfterResolved,
+   * BreakAtt). */
+  GHashTable *hang;         /* method name → calls still to leave unanswered */
+  GPtrArray *hung;          /* GDBusMethodInvocation* never answered */
+  guint drop_after_resolved;  /* links still to drop right after resolving */
+  gboolean att_broken;      /* GATT answers "Not connected", link stays up */
   GArray *report_queue;     /* seqs still to send */
   guint report_source;
   guint8 report_opcode;
   gboolean procedure_running;
+  /* fake-faults.c: one armed fault, and the ground truth */
+  FaultEvent fault_event;       /* FAULT_NONE: none armed */
+  FaultAction fault_action;
+  guint fault_countdown;
+  guint fault_delay_ms;
+  FaultEvent fault_pending_event;
+  FaultAction fault_pending_action;
+  guint fault_source;
+  guint faults_fired;
+  char *last_client;            /* unique name of the last GATT caller */
+  GHashTable *delivered;        /* numbers notified to a subscriber */
+  guint deleted_unsent;         /* deleted before ever being notified */
   /* live session */
   guint live_source;
   guint32 live_seq;
@@ -137,6 +172,7 @@ struct _FDevice {
   guint resolve_source;
   guint connect_source;
   GDBusMethodInvocation *pending_connect;
+  struct _FPairing *pairing; /* a Pair waiting for the agent, or NULL */
 };
 
 struct _FAdapter {
@@ -179,6 +215,9 @@ struct _FakeBluez {
   char *state_file;
   guint control_reg;
   GMainLoop *loop;
+  guint hang_objects;       /* GetManagedObjects calls to leave unanswered */
+  gboolean silent;          /* property changes without PropertiesChanged */
+  GPtrArray *hung;          /* such calls, never answered */
 };
 
 GDBusInterfaceInfo *fake_bluez_iface_info (FakeBluez *fb, const char *name);
@@ -194,9 +233,15 @@ void fake_adapter_free (FAdapter *adapter);
 void fake_adapter_set_powered (FAdapter *adapter, gboolean powered);
 FDevice *fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
                           gboolean trusted);
+/* The device as bluetoothd knows it from a passive scan: no UUIDs yet;
+ * the next discovery tick fills them in. */
+void fake_device_forget_uuids (FDevice *dev);
 void fake_device_free (FDevice *dev);
 void fake_device_drop (FDevice *dev, gboolean by_host);
 void fake_device_autoconnect (FDevice *dev);
+/* The link comes up, resolved, without PropertiesChanged: a client's
+ * cached Connected is now stale (LinkUpSilently). */
+void fake_device_link_up_silently (FDevice *dev);
 
 /* fake-gatt.c */
 void fake_device_export_gatt (FDevice *dev);
@@ -241,5 +286,19 @@ gboolean fake_sensor_notify_raw (FSensor *sensor, const char *name,
                                  const guint8 *data, gsize len);
 guint32 fake_sensor_start_session (FSensor *sensor, guint seconds);
 GVariant *fake_sensor_describe (FSensor *sensor);
+/* Whether this call of method is one to leave unanswered (HangCalls);
+ * if so, keeps inv (never answered) when keep is TRUE. */
+gboolean fake_sensor_hangs (FSensor *sensor, const char *method,
+                            GDBusMethodInvocation *inv, gboolean keep);
+
+/* fake-faults.c */
+gboolean fake_fault_arm (FSensor *sensor, const char *event, guint n,
+                         const char *action, guint delay_ms, char **message);
+void fake_fault_clear (FSensor *sensor);
+/* Counts an event; TRUE when the armed "lose" fault swallows it. */
+gboolean fake_fault_hit (FSensor *sensor, FaultEvent event);
+void fake_fault_delivered (FSensor *sensor, guint32 seq);
+/* Before a delete of numbers <= upto is applied. */
+void fake_fault_deleting (FSensor *sensor, guint32 upto);
 
 G_END_DECLS

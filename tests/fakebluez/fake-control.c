@@ -11,13 +11,40 @@
  *     options: passkey_mode s ("none", "display", "confirm", "keyboard"),
  *     passkey u, backlog u, capacity u, epoch u, in_range b, late_gatt b
  *     (GATT objects trail ServicesResolved), no_autoconnect b,
- *     connect_delay_ms u, fail_delay_ms u, records_per_tick u (report
- *     pace, records per 1 ms tick; default 16)
+ *     connect_delay_ms u, fail_delay_ms u, resolve_delay_ms u (Connected
+ *     to ServicesResolved, default 100), records_per_tick u (report
+ *     pace, records per 1 ms tick; default 16), uuids as (the services it
+ *     advertises; default the LSP service), known_without_uuids b (every
+ *     adapter knows the device already, from a passive scan: no UUIDs
+ *     until the next discovery tick)
+ *   Device1.CancelPairing           as bluetoothd: Agent1.Cancel to the
+ *                                   agent, Pair fails with
+ *                                   AuthenticationCanceled (so does an
+ *                                   agent that is silent for 60 s)
  *   SetInRange(s, b)                away: Connect fails with
  *                                   le-connection-abort-by-local, a link
  *                                   drops; back: auto-connect resumes
  *   DropLink(s)                     the sensor drops the link now
  *   DropAfterRecords(s, u k)        drop after k records of the next report
+ *   DropAfterResolved(s, u n)       the next n links drop right after
+ *                                   ServicesResolved, before any GATT call
+ *   HangCalls(s, s method, u n)     the next n calls of method ("Connect",
+ *                                   "ReadValue", "WriteValue",
+ *                                   "StartNotify") are never answered; a
+ *                                   Connect stays pending (no link) until a
+ *                                   Disconnect cancels it, as bluetoothd's
+ *   LinkUpSilently(s)               the link comes up and resolves without
+ *                                   PropertiesChanged (a client's cache
+ *                                   goes stale)
+ *   DropLinkSilently(s)             the link drops without PropertiesChanged
+ *                                   (bluetoothd 5.66 when a Connect's late
+ *                                   L2CAP completion set its state behind
+ *                                   the signals)
+ *   BreakAtt(s)                     the ATT bearer closes but the LE link
+ *                                   stays: GATT calls answer "Not
+ *                                   connected" while Connected and
+ *                                   ServicesResolved stay true, until the
+ *                                   link drops
  *   ForgetBond(s)                   the sensor lost its keys
  *   ResetEpoch(s, u epoch, u backlog)  store erased, numbering restarts
  *   AddRecords(s, u n)              n more stored sessions
@@ -28,10 +55,25 @@
  *                                   value notified n times as is on
  *                                   "live", "record", "racp" or "battery";
  *                                   FALSE if nobody is subscribed
+ *   InjectFault(s, s event, u n, s action, u delay_ms)
+ *                                   arms one fault (fake-faults.c): on the
+ *                                   n-th "read", "write", "record",
+ *                                   "delete" or "response", "drop" the
+ *                                   link, "kill" the client or "lose" the
+ *                                   packet
+ *   ClearFault(s)                   disarms it
  *   GetSensor(s) -> a{sv}           epoch, low, high, stored,
  *                                   highest_delete, deletes,
  *                                   connect_attempts, records_sent,
- *                                   connected, in_range, bond_lost, live
+ *                                   connected, in_range, bond_lost, live,
+ *                                   deleted_unsent (deleted before ever
+ *                                   being notified: the ground truth of
+ *                                   a loss), faults_fired, fault_armed,
+ *                                   procedure_running
+ *                                   hung_calls (GATT calls left unanswered),
+ *                                   drop_after_resolved (drops still to do)
+ *   HangObjectManager(u n)          the next n GetManagedObjects calls are
+ *                                   never answered
  *   GetApplications() -> a(sas)     (adapter, GattProfile1 UUIDs)
  *   GetAgents() -> a(sss)           (path, capability, "default" or "")
  *
@@ -102,6 +144,18 @@ passkey_mode_name (PasskeyMode m)
 }
 
 static void
+known_without_uuids (FakeBluez *fb, FSensor *s)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, fb->adapters);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    if (g_hash_table_lookup (((FAdapter *) v)->devices, s->address) == NULL)
+      fake_device_forget_uuids (fake_device_new (v, s, FALSE, FALSE));
+}
+
+static void
 add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
 {
   const char *address, *name, *kind;
@@ -110,6 +164,7 @@ add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
   guint32 u;
   gboolean b;
   const char *str;
+  const char **uuids;
 
   g_variant_get (params, "(&s&s&s@a{sv})", &address, &name, &kind, &options);
   s = fake_sensor_new (fb, address);
@@ -137,7 +192,17 @@ add_sensor (FakeBluez *fb, GVariant *params, GDBusMethodInvocation *inv)
     s->records_per_tick = CLAMP (u, 1, 1000);
   if (g_variant_lookup (options, "fail_delay_ms", "u", &u))
     s->fail_delay_ms = u;
+  if (g_variant_lookup (options, "uuids", "^a&s", &uuids))
+    {
+      g_strfreev (s->uuids);
+      s->uuids = g_strdupv ((char **) uuids);
+      g_free (uuids);
+    }
+  if (g_variant_lookup (options, "resolve_delay_ms", "u", &u))
+    s->resolve_delay_ms = u;
   g_hash_table_replace (fb->sensors, s->address, s);
+  if (g_variant_lookup (options, "known_without_uuids", "b", &b) && b)
+    known_without_uuids (fb, s);
   if (g_variant_lookup (options, "backlog", "u", &u))
     fake_sensor_add_records (s, u);
   fake_bluez_save (fb);
@@ -227,6 +292,8 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
       add_sensor (fb, params, inv);
       return;
     }
+  else if (g_str_equal (method, "HangObjectManager"))
+    g_variant_get (params, "(u)", &fb->hang_objects);
   else if (g_str_equal (method, "GetApplications"))
     {
       GVariantBuilder b;
@@ -264,6 +331,27 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
     each_device (fb, s, drop_remote);
   else if (g_str_equal (method, "DropAfterRecords"))
     g_variant_get (params, "(&su)", NULL, &s->drop_after);
+  else if (g_str_equal (method, "DropAfterResolved"))
+    g_variant_get (params, "(&su)", NULL, &s->drop_after_resolved);
+  else if (g_str_equal (method, "HangCalls"))
+    {
+      const char *name;
+      guint32 count;
+
+      g_variant_get (params, "(&s&su)", NULL, &name, &count);
+      g_hash_table_replace (s->hang, g_strdup (name),
+                            GUINT_TO_POINTER (count));
+    }
+  else if (g_str_equal (method, "LinkUpSilently"))
+    each_device (fb, s, fake_device_link_up_silently);
+  else if (g_str_equal (method, "DropLinkSilently"))
+    {
+      fb->silent = TRUE;
+      each_device (fb, s, drop_remote);
+      fb->silent = FALSE;
+    }
+  else if (g_str_equal (method, "BreakAtt"))
+    s->att_broken = s->connected_via != NULL;
   else if (g_str_equal (method, "ForgetBond"))
     {
       s->bond_lost = TRUE;
@@ -312,6 +400,23 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
         sent = fake_sensor_notify_raw (s, name, data, len);
       reply = g_variant_new ("(b)", sent);
     }
+  else if (g_str_equal (method, "InjectFault"))
+    {
+      const char *event, *action;
+      guint32 n, delay_ms;
+      g_autofree char *message = NULL;
+
+      g_variant_get (params, "(&s&su&su)", NULL, &event, &n, &action,
+                     &delay_ms);
+      if (!fake_fault_arm (s, event, n, action, delay_ms, &message))
+        {
+          fake_bluez_emit_error (inv, "org.lactd.FakeBluez.Error.Invalid",
+                                 message);
+          return;
+        }
+    }
+  else if (g_str_equal (method, "ClearFault"))
+    fake_fault_clear (s);
   else if (g_str_equal (method, "GetSensor"))
     reply = g_variant_new ("(@a{sv})", fake_sensor_describe (s));
   g_dbus_method_invocation_return_value (inv, reply);
@@ -340,6 +445,9 @@ fake_bluez_save (FakeBluez *fb)
       gpointer mk, mv;
 
       g_key_file_set_string (kf, group, "name", s->name);
+      g_key_file_set_string_list (kf, group, "uuids",
+                                  (const char * const *) s->uuids,
+                                  g_strv_length (s->uuids));
       g_key_file_set_integer (kf, group, "kind", s->kind);
       g_key_file_set_string (kf, group, "passkey_mode",
                              passkey_mode_name (s->passkey_mode));
@@ -351,6 +459,8 @@ fake_bluez_save (FakeBluez *fb)
       g_key_file_set_uint64 (kf, group, "connect_delay_ms",
                              s->connect_delay_ms);
       g_key_file_set_uint64 (kf, group, "fail_delay_ms", s->fail_delay_ms);
+      g_key_file_set_uint64 (kf, group, "resolve_delay_ms",
+                             s->resolve_delay_ms);
       g_key_file_set_uint64 (kf, group, "records_per_tick",
                              s->records_per_tick);
       g_key_file_set_uint64 (kf, group, "epoch", s->epoch);
@@ -420,6 +530,13 @@ fake_control_load_state (FakeBluez *fb)
       s = fake_sensor_new (fb, g + 7);
       g_free (s->name);
       s->name = g_key_file_get_string (kf, g, "name", NULL);
+      if (g_key_file_has_key (kf, g, "uuids", NULL))
+        {
+          g_strfreev (s->uuids);
+          s->uuids = g_key_file_get_string_list (kf, g, "uuids", NULL, NULL);
+          if (s->uuids == NULL)
+            s->uuids = g_new0 (char *, 1);
+        }
       s->kind = g_key_file_get_integer (kf, g, "kind", NULL);
       mode = g_key_file_get_string (kf, g, "passkey_mode", NULL);
       s->passkey_mode = parse_passkey_mode (mode);
@@ -433,6 +550,9 @@ fake_control_load_state (FakeBluez *fb)
           kf, g, "connect_delay_ms", NULL);
       s->fail_delay_ms = (guint) g_key_file_get_uint64 (kf, g,
                                                         "fail_delay_ms", NULL);
+      if (g_key_file_has_key (kf, g, "resolve_delay_ms", NULL))
+        s->resolve_delay_ms = (guint) g_key_file_get_uint64 (
+            kf, g, "resolve_delay_ms", NULL);
       s->records_per_tick = (guint) CLAMP (
           g_key_file_get_uint64 (kf, g, "records_per_tick", NULL), 1, 1000);
       s->epoch = (guint32) g_key_file_get_uint64 (kf, g, "epoch", NULL);

@@ -17,7 +17,7 @@
 #define ADAPTER1 "org.bluez.Adapter1"
 #define DEVICE1 "org.bluez.Device1"
 #define CHAR1 "org.bluez.GattCharacteristic1"
-#define RESOLVE_DELAY_MS 100
+#define AGENT_TIMEOUT_MS 60000    /* bluetoothd's REQUEST_TIMEOUT */
 
 /* -------------------------------------------------------- connection */
 
@@ -45,6 +45,16 @@ resolve_cb (gpointer data)
   dev->resolved = TRUE;
   fobj_set (dev->obj, DEVICE1, "ServicesResolved",
             g_variant_new_boolean (TRUE), FALSE);
+  if (dev->sensor->drop_after_resolved > 0)
+    {
+      /* The link goes in the same breath: a client sees ServicesResolved,
+       * then Connected=false before its first call can be answered. */
+      dev->sensor->drop_after_resolved--;
+      g_message ("%s: dropping the link right after resolving",
+                 dev->sensor->address);
+      fake_device_drop (dev, FALSE);
+      return G_SOURCE_REMOVE;
+    }
   if (dev->sensor->late_gatt && !dev->gatt_exported)
     dev->resolve_source = g_timeout_add (300, late_gatt_cb, dev);
   return G_SOURCE_REMOVE;
@@ -60,7 +70,8 @@ link_up (FDevice *dev)
             FALSE);
   g_message ("%s connected on %s", dev->sensor->address, dev->adapter->id);
   g_clear_handle_id (&dev->resolve_source, g_source_remove);
-  dev->resolve_source = g_timeout_add (RESOLVE_DELAY_MS, resolve_cb, dev);
+  dev->resolve_source = g_timeout_add (MAX (dev->sensor->resolve_delay_ms, 1u),
+                                       resolve_cb, dev);
 }
 
 void
@@ -116,9 +127,32 @@ start_connect (FDevice *dev, GDBusMethodInvocation *inv)
   dev->connect_pending = TRUE;
   dev->pending_connect = inv;
   s->connect_attempts++;
+  /* A Connect bluetoothd never completes: pending until a Disconnect
+   * cancels it. */
+  if (inv != NULL && fake_sensor_hangs (s, "Connect", inv, FALSE))
+    return;
   dev->connect_source = g_timeout_add (reachable ? s->connect_delay_ms
                                                  : s->fail_delay_ms,
                                        connect_done_cb, dev);
+}
+
+void
+fake_device_link_up_silently (FDevice *dev)
+{
+  if (dev->connected || dev->sensor->connected_via != NULL)
+    return;
+  dev->connected = TRUE;
+  dev->resolved = TRUE;
+  dev->sensor->connected_via = dev;
+  fake_device_export_gatt (dev);
+  dev->fb->silent = TRUE;
+  fobj_set (dev->obj, DEVICE1, "Connected", g_variant_new_boolean (TRUE),
+            FALSE);
+  fobj_set (dev->obj, DEVICE1, "ServicesResolved",
+            g_variant_new_boolean (TRUE), FALSE);
+  dev->fb->silent = FALSE;
+  g_message ("%s connected on %s (no PropertiesChanged)",
+             dev->sensor->address, dev->adapter->id);
 }
 
 void
@@ -138,10 +172,31 @@ fake_device_autoconnect (FDevice *dev)
 
 /* ----------------------------------------------------------- pairing */
 
-typedef struct {
+/* A Pair: while its agent request is out, dev->pairing points here. */
+typedef struct _FPairing {
   FDevice *dev;
   GDBusMethodInvocation *inv;
+  char *agent_sender;
+  char *agent_path;
+  gboolean answered;        /* Pair already failed (CancelPairing) */
 } PairData;
+
+static void
+pair_data_free (PairData *pd)
+{
+  g_free (pd->agent_sender);
+  g_free (pd->agent_path);
+  g_free (pd);
+}
+
+/* As bluetoothd when it gives up on a request: Agent1.Cancel. */
+static void
+agent_cancel (PairData *pd)
+{
+  g_dbus_connection_call (pd->dev->fb->bus, pd->agent_sender, pd->agent_path,
+                          "org.bluez.Agent1", "Cancel", NULL, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+}
 
 static void
 pair_finish (FDevice *dev, GDBusMethodInvocation *inv, const char *error,
@@ -171,7 +226,21 @@ agent_replied (GObject *source, GAsyncResult *res, gpointer data)
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
                                          &error);
-  if (reply == NULL && pd->dev->sensor->passkey_mode != PASSKEY_DISPLAY)
+  if (pd->answered)
+    {
+      g_message ("agent answered a cancelled request");
+      pair_data_free (pd);
+      return;
+    }
+  pd->dev->pairing = NULL;
+  if (reply == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_message ("agent did not answer in time");
+      agent_cancel (pd);
+      pair_finish (pd->dev, pd->inv, "org.bluez.Error.AuthenticationCanceled",
+                   "Authentication Canceled");
+    }
+  else if (reply == NULL && pd->dev->sensor->passkey_mode != PASSKEY_DISPLAY)
     {
       g_message ("agent refused: %s", error->message);
       pair_finish (pd->dev, pd->inv, "org.bluez.Error.AuthenticationRejected",
@@ -189,7 +258,7 @@ agent_replied (GObject *source, GAsyncResult *res, gpointer data)
     }
   else
     pair_finish (pd->dev, pd->inv, NULL, NULL);
-  g_free (pd);
+  pair_data_free (pd);
 }
 
 static gboolean
@@ -209,7 +278,7 @@ pair_connected_cb (gpointer data)
     {
       pair_finish (dev, pd->inv, "org.bluez.Error.ConnectionAttemptFailed",
                    "Page Timeout");
-      g_free (pd);
+      pair_data_free (pd);
       return G_SOURCE_REMOVE;
     }
   if (!dev->connected)
@@ -236,7 +305,7 @@ pair_connected_cb (gpointer data)
   if (method == NULL)
     {
       pair_finish (dev, pd->inv, NULL, NULL);
-      g_free (pd);
+      pair_data_free (pd);
       return G_SOURCE_REMOVE;
     }
   if (!fake_bluez_find_agent (dev->fb,
@@ -246,14 +315,36 @@ pair_connected_cb (gpointer data)
       g_variant_unref (g_variant_ref_sink (params));
       pair_finish (dev, pd->inv, "org.bluez.Error.AuthenticationFailed",
                    "Authentication Failed");
-      g_free (pd);
+      pair_data_free (pd);
       return G_SOURCE_REMOVE;
     }
+  pd->agent_sender = g_strdup (agent_sender);
+  pd->agent_path = g_strdup (agent_path);
+  dev->pairing = pd;
   g_dbus_connection_call (dev->fb->bus, agent_sender, agent_path,
                           "org.bluez.Agent1", method, params, reply_type,
-                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, agent_replied,
-                          pd);
+                          G_DBUS_CALL_FLAGS_NONE, AGENT_TIMEOUT_MS, NULL,
+                          agent_replied, pd);
   return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_pairing (FDevice *dev, GDBusMethodInvocation *inv)
+{
+  PairData *pd = g_steal_pointer (&dev->pairing);
+
+  if (pd == NULL)
+    {
+      fake_bluez_emit_error (inv, "org.bluez.Error.DoesNotExist",
+                             "Does Not Exist");
+      return;
+    }
+  /* The agent's late answer frees pd. */
+  pd->answered = TRUE;
+  agent_cancel (pd);
+  pair_finish (dev, pd->inv, "org.bluez.Error.AuthenticationCanceled",
+               "Authentication Canceled");
+  g_dbus_method_invocation_return_value (inv, NULL);
 }
 
 /* ------------------------------------------------------------ Device1 */
@@ -269,12 +360,18 @@ device_method (FObj *obj, const char *iface, const char *method,
       if (!dev->adapter->powered)
         fake_bluez_emit_error (inv, "org.bluez.Error.NotReady",
                                "Resource Not Ready");
-      else if (dev->connect_pending || dev->pair_pending)
+      else if (dev->connect_pending && dev->pending_connect == NULL)
+        dev->pending_connect = inv;   /* joins bluetoothd's auto-connect */
+      else if (dev->connect_pending)
+        /* bluetoothd 5.66 for an LE Connect while its own attempt runs. */
+        fake_bluez_emit_error (inv, "org.bluez.Error.Failed",
+                               "Operation already in progress");
+      else if (dev->pair_pending)
         fake_bluez_emit_error (inv, "org.bluez.Error.InProgress",
                                "In Progress");
       else if (dev->connected)
-        fake_bluez_emit_error (inv, "org.bluez.Error.AlreadyConnected",
-                               "Already Connected");
+        /* bluetoothd 5.66 for an LE link that is up. */
+        g_dbus_method_invocation_return_value (inv, NULL);
       else
         start_connect (dev, inv);
     }
@@ -284,10 +381,12 @@ device_method (FObj *obj, const char *iface, const char *method,
         {
           g_clear_handle_id (&dev->connect_source, g_source_remove);
           dev->connect_pending = FALSE;
+          /* bluetoothd 5.66's answer to a Connect that a Disconnect
+           * cancels. */
           if (dev->pending_connect)
             fake_bluez_emit_error (g_steal_pointer (&dev->pending_connect),
                                    "org.bluez.Error.Failed",
-                                   "le-connection-abort-by-local");
+                                   "br-connection-canceled");
         }
       fake_device_drop (dev, TRUE);
       g_dbus_method_invocation_return_value (inv, NULL);
@@ -324,7 +423,7 @@ device_method (FObj *obj, const char *iface, const char *method,
           : dev->sensor->fail_delay_ms, pair_connected_cb, pd);
     }
   else
-    g_dbus_method_invocation_return_value (inv, NULL);   /* CancelPairing */
+    cancel_pairing (dev, inv);
 }
 
 static gboolean
@@ -348,7 +447,6 @@ fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
 {
   FDevice *dev = g_new0 (FDevice, 1);
   g_autofree char *id = g_strdelimit (g_strdup (sensor->address), ":", '_');
-  const char *uuids[] = { LSP_UUID_SERVICE, NULL };
   GVariantDict d;
 
   dev->fb = adapter->fb;
@@ -372,7 +470,8 @@ fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
   g_variant_dict_insert (&d, "Blocked", "b", FALSE);
   g_variant_dict_insert (&d, "Connected", "b", FALSE);
   g_variant_dict_insert (&d, "ServicesResolved", "b", FALSE);
-  g_variant_dict_insert_value (&d, "UUIDs", g_variant_new_strv (uuids, -1));
+  g_variant_dict_insert_value (&d, "UUIDs",
+                               g_variant_new_strv ((const char * const *) sensor->uuids, -1));
   g_variant_dict_insert (&d, "Adapter", "o", adapter->obj->path);
   if (!paired)
     g_variant_dict_insert (&d, "RSSI", "n", (gint16) -60);
@@ -383,9 +482,22 @@ fake_device_new (FAdapter *adapter, FSensor *sensor, gboolean paired,
 }
 
 void
+fake_device_forget_uuids (FDevice *dev)
+{
+  fobj_set (dev->obj, DEVICE1, "UUIDs", g_variant_new_strv (NULL, 0), FALSE);
+}
+
+void
 fake_device_free (FDevice *dev)
 {
   g_clear_handle_id (&dev->connect_source, g_source_remove);
+  if (dev->pairing != NULL)
+    {
+      PairData *pd = g_steal_pointer (&dev->pairing);
+      pd->answered = TRUE;
+      fake_bluez_emit_error (pd->inv, "org.bluez.Error.DoesNotExist",
+                             "Does Not Exist");
+    }
   if (dev->connect_pending)
     {
       if (dev->pending_connect)
@@ -422,10 +534,17 @@ discovery_tick (gpointer data)
         continue;
       dev = g_hash_table_lookup (adapter->devices, s->address);
       if (dev == NULL)
-        fake_device_new (adapter, s, FALSE, FALSE);
-      else
-        fobj_set (dev->obj, DEVICE1, "RSSI",
-                  g_variant_new_int16 ((gint16) g_random_int_range (-75, -45)),
+        {
+          fake_device_new (adapter, s, FALSE, FALSE);
+          continue;
+        }
+      fobj_set (dev->obj, DEVICE1, "RSSI",
+                g_variant_new_int16 ((gint16) g_random_int_range (-75, -45)),
+                FALSE);
+      /* An active scan hears the advertised services. */
+      if (g_variant_n_children (fobj_get (dev->obj, DEVICE1, "UUIDs")) == 0)
+        fobj_set (dev->obj, DEVICE1, "UUIDs",
+                  g_variant_new_strv ((const char * const *) s->uuids, -1),
                   FALSE);
     }
   return G_SOURCE_CONTINUE;

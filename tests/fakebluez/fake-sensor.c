@@ -22,9 +22,11 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->fb = fb;
   s->address = g_ascii_strup (address, -1);
   s->name = g_strdup ("LSP sensor");
+  s->uuids = g_strsplit (LSP_UUID_SERVICE, " ", -1);
   s->kind = LSP_SENSOR_KIND_PUMP;
   s->in_range = TRUE;
   s->connect_delay_ms = 30;
+  s->resolve_delay_ms = 100;
   s->records_per_tick = RECORDS_PER_TICK;
   s->fail_delay_ms = 300;
   s->epoch = 1;
@@ -35,6 +37,9 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->battery = 87;
   s->malformed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   s->report_queue = g_array_new (FALSE, FALSE, sizeof (guint32));
+  s->delivered = g_hash_table_new (NULL, NULL);
+  s->hang = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->hung = g_ptr_array_new_with_free_func (g_object_unref);
   return s;
 }
 
@@ -43,10 +48,17 @@ fake_sensor_free (FSensor *s)
 {
   g_clear_handle_id (&s->report_source, g_source_remove);
   g_clear_handle_id (&s->live_source, g_source_remove);
+  fake_fault_clear (s);
+  g_hash_table_unref (s->delivered);
+  g_free (s->last_client);
   g_array_unref (s->report_queue);
   g_hash_table_unref (s->malformed);
+  g_hash_table_unref (s->hang);
+  /* Never answered: the caller has timed out, or is gone. */
+  g_ptr_array_unref (s->hung);
   g_free (s->address);
   g_free (s->name);
+  g_strfreev (s->uuids);
   g_free (s);
 }
 
@@ -74,6 +86,7 @@ fake_sensor_reset_epoch (FSensor *s, guint32 epoch, guint backlog)
   s->high = 0;
   s->highest_delete = 0;
   g_hash_table_remove_all (s->malformed);
+  g_hash_table_remove_all (s->delivered);
   fake_sensor_add_records (s, backlog);
 }
 
@@ -165,6 +178,8 @@ indicate (FSensor *s, const lsp_racp_indication *ind)
   guint8 buf[LSP_RACP_INDICATION_MAX_LEN];
   gsize len = 0;
 
+  if (fake_fault_hit (s, FAULT_RESPONSE))
+    return;   /* lost on the way */
   g_assert (lsp_racp_indication_encode (ind, buf, &len) == LSP_OK);
   fake_char_notify (sensor_char (s, LSP_UUID_RACP), buf, len);
 }
@@ -194,7 +209,13 @@ report_tick (gpointer data)
       g_array_remove_index (s->report_queue, 0);
       if (seq < s->low || seq > s->high)
         continue;
+      if (fake_char_notifying (ch) && fake_fault_hit (s, FAULT_RECORD))
+        continue;   /* lost on the way */
+      if (s->connected_via == NULL)
+        return G_SOURCE_REMOVE;   /* a fault dropped the link */
       len = encode_record (s, seq, buf);
+      if (fake_char_notifying (ch))
+        fake_fault_delivered (s, seq);
       fake_char_notify (ch, buf, len);
       s->records_sent++;
       s->drop_count++;
@@ -289,6 +310,7 @@ run_procedure (gpointer data)
         guint32 n = 0;
         for (guint32 q = s->low; q <= s->high && s->high > 0; q++)
           n += matches (&req, q);
+        fake_fault_deleting (s, req.op == LSP_RACP_OP_ALL ? s->high : req.seq);
         if (req.op == LSP_RACP_OP_ALL)
           s->low = s->high + 1;
         else if (req.seq >= s->low)
@@ -297,6 +319,11 @@ run_procedure (gpointer data)
                                  req.op == LSP_RACP_OP_ALL ? s->high : req.seq);
         s->deletes++;
         fake_bluez_save (s->fb);
+        if (fake_fault_hit (s, FAULT_DELETE) || s->connected_via == NULL)
+          {
+            s->procedure_running = FALSE;   /* its 0x06 never comes */
+            break;
+          }
         respond (s, LSP_RACP_DELETE,
                  n > 0 ? LSP_RACP_RSP_SUCCESS : LSP_RACP_RSP_NO_RECORDS);
       }
@@ -399,9 +426,27 @@ fake_sensor_read (FSensor *s, const char *uuid, GError **error)
   return NULL;
 }
 
+gboolean
+fake_sensor_hangs (FSensor *s, const char *method, GDBusMethodInvocation *inv,
+                   gboolean keep)
+{
+  guint left = GPOINTER_TO_UINT (g_hash_table_lookup (s->hang, method));
+
+  if (left == 0)
+    return FALSE;
+  g_hash_table_replace (s->hang, g_strdup (method),
+                        GUINT_TO_POINTER (left - 1));
+  g_message ("%s: %s left unanswered", s->address, method);
+  if (keep)
+    g_ptr_array_add (s->hung, g_object_ref (inv));
+  return TRUE;
+}
+
 void
 fake_sensor_link_down (FSensor *s)
 {
+  /* A new link gets a new ATT bearer. */
+  s->att_broken = FALSE;
   /* An interrupted procedure simply ends; nothing is deleted. */
   g_array_set_size (s->report_queue, 0);
   g_clear_handle_id (&s->report_source, g_source_remove);
@@ -477,5 +522,12 @@ fake_sensor_describe (FSensor *s)
   g_variant_dict_insert (&d, "in_range", "b", s->in_range);
   g_variant_dict_insert (&d, "bond_lost", "b", s->bond_lost);
   g_variant_dict_insert (&d, "live", "b", s->live_source != 0);
+  g_variant_dict_insert (&d, "deleted_unsent", "u", s->deleted_unsent);
+  g_variant_dict_insert (&d, "faults_fired", "u", s->faults_fired);
+  g_variant_dict_insert (&d, "fault_armed", "b", s->fault_event != FAULT_NONE);
+  g_variant_dict_insert (&d, "procedure_running", "b", s->procedure_running);
+  g_variant_dict_insert (&d, "hung_calls", "u", s->hung->len);
+  g_variant_dict_insert (&d, "drop_after_resolved", "u",
+                         s->drop_after_resolved);
   return g_variant_dict_end (&d);
 }

@@ -1,6 +1,6 @@
 /* fuzz-record.c — libFuzzer target: Session Record decoder (host clock
  * fixed), then re-encode; also the sequence-number peek used for
- * rejected records.
+ * rejected records (never 0, never 0xFFFFFFFF).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,7 +15,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   lsp_status status = lsp_record_decode (data, size, FUZZ_NOW, &value);
 
   fuzz_check_status (status);
-  if (lsp_record_peek_seq (data, size, &seq) && seq == 0)
+  if (lsp_record_peek_seq (data, size, &seq)
+      && (seq == 0 || seq == LSP_RECORD_SEQ_ERASED))
     abort ();
   if (status == LSP_OK)
     {

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "goals-test-util.h"
@@ -65,12 +66,17 @@ goals_fixture_setup (GoalsFixture *f, gconstpointer data)
   f->store = lactd_store_open (f->path, &error);
   g_assert_no_error (error);
   f->reminders = g_ptr_array_new_with_free_func (reminder_free);
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &f->observer,
+                                    SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  (void) goals_fixture_store_written (f);
 }
 
 void
 goals_fixture_teardown (GoalsFixture *f, gconstpointer data)
 {
   goals_fixture_stop (f);
+  g_clear_pointer (&f->observer, sqlite3_close);
   g_clear_object (&f->clock);
   g_clear_pointer (&f->store, lactd_store_free);
   remove_tree (f->dir);
@@ -213,6 +219,59 @@ goals_fixture_add_offset (GoalsFixture *f, gint64 start, gint32 offset_min,
   s.volume_right_tenths = LACTD_VOLUME_NONE;
   s.supplement_tenths = LACTD_VOLUME_NONE;
   return store_session (f, &s);
+}
+
+gboolean
+goals_fixture_store_written (GoalsFixture *f)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version;
+  gboolean changed;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (f->observer, "PRAGMA data_version",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  changed = version != f->data_version;
+  f->data_version = version;
+  return changed;
+}
+
+void
+goals_fixture_add_sensor_session (GoalsFixture *f, guint32 seq, gint64 start,
+                                  guint32 seconds, gint32 vol_left,
+                                  gboolean clock_unsynced)
+{
+  static const char address[] = "C0:FF:EE:00:00:01";
+  g_autoptr(GError) error = NULL;
+  LactdStoreBatch *batch;
+  LactdAddResult result;
+  LactdSession s;
+  guint32 ack = 0;
+
+  g_assert_true (lactd_store_remember_sensor (f->store, address, "Pump",
+                                              "pump", &error));
+  g_assert_no_error (error);
+  batch = lactd_store_batch_begin (f->store, address, 1, &error);
+  g_assert_no_error (error);
+  memset (&s, 0, sizeof s);
+  s.from_sensor = TRUE;
+  s.seq = seq;
+  s.kind = LACTD_SESSION_KIND_PUMP;
+  s.start = start;
+  s.duration_left = seconds;
+  s.clock_unsynced = clock_unsynced;
+  s.volume_left_tenths = vol_left;
+  s.volume_right_tenths = LACTD_VOLUME_NONE;
+  s.supplement_tenths = LACTD_VOLUME_NONE;
+  g_assert_true (lactd_store_batch_add_session (batch, &s, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result, ==, LACTD_ADD_STORED);
+  g_assert_true (lactd_store_batch_commit (batch, &ack, &error));
+  g_assert_no_error (error);
+  if (f->goals != NULL)
+    lactd_goals_session_stored (f->goals);
 }
 
 void

@@ -28,6 +28,8 @@ typedef struct {
   guint progress_changes;     /* notify::progress */
   guint trend_changes;        /* notify::trend */
   guint next_due_changes;     /* notify::next-due */
+  struct sqlite3 *observer;   /* a second connection: sees commits */
+  gint64 data_version;
 } GoalsFixture;
 
 /* Unix time of a UTC or a local wall time. */
@@ -61,6 +63,18 @@ gint64 goals_fixture_add_offset (GoalsFixture *f, gint64 start,
 
 void goals_fixture_set_goal (GoalsFixture *f, const char *key,
                              GVariant *value);
+
+/* TRUE when anything was committed to the store since the last call (or
+ * the fixture's start): PRAGMA data_version on a second connection. */
+gboolean goals_fixture_store_written (GoalsFixture *f);
+
+/* A sensor session (through a sync batch, as the sync engine stores it)
+ * of @seconds on the left side and @vol_left tenths, with the clock
+ * unsynced bit as given; announced to the goals. */
+void goals_fixture_add_sensor_session (GoalsFixture *f, guint32 seq,
+                                       gint64 start, guint32 seconds,
+                                       gint32 vol_left,
+                                       gboolean clock_unsynced);
 
 /* Reminders of @kind ("" or NULL: all) recorded so far. */
 guint goals_fixture_count (GoalsFixture *f, const char *kind);

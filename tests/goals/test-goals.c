@@ -1,6 +1,7 @@
 /* test-goals.c — Goals1 rules with a fake clock and a real store:
  * defaults, SetGoal, Progress, NextDue and the session reminder, live
- * sessions, night and battery reminders, Snooze, Dismiss, restarts, Trend.
+ * sessions, night and battery reminders, Snooze, Dismiss, restarts, Trend,
+ * sessions with an unsynced clock (stored, counted nowhere).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -370,6 +371,63 @@ test_battery (GoalsFixture *f, gconstpointer data)
                    "Sensor C0:FF:EE:00:00:01 battery at 14 %");
 }
 
+/* Counts the calls after which something was committed to the store. */
+static guint
+battery_levels (GoalsFixture *f, const char *addr, const guint8 *levels,
+                guint n_levels, guint rounds)
+{
+  guint writes = 0;
+
+  for (guint r = 0; r < rounds; r++)
+    for (guint i = 0; i < n_levels; i++)
+      {
+        lactd_goals_battery_level (f->goals, addr, levels[i]);
+        writes += goals_fixture_store_written (f) ? 1 : 0;
+      }
+  return writes;
+}
+
+static void
+test_battery_jitter (GoalsFixture *f, gconstpointer data)
+{
+  const char *addr = "C0:FF:EE:00:00:01";
+  static const guint8 jitter[] = { 15, 16 };
+  static const guint8 below_rearm[] = { 14, 20, 25, 16, 15 };
+  guint writes;
+
+  goals_fixture_start (f, T0, "UTC");
+  lactd_goals_battery_level (f->goals, addr, 40);
+  (void) goals_fixture_store_written (f);
+
+  /* 30 alternations 15 <-> 16: one reminder, one write (the low mark). */
+  writes = battery_levels (f, addr, jitter, G_N_ELEMENTS (jitter), 30);
+  g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 1);
+  g_assert_cmpuint (writes, ==, 1);
+
+  /* Still low after a restart: jitter up to 25 % neither reminds nor
+   * writes. */
+  goals_fixture_restart (f);
+  (void) goals_fixture_store_written (f);
+  writes = battery_levels (f, addr, below_rearm, G_N_ELEMENTS (below_rearm),
+                           10);
+  g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 1);
+  g_assert_cmpuint (writes, ==, 0);
+
+  /* Above 25 %: re-armed (one write), persisted across a restart, and the
+   * next fall reminds once more. */
+  lactd_goals_battery_level (f->goals, addr, 26);
+  g_assert_true (goals_fixture_store_written (f));
+  lactd_goals_battery_level (f->goals, addr, 30);
+  g_assert_false (goals_fixture_store_written (f));
+  goals_fixture_restart (f);
+  (void) goals_fixture_store_written (f);
+  writes = battery_levels (f, addr, jitter, G_N_ELEMENTS (jitter), 30);
+  g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 2);
+  g_assert_cmpuint (writes, ==, 1);
+  g_assert_cmpstr (goals_fixture_last (f)->message, ==,
+                   "Sensor C0:FF:EE:00:00:01 battery at 15 %");
+}
+
 static gint64
 fire_session_reminder (GoalsFixture *f)
 {
@@ -617,6 +675,60 @@ test_only_supplement_share (GoalsFixture *f, gconstpointer data)
   assert_trend (f, 0.0, 250.0, 0.0, "");
 }
 
+/* A start as erased flash reads (2106-02-07), the unsynced sensor's
+ * usual "no idea". */
+#define START_ERASED G_GINT64_CONSTANT (0xFFFFFFFF)
+
+static void
+test_clock_unsynced (GoalsFixture *f, gconstpointer data)
+{
+  gint64 end, due;
+
+  /* Stored, but as if nothing were: no Progress, NextDue, Trend, no
+   * wake-up in 2106 (the next one is local midnight), no reminder. */
+  goals_fixture_start (f, T0, "UTC");
+  goals_fixture_add_sensor_session (f, 1, START_ERASED, 600, 1000, TRUE);
+  goals_fixture_add_sensor_session (f, 2, 0, 600, 500, TRUE);
+  goals_fixture_add_sensor_session (f, 3, T0 - 20 * H, 600, 700, TRUE);
+  g_assert_cmpint (progress_int (f, "sessions"), ==, 0);
+  g_assert_cmpfloat (fabs (progress_double (f, "expressed_ml")), <, 1e-9);
+  g_assert_cmpint (next_due (f), ==, 0);
+  g_assert_cmpint (progress_int (f, "next_due"), ==, 0);
+  assert_trend (f, 0.0, 0.0, -1.0, "");
+  g_assert_cmpint (lactd_clock_get_armed (f->clock), ==,
+                   t_utc (2025, 6, 11, 0, 0));
+
+  /* A synced session sets NextDue and reminds at its own due. */
+  end = T0 - 20 * MINS;
+  goals_fixture_add_sensor_session (f, 4, T0 - 30 * MINS, 600, 400, FALSE);
+  due = end + 180 * MINS;
+  g_assert_cmpint (progress_int (f, "sessions"), ==, 1);
+  g_assert_cmpfloat (fabs (progress_double (f, "expressed_ml") - 40.0), <,
+                     1e-9);
+  g_assert_cmpint (next_due (f), ==, due);
+  lactd_fake_clock_advance_to (goals_fixture_clock (f), due);
+  g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
+  g_assert_cmpint (goals_fixture_last (f)->due, ==, due);
+
+  /* An unsynced session "started" inside tonight's window neither ends
+   * the pending reminder nor counts as the night's session. */
+  lactd_fake_clock_advance_to (goals_fixture_clock (f),
+                               t_utc (2025, 6, 11, 1, 30));
+  goals_fixture_add_sensor_session (f, 5, goals_fixture_now (f), 600, 300,
+                                    TRUE);
+  g_assert_false (progress_bool (f, "night_done"));
+  g_assert_cmpint (progress_int (f, "sessions"), ==, 1);
+  g_assert_cmpint (next_due (f), ==, due);
+  g_assert_true (lactd_goals_has_pending (f->goals));
+  lactd_fake_clock_advance_to (goals_fixture_clock (f),
+                               t_utc (2025, 6, 11, 3, 0));
+  g_assert_cmpuint (goals_fixture_count (f, "night"), ==, 1);
+
+  /* Trend over 4-10 Jun: only the synced 40 mL, counted from its day
+   * (not from 1970), and the first milk day is its day. */
+  assert_trend (f, 40.0, 0.0, 1.0, "2025-06-10");
+}
+
 static void
 test_state_roundtrip (void)
 {
@@ -709,6 +821,7 @@ main (int argc, char **argv)
   ADD ("night-crossing-midnight", test_night_crossing_midnight);
   ADD ("night-own-offset", test_night_own_offset);
   ADD ("battery", test_battery);
+  ADD ("battery-jitter", test_battery_jitter);
   ADD ("snooze", test_snooze);
   ADD ("dismiss", test_dismiss);
   ADD ("restart-no-repeat", test_restart_no_repeat);
@@ -718,6 +831,7 @@ main (int argc, char **argv)
   ADD ("trend", test_trend);
   ADD ("trend-only-supplement", test_only_supplement_share);
   ADD ("damaged-settings", test_damaged_settings);
+  ADD ("clock-unsynced", test_clock_unsynced);
 #undef ADD
 
   return g_test_run ();

@@ -6,6 +6,8 @@ Run: LACTD_BIN=build/daemon/lactd /usr/bin/python3 -m unittest -v \
 
 import math
 import os
+import re
+import sqlite3
 import sys
 import time
 import unittest
@@ -27,6 +29,29 @@ def v(sig, value):
     return GLib.Variant(sig, value)
 
 
+def fill_store(db, count, first_start, step=3600, same_start_every=0):
+    """Adds count manual sessions to a stopped daemon's store directly
+    (AddSession would take minutes): one every step seconds from
+    first_start; with same_start_every, every such session shares the
+    start of the one before."""
+    con = sqlite3.connect(db)
+    rows = []
+    start = first_start
+    for i in range(count):
+        if not (same_start_every and i % same_start_every == 1):
+            start = first_start + i * step
+        rows.append(("manual", "", 0, 0, "hand", start, 60, 600, 300, 0, 0,
+                     0, i % 1000, None, None, start + 1))
+    con.executemany(
+        "INSERT INTO sessions (source, address, epoch, seq, kind, start, "
+        "utc_offset_min, duration_left, duration_right, double_sided, "
+        "interrupted, clock_unsynced, volume_left_tenths, "
+        "volume_right_tenths, supplement_tenths, stored_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+
+
 def manual(start, **extra):
     d = {"kind": v("s", "hand"), "start": v("x", start),
          "duration_left": v("u", 600), "duration_right": v("u", 540),
@@ -45,6 +70,7 @@ class ApiTest(LactdTestCase):
         m = self.get_all("Manager1")
         self.assertEqual(m["BluetoothState"], "no-bluez")
         self.assertEqual(m["Sensors"], [])
+        self.assertEqual(m["StoreRecovery"], "")
         self.assertRegex(m["Version"], r"^\d+\.\d+")
         goal = self.get_property("Goals1", "Goal")
         self.assertEqual(goal, {"sessions_per_day": 8, "minutes_per_side": 15,
@@ -177,6 +203,52 @@ class ApiTest(LactdTestCase):
         self.start_daemon()
         self.assert_dbus_error(INVALID, self.call, "History1", "ListSessions", "xx", 200, 100)
 
+    def test_list_sessions_cap_and_pages(self):
+        t0 = 1640995200   # 2022-01-01
+        self.start_daemon()
+        self.stop_daemon()
+        fill_store(self.db, 6001, t0, same_start_every=1000)
+        self.start_daemon()
+        # More than 5000 in range: refused, with the count, before any
+        # session is read.
+        message = self.assert_dbus_error(INVALID, self.call, "History1",
+                                         "ListSessions", "xx", 0, 0)
+        self.assertEqual(message.split(": ", 1)[1],
+                         "6001 sessions in range, at most 5000: "
+                         "narrow it or use ListSessionsPage")
+        # Exactly 5000 is one reply.
+        sessions = self.call("History1", "ListSessions", "xx", t0, t0 + 5000 * 3600)
+        self.assertEqual(len(sessions), 5000)
+        self.assertEqual([s["start"] for s in sessions],
+                         sorted(s["start"] for s in sessions))
+        # Pages, newest first, down to the first session; ties at a start
+        # second are kept apart by asking with that start + 1.
+        everything, seen, before = [], set(), 0
+        while True:
+            page = self.call("History1", "ListSessionsPage", "xu", before, 500)
+            self.assertLessEqual(len(page), 500)
+            new = [s for s in page if s["id"] not in seen]
+            everything += new
+            seen.update(s["id"] for s in new)
+            if len(page) < 500:
+                break
+            keys = [(s["start"], s["id"]) for s in page]
+            self.assertEqual(keys, sorted(keys, reverse=True))
+            self.assertTrue(new)
+            before = page[-1]["start"] + 1
+        self.assertEqual(len(everything), 6001)
+        self.assertEqual(set(SESSION_KEYS) - set(everything[0]),
+                         {"volume_right_ml", "supplement_ml"})
+        first = self.call("History1", "ListSessionsPage", "xu", t0 + 3600, 5)
+        self.assertEqual([s["start"] for s in first], [t0, t0])   # a tie
+        self.assertEqual(first[0]["id"], first[1]["id"] + 1)
+        self.assertEqual(self.call("History1", "ListSessionsPage", "xu", t0, 500), [])
+        for bad in (0, 501):
+            message = self.assert_dbus_error(INVALID, self.call, "History1",
+                                             "ListSessionsPage", "xu", 0, bad)
+            self.assertEqual(message.split(": ", 1)[1],
+                             "count: %d is outside 1-500" % bad)
+
     def test_daily_summary(self):
         self.start_daemon()
         # 2024-03-10 at 02:30 and 14:00 local time at UTC+1 (night and day).
@@ -258,6 +330,12 @@ class ApiTest(LactdTestCase):
         with open(os.path.join(self.tmpdir, aside[0]), "rb") as f:
             self.assertTrue(f.read().startswith(b"this is not a database"))
         self.assertIn("corrupt", self.read_log())
+        # Clients are told where it went, and that nothing could be saved.
+        self.assertRegex(
+            self.get_property("Manager1", "StoreRecovery"),
+            r"^On \d{4}-\d\d-\d\d the database %s was found damaged and moved "
+            r"aside to %s; no session could be salvaged from it\.$"
+            % (re.escape(self.db), re.escape(os.path.join(self.tmpdir, aside[0]))))
 
     def test_replace(self):
         first = self.start_daemon()
@@ -268,6 +346,10 @@ class ApiTest(LactdTestCase):
         try:
             first.wait(timeout=20)
             self.assertEqual(first.returncode, 0)
+            # The store's lock lets the second start only once the first has
+            # left: the name is free for that moment, never owned by a
+            # half-started daemon.
+            self.daemon = None
             self.assert_eventually(lambda: self.name_has_owner("org.lactd"), timeout=20)
             self.assertEqual(self.get_property("Manager1", "BluetoothState"), "no-bluez")
         finally:

@@ -21,18 +21,25 @@ import os
 import random
 import re
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
 import time
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
 from lactd_testcase import LactdTestCase, Gio, GLib  # noqa: E402
 
 PUMP = "C0:FF:EE:00:00:01"
 SNS = "C0:FF:EE:00:00:02"
+OTHER = "C0:FF:EE:00:00:03"
 LSP_SERVICE = "f4680001-3aa1-4859-ac7b-48a5f3f7ceae"
+BATTERY_SERVICE = "0000180f-0000-1000-8000-00805f9b34fb"
+# A name any local user can give the device (BlueZ Alias), or a device
+# nearby can advertise: a terminal title change and a screen clear.
+HOSTILE_NAME = "Pump\x1b]0;pwned\x07 One\x1b[2J"
 DROPS = int(os.environ.get("LACTD_BLUEZ_DROPS", "50"))
 KILLS = int(os.environ.get("LACTD_BLUEZ_KILLS", "50"))
 
@@ -52,6 +59,16 @@ def record_packet(seq, start=None, offset=4, flags=0x10, secs=(900, 900),
                        secs[1], volumes[0], volumes[1], supplement)
 
 
+def logged_rejections(log):
+    """Rejected records the daemon's log accounts for: a burst one by one
+    ("record N rejected: ..."), the rest in summary lines ("N more records
+    rejected")."""
+    one_by_one = len(re.findall(r"record \d+ rejected: ", log))
+    summed = sum(int(n) for n in
+                 re.findall(r"(\d+) more records rejected", log))
+    return one_by_one + summed
+
+
 def sensor_path(address):
     return "/org/lactd/sensor/" + address.replace(":", "_")
 
@@ -63,7 +80,12 @@ def fake_bin():
     return path
 
 
-class BluezTest(LactdTestCase):
+class BluezTestCase(LactdTestCase):
+    """The daemon against the fake bluetoothd: helpers, no tests (the soak,
+    test_soak.py, builds on them too)."""
+
+    # Extra fake-bluetoothd arguments (e.g. a faster auto-connect).
+    fake_args = []
 
     def setUp(self):
         super().setUp()
@@ -90,7 +112,8 @@ class BluezTest(LactdTestCase):
 
     def start_fake(self):
         self._fake_log = open(self.fake_log_path, "ab")
-        self.fake = subprocess.Popen([fake_bin(), "--state", self.fake_state],
+        self.fake = subprocess.Popen([fake_bin(), "--state", self.fake_state]
+                                     + self.fake_args,
                                      stdout=self._fake_log,
                                      stderr=subprocess.STDOUT)
         self.assert_eventually(
@@ -117,11 +140,18 @@ class BluezTest(LactdTestCase):
         return reply[0] if len(reply) == 1 else reply
 
     def add_sensor(self, address, kind="pump", backlog=0, passkey_mode="none",
-                   name=None, records_per_tick=16):
+                   name=None, records_per_tick=16, autoconnect=True,
+                   **options):
+        """options: connect_delay_ms, resolve_delay_ms, fail_delay_ms (u),
+        uuids (as), known_without_uuids (b)."""
         opts = {"backlog": GLib.Variant("u", backlog),
                 "passkey_mode": GLib.Variant("s", passkey_mode),
                 "passkey": GLib.Variant("u", 123456),
-                "records_per_tick": GLib.Variant("u", records_per_tick)}
+                "records_per_tick": GLib.Variant("u", records_per_tick),
+                "no_autoconnect": GLib.Variant("b", not autoconnect)}
+        for key, value in options.items():
+            kind = {"uuids": "as", "known_without_uuids": "b"}.get(key, "u")
+            opts[key] = GLib.Variant(kind, value)
         self.ctl("AddSensor", "(sssa{sv})", address,
                  name or ("Pump" if kind == "pump" else "SNS Flow"), kind, opts)
 
@@ -134,22 +164,139 @@ class BluezTest(LactdTestCase):
         return self.get_all("Sensor1", path=sensor_path(address))
 
     def sessions(self):
-        return self.call("History1", "ListSessions", "xx", 0, 0)
+        """Every stored session, newest first, in pages (a history may hold
+        more than one ListSessions reply carries)."""
+        found, before = {}, 0
+        while True:
+            page = self.call("History1", "ListSessionsPage", "xu", before, 500)
+            found.update((s["id"], s) for s in page)
+            if len(page) < 500:
+                return list(found.values())
+            before = page[-1]["start"] + 1
 
     def pair(self, address):
-        path = self.call("Manager1", "Pair", "s", address, timeout=60000)
+        """Pairs, accepting a passkey comparison as the Pair caller."""
+        box = self.start_pair(address)
+        box["seen"] = len(self.signals_named("PairingPasskey"))
+        self.assert_eventually(
+            lambda: "reply" in box or "error" in box
+            or self.answer_comparison(address, True, box),
+            timeout=60, message="Pair %s did not return" % address)
+        path = self.pair_result(box)
         self.assertEqual(path, sensor_path(address))
         return path
+
+    def db_query(self, sql, *args):
+        """Rows from the daemon's database, read-only. Verification only
+        (the tests drive lactd through D-Bus): ListSessions caps its
+        replies at 5000 sessions, and the soak checks every number."""
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True,
+                              timeout=10)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def db_bytes(self):
+        """The database's size on disk, its write-ahead log included."""
+        return sum(os.path.getsize(p) for p in (self.db, self.db + "-wal")
+                   if os.path.exists(p))
+
+    def stored_seqs(self, address=None):
+        """Sequence numbers of the sessions stored from a sensor (all
+        sensors when None), with repeats."""
+        if not os.path.exists(self.db):
+            return []
+        if address is None:
+            rows = self.db_query("SELECT seq FROM sessions "
+                                 "WHERE source = 'sensor'")
+        else:
+            rows = self.db_query("SELECT seq FROM sessions WHERE "
+                                 "source = 'sensor' AND address = ?", address)
+        return [r[0] for r in rows]
+
+    def answer_comparison(self, address, accept, box):
+        """Answers a PairingPasskey(address, _, true) once; False so that
+        assert_eventually goes on waiting for the Pair reply."""
+        asked = [s for s in self.signals_named("PairingPasskey")[box["seen"]:]
+                 if s[3][0] == address and s[3][2]]
+        if asked and "answered" not in box:
+            box["answered"] = True
+            self.call("Manager1", "ConfirmPairing", "sb", address, accept)
+        return False
+
+    def start_pair(self, address, con=None):
+        """Calls Pair without waiting; the returned dict gets "reply" or
+        "error"."""
+        box = {}
+
+        def done(con, res):
+            try:
+                box["reply"] = con.call_finish(res).unpack()[0]
+            except GLib.Error as e:
+                box["error"] = e
+        (con or self.session_con).call(
+            "org.lactd", "/org/lactd", "org.lactd.Manager1", "Pair",
+            GLib.Variant("(s)", (address,)), None,
+            Gio.DBusCallFlags.NO_AUTO_START, 120000, None, done)
+        return box
+
+    def pair_result(self, box, timeout=60):
+        self.assert_eventually(lambda: "reply" in box or "error" in box,
+                               timeout=timeout, message="Pair did not return")
+        if "error" in box:
+            raise box["error"]
+        return box["reply"]
+
+    def wait_comparison(self, address):
+        """Waits for PairingPasskey(address, passkey, true); the passkey."""
+        self.assert_eventually(
+            lambda: any(s[3][0] == address and s[3][2]
+                        for s in self.signals_named("PairingPasskey")),
+            timeout=15, message="no passkey comparison for %s" % address)
+        return [s[3][1] for s in self.signals_named("PairingPasskey")
+                if s[3][0] == address][0]
+
+    def other_client(self):
+        """A second connection to the session bus: another client."""
+        con = Gio.DBusConnection.new_for_address_sync(
+            os.environ["DBUS_SESSION_BUS_ADDRESS"],
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+            | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.addCleanup(lambda: con.is_closed() or con.close_sync(None))
+        return con
+
+    def confirm_as(self, con, address, accept):
+        """ConfirmPairing from the connection con."""
+        con.call_sync("org.lactd", "/org/lactd", "org.lactd.Manager1",
+                      "ConfirmPairing", GLib.Variant("(sb)", (address, accept)),
+                      None, Gio.DBusCallFlags.NO_AUTO_START, 10000, None)
+
+    def bluez_paired(self, address):
+        res = self.system_con.call_sync(
+            "org.bluez", "/org/bluez/hci0/dev_" + address.replace(":", "_"),
+            "org.freedesktop.DBus.Properties", "Get",
+            GLib.Variant("(ss)", ("org.bluez.Device1", "Paired")),
+            GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, 5000, None)
+        return res.unpack()[0]
+
+    def assert_pair_failed(self, box, error, fragment):
+        with self.assertRaises(GLib.Error) as cm:
+            self.pair_result(box)
+        self.assertEqual(Gio.DBusError.get_remote_error(cm.exception), error,
+                         cm.exception.message)
+        self.assertIn(fragment, cm.exception.message)
+        return cm.exception.message
 
     def wait_synced(self, address, total, timeout=60):
         """Every record stored on the daemon, acknowledged and deleted on
         the sensor."""
         self.assert_eventually(
-            lambda: len(self.sessions()) >= total
+            lambda: len(self.stored_seqs()) >= total
             and self.fake_sensor(address)["stored"] == 0,
             timeout=timeout,
             message="%s not synced to %d sessions (have %d, sensor %s)" % (
-                address, total, len(self.sessions()),
+                address, total, len(self.stored_seqs()),
                 self.fake_sensor(address)))
 
     def wait_connected(self, address, connected=True, timeout=15):
@@ -159,10 +306,11 @@ class BluezTest(LactdTestCase):
             message="%s Connected != %s" % (address, connected))
 
     def assert_unique_seqs(self, address, expected):
-        seqs = sorted(s["seq"] for s in self.sessions() if s["sensor"] == address)
+        seqs = sorted(self.stored_seqs(address))
         self.assertEqual(seqs, list(range(1, expected + 1)))
 
-    # ------------------------------------------------------------ tests
+
+class BluezTest(BluezTestCase):
 
     def test_first_pairing_and_sync_of_500_records(self):
         self.add_sensor(PUMP, backlog=500, passkey_mode="display")
@@ -175,7 +323,8 @@ class BluezTest(LactdTestCase):
         self.assertLess(found[0][4], 0)
         self.pair(PUMP)
         passkeys = self.wait_for_signal("PairingPasskey")
-        self.assertEqual(passkeys[0][3], (PUMP, 123456))
+        # A passkey the sensor only displays needs no answer.
+        self.assertEqual(passkeys[0][3], (PUMP, 123456, False))
         self.assertEqual(self.get_property("Manager1", "Sensors"),
                          [sensor_path(PUMP)])
         self.wait_synced(PUMP, 500)
@@ -313,7 +462,7 @@ class BluezTest(LactdTestCase):
             log = self.read_log()
             return (len(re.findall(r"malformed (live-progress|racp|"
                                    r"battery-level) packet ignored", log)),
-                    len(re.findall(r"record \d+ rejected", log)))
+                    logged_rejections(log))
         self.assert_eventually(
             lambda: counts() == (expect_packets, expect_records)
             and self.sensor(PUMP)["RejectedRecords"]
@@ -335,6 +484,45 @@ class BluezTest(LactdTestCase):
         self.wait_synced(PUMP, 7)
         self.assert_unique_seqs(PUMP, 7)
         self.assertEqual(self.fake_sensor(PUMP)["highest_delete"], 7)
+
+    def test_flood_of_unreadable_records(self):
+        """Issue 11: 20,000 three-byte record notifications gave 20,000
+        rows (+3.1 MB) and 20,000 warnings. They are counted exactly;
+        rows and log lines stay bounded; the sync goes on."""
+        flood, per_call = 20000, 2000
+        self.add_sensor(PUMP, backlog=3)
+        self.start_daemon()
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 3)
+        size_before = self.db_bytes()
+        started = time.monotonic()
+        for _ in range(flood // per_call):
+            self.assertTrue(self.ctl("NotifyRaw", "(ssayu)", PUMP, "record",
+                                     b"\x07\x00\x00", per_call))
+        self.assert_eventually(
+            lambda: self.sensor(PUMP)["RejectedRecords"] == flood
+            and logged_rejections(self.read_log()) == flood,
+            timeout=120, message="RejectedRecords %d, logged %d" % (
+                self.sensor(PUMP)["RejectedRecords"],
+                logged_rejections(self.read_log())))
+        elapsed = time.monotonic() - started
+        log = self.read_log()
+        lines = len(re.findall(r"record \d+ rejected: ", log)) + \
+            len(re.findall(r"\d+ more records rejected", log))
+        rows = self.db_query("SELECT count(*) FROM rejected_records")[0][0]
+        growth = self.db_bytes() - size_before
+        sys.stderr.write("\n%d unreadable records in %.1f s: %d rows, %d "
+                         "log lines, database +%d bytes\n"
+                         % (flood, elapsed, rows, lines, growth))
+        self.assertLessEqual(rows, 1000)
+        self.assertLessEqual(lines, 20)
+        self.assertEqual(self.daemon.poll(), None)
+        self.ctl("AddRecords", "(su)", PUMP, 2)
+        self.call("Sensor1", "Sync", path=sensor_path(PUMP), timeout=60000)
+        self.wait_synced(PUMP, 5)
+        self.assert_unique_seqs(PUMP, 5)
+        self.assertEqual(self.sensor(PUMP)["RejectedRecords"], flood)
+        self.assertEqual(self.sensor(PUMP)["LostRecords"], 0)
 
     def test_bluetoothd_restart(self):
         self.add_sensor(PUMP, backlog=10)
@@ -461,6 +649,64 @@ class BluezTest(LactdTestCase):
         self.assertEqual(seqs, [1, 2, 3, 4, 5, 8, 9, 10])
         self.assertEqual(self.fake_sensor(PUMP)["highest_delete"], 10)
 
+    def start_daemon_short_timeouts(self):
+        """A daemon whose BlueZ calls time out after 2 s instead of 35 s
+        (GATT) and 60 s (Connect)."""
+        os.environ["LACTD_BLUEZ_TIMEOUT_MS"] = "2000"
+        try:
+            self.start_daemon()
+        finally:
+            del os.environ["LACTD_BLUEZ_TIMEOUT_MS"]
+
+    def test_calls_that_never_answer(self):
+        # The VM tier's failure: the reconnected link drops right after its
+        # services resolve, the next Connect never answers, and neither
+        # does the first read on the link after that. Each is timed out,
+        # cleaned up and retried; the records sync.
+        self.add_sensor(PUMP, backlog=5, autoconnect=False)
+        self.start_daemon_short_timeouts()
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 5)
+        self.ctl("AddRecords", "(su)", PUMP, 5)
+        self.ctl("DropAfterResolved", "(su)", PUMP, 1)
+        self.ctl("HangCalls", "(ssu)", PUMP, "Connect", 1)
+        self.ctl("HangCalls", "(ssu)", PUMP, "ReadValue", 1)
+        self.ctl("DropLink", "(s)", PUMP)
+        self.wait_synced(PUMP, 10, timeout=60)
+        self.assert_unique_seqs(PUMP, 10)
+        self.assertEqual(self.fake_sensor(PUMP)["hung_calls"], 1)
+        self.assertEqual(self.fake_sensor(PUMP)["drop_after_resolved"], 0)
+        self.assertEqual(self.sensor(PUMP)["LostRecords"], 0)
+        log = self.read_log()
+        self.assertIn("Connect did not answer", log)
+        self.assertIn("the link failed", log)
+        # A write and a subscription that never answer.
+        for method in ("WriteValue", "StartNotify"):
+            synced = len(self.sessions())
+            self.ctl("AddRecords", "(su)", PUMP, 3)
+            self.ctl("HangCalls", "(ssu)", PUMP, method, 1)
+            self.ctl("DropLink", "(s)", PUMP)
+            self.wait_synced(PUMP, synced + 3, timeout=60)
+            self.assertEqual(self.fake_sensor(PUMP)["hung_calls"],
+                             2 if method == "WriteValue" else 3)
+        self.assert_unique_seqs(PUMP, 16)
+
+    def test_gatt_client_gone_while_connected(self):
+        # bluetoothd answers "Not connected" while the device still shows
+        # Connected and ServicesResolved: the link is taken down and
+        # reconnected instead of leaving the sync failed for ever.
+        self.add_sensor(PUMP, backlog=4)
+        self.start_daemon()
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 4)
+        self.ctl("AddRecords", "(su)", PUMP, 3)
+        self.ctl("BreakAtt", "(s)", PUMP)
+        self.assert_dbus_error("org.lactd.Error.SyncFailed", self.call,
+                               "Sensor1", "Sync", path=sensor_path(PUMP))
+        self.wait_synced(PUMP, 7, timeout=30)
+        self.assert_unique_seqs(PUMP, 7)
+        self.assertTrue(self.sensor(PUMP)["Connected"])
+
     def test_pair_errors(self):
         self.add_sensor(PUMP, passkey_mode="keyboard")
         self.start_daemon()
@@ -472,6 +718,154 @@ class BluezTest(LactdTestCase):
             lambda: self.get_property("Manager1", "BluetoothState") == "off")
         self.assert_dbus_error("org.lactd.Error.NoAdapter",
                                self.call, "Manager1", "Discover", "u", 1)
+
+
+    # -------------------------------------- numeric comparison (turn 2)
+
+    def test_comparison_accepted(self):
+        self.add_sensor(PUMP, backlog=2, passkey_mode="confirm")
+        self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.assertEqual(self.wait_comparison(PUMP), 123456)
+        # bluetoothd's request is held: nothing is paired before the answer.
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assertEqual(box, {})
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", SNS, True)
+        self.call("Manager1", "ConfirmPairing", "sb", PUMP.lower(), True)
+        self.assertEqual(self.pair_result(box), sensor_path(PUMP))
+        self.assertTrue(self.bluez_paired(PUMP))
+        self.wait_synced(PUMP, 2)
+        # Answered: nothing is pending any more.
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+
+    def test_comparison_declined(self):
+        self.add_sensor(PUMP, backlog=2, passkey_mode="confirm")
+        self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        self.call("Manager1", "ConfirmPairing", "sb", PUMP, False)
+        self.assert_pair_failed(box, "org.lactd.Error.PairingFailed",
+                                "comparison was declined")
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+        self.assertEqual(self.sessions(), [])
+        # The pairing is over: a new one may start, and succeed.
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 2)
+
+    def test_comparison_answered_by_another_client(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        self.start_daemon()
+        other = self.other_client()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        for accept in (True, False):
+            with self.assertRaises(GLib.Error) as cm:
+                self.confirm_as(other, PUMP, accept)
+            self.assertEqual(Gio.DBusError.get_remote_error(cm.exception),
+                             "org.lactd.Error.NotAuthorized")
+        # Still pending for the caller.
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.call("Manager1", "ConfirmPairing", "sb", PUMP, True)
+        self.assertEqual(self.pair_result(box), sensor_path(PUMP))
+
+    def test_comparison_rejected_when_the_caller_leaves(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        self.start_daemon()
+        caller = self.other_client()
+        started = time.monotonic()
+        self.start_pair(PUMP, con=caller)
+        self.wait_comparison(PUMP)
+        caller.close_sync(None)
+        self.assert_eventually(
+            lambda: "pairing %s failed" % PUMP in self.read_log(),
+            timeout=15, message="the pairing did not end")
+        # At once, not after the 60 s without an answer.
+        self.assertLess(time.monotonic() - started, 30)
+        self.assertIn("left the bus before confirming", self.read_log())
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+
+    def test_comparison_times_out(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        with mock.patch.dict(os.environ,
+                             {"LACTD_TEST_CONFIRM_TIMEOUT_MS": "1000"}):
+            self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        self.assert_pair_failed(box, "org.lactd.Error.PairingFailed",
+                                "nobody confirmed the passkey within 1 s")
+        self.assertFalse(self.bluez_paired(PUMP))
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+
+    def test_comparison_cancelled_by_bluetoothd(self):
+        self.add_sensor(PUMP, passkey_mode="confirm")
+        self.start_daemon()
+        box = self.start_pair(PUMP)
+        self.wait_comparison(PUMP)
+        self.system_con.call_sync(
+            "org.bluez", "/org/bluez/hci0/dev_C0_FF_EE_00_00_01",
+            "org.bluez.Device1", "CancelPairing", None, None,
+            Gio.DBusCallFlags.NONE, 5000, None)
+        message = self.assert_pair_failed(box, "org.lactd.Error.PairingFailed",
+                                          "")
+        self.assertRegex(message, "(?i)cancel")
+        self.assert_eventually(
+            lambda: "pairing agent: Cancel" in self.read_log())
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb", PUMP, True)
+        self.assertFalse(self.bluez_paired(PUMP))
+
+    def test_confirm_without_a_pairing(self):
+        self.start_daemon()
+        for address in (PUMP, "c0:ff:ee:00:00:01"):
+            self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                                   "Manager1", "ConfirmPairing", "sb",
+                                   address, True)
+        self.assert_dbus_error("org.lactd.Error.InvalidArgs", self.call,
+                               "Manager1", "ConfirmPairing", "sb", "C0:FF",
+                               True)
+
+    def test_pair_refuses_a_device_without_the_lsp_service(self):
+        self.add_sensor(OTHER, name="Headphones", uuids=[BATTERY_SERVICE])
+        self.start_daemon()
+        found = self.call("Manager1", "Discover", "u", 1)
+        self.assertNotIn(OTHER, [f[0] for f in found])
+        message = self.assert_dbus_error("org.lactd.Error.InvalidArgs",
+                                         self.call, "Manager1", "Pair", "s",
+                                         OTHER)
+        self.assertIn(LSP_SERVICE, message)
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+        # A device BlueZ knows only from a scan that heard no services yet
+        # is looked for: its advertisement names the LSP service.
+        self.add_sensor(PUMP, known_without_uuids=True)
+        self.pair(PUMP)
+
+    # ------------------------------------------------- hostile names
+
+    def test_hostile_names_are_cleaned(self):
+        self.add_sensor(PUMP, backlog=1, name=HOSTILE_NAME)
+        self.start_daemon()
+        found = self.call("Manager1", "Discover", "u", 1)
+        self.assertEqual([(f[0], f[1]) for f in found], [(PUMP, "Pump One")])
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 1)
+        self.assertEqual(self.sensor(PUMP)["Name"], "Pump One")
+        # A store written before names were cleaned, and a BlueZ that no
+        # longer knows the device: the name comes from the store alone.
+        self.stop_daemon()
+        db = sqlite3.connect(self.db)
+        with db:
+            db.execute("UPDATE sensors SET name = ?", (HOSTILE_NAME,))
+        db.close()
+        self.ctl("RemoveAdapter", "(s)", "hci0")
+        self.start_daemon()
+        self.assertEqual(self.sensor(PUMP)["Name"], "Pump One")
 
 
 if __name__ == "__main__":

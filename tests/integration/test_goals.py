@@ -4,8 +4,12 @@ Short goals (max_gap_minutes=1) and manual sessions make reminders fall due
 within seconds: ReminderDue arrives exactly once, Snooze and Dismiss behave
 as the contract says, reminder state survives a daemon restart (no repeat;
 one that fell due while the daemon was down is emitted once at start-up),
-and Progress and Trend match sessions added by hand. The snooze test waits
-a real minute; the whole file takes about two minutes.
+and Progress and Trend match sessions added by hand. Through the simulated
+link and the fake bluetoothd: a 500-record backlog wakes a client following
+Goals1 at most twice per sync batch, records with an unsynced clock are
+listed but counted nowhere, and a battery level jittering around 15 %
+reminds once. The snooze test waits a real minute; the whole file takes
+about two minutes.
 
 Run (from the source tree, with a built daemon):
     LACTD_BIN=/tmp/b/daemon/lactd /usr/bin/python3 -m unittest -v \
@@ -13,16 +17,27 @@ Run (from the source tree, with a built daemon):
 """
 
 import datetime
+import math
 import os
+import signal
+import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lactd_testcase import LactdTestCase, GLib  # noqa: E402
+from lactd_testcase import LactdTestCase, Gio, GLib  # noqa: E402
+from test_bluez import PUMP, fake_bin, record_packet, sensor_path  # noqa: E402
 
 NOT_FOUND = "org.lactd.Error.NotFound"
 GOALS = "org.lactd.Goals1"
+# The sync engine commits records in batches of this many
+# (LACTD_SYNC_BATCH_RECORDS); a client following Goals1 may wake at most
+# twice per batch.
+BATCH_RECORDS = 256
+# A start as erased flash reads: 2106-02-07, an unsynced sensor's "no idea".
+START_ERASED = 0xFFFFFFFF
+FAR_FUTURE = 2 ** 62
 
 
 def v(sig, value):
@@ -41,6 +56,17 @@ def local_day(t):
 
 
 class GoalsTest(LactdTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.fake = None
+
+    def tearDown(self):
+        try:
+            super().tearDown()
+        finally:
+            if self.fake is not None:
+                self.stop_fake()
 
     # ----------------------------------------------------------- helpers
 
@@ -95,6 +121,98 @@ class GoalsTest(LactdTestCase):
         end = now - (60 - seconds_left)
         self.add(end - 30, left=30)
         return end + 60
+
+    # ------------------------------------ Goals1 as a client follows it
+
+    def drain(self):
+        """Dispatches every signal that arrived before the last reply: a
+        synchronous call returns before the signals queued ahead of its
+        reply have reached the main loop."""
+        ctx = GLib.main_context_default()
+        while ctx.iteration(False):
+            pass
+
+    def goals_changes(self):
+        return [s[3][1] for s in self.signals_named("PropertiesChanged")
+                if s[0] == "/org/lactd" and s[3][0] == GOALS]
+
+    def assert_backlog_coalesced(self, records):
+        """After a backlog of `records`: one SessionAdded per session, and
+        at most two Goals1 PropertiesChanged per sync batch, the last one
+        carrying the final NextDue."""
+        self.assert_eventually(
+            lambda: len(self.signals_named("SessionAdded")) >= records,
+            timeout=120, message="backlog not stored")
+        sessions = self.call("History1", "ListSessions", "xx", 0, FAR_FUTURE)
+        self.assertEqual(len(sessions), records)
+        due = max(s["end"] for s in sessions) + 180 * 60
+
+        def settled():
+            changes = [c for c in self.goals_changes() if "NextDue" in c]
+            return changes and changes[-1]["NextDue"] == due
+        self.assert_eventually(settled, timeout=30,
+                               message="NextDue never announced as %d" % due)
+        # A round trip: anything the daemon sent before its reply is here.
+        self.assertEqual(self.get_property("Goals1", "NextDue"), due)
+        self.drain()
+        changes = self.goals_changes()
+        batches = math.ceil(records / BATCH_RECORDS)
+        self.assertLessEqual(len(changes), 2 * batches,
+                             "%d Goals1 PropertiesChanged for %d batches: %s"
+                             % (len(changes), batches,
+                                [sorted(c) for c in changes]))
+        self.assertEqual(len(self.signals_named("SessionAdded")), records)
+
+    # ---------------------------------------- the fake bluetoothd helpers
+
+    def start_fake(self):
+        """The fake bluetoothd (tests/fakebluez) with one adapter: a sensor's
+        records and battery levels as the daemon receives them."""
+        self.fake_log_path = os.path.join(self.tmpdir, "fake-bluetoothd.log")
+        self._fake_log = open(self.fake_log_path, "ab")
+        self.fake = subprocess.Popen(
+            [fake_bin(), "--state", os.path.join(self.tmpdir, "fake.ini")],
+            stdout=self._fake_log, stderr=subprocess.STDOUT)
+        self.assert_eventually(
+            lambda: self.name_has_owner("org.bluez", self.system_con),
+            timeout=10, message="fake bluetoothd did not take org.bluez")
+        self.ctl("AddAdapter", "(sb)", "hci0", True)
+
+    def stop_fake(self):
+        self.fake.send_signal(signal.SIGTERM)
+        self.fake.wait(timeout=10)
+        self.fake = None
+        self._fake_log.close()
+        self.assert_eventually(
+            lambda: not self.name_has_owner("org.bluez", self.system_con),
+            timeout=10)
+
+    def ctl(self, method, signature=None, *args):
+        params = GLib.Variant(signature, args) if signature else None
+        res = self.system_con.call_sync("org.bluez", "/", "org.lactd.FakeBluez1",
+                                        method, params, None,
+                                        Gio.DBusCallFlags.NONE, 5000, None)
+        reply = res.unpack()
+        return reply[0] if len(reply) == 1 else reply
+
+    def start_paired(self, backlog=0):
+        self.start_fake()
+        self.ctl("AddSensor", "(sssa{sv})", PUMP, "Pump", "pump",
+                 {"backlog": GLib.Variant("u", backlog)})
+        self.start_daemon()
+        self.assertEqual(self.call("Manager1", "Pair", "s", PUMP, timeout=60000),
+                         sensor_path(PUMP))
+
+    def sensor(self):
+        return self.get_all("Sensor1", path=sensor_path(PUMP))
+
+    def wait_idle(self):
+        self.assert_eventually(lambda: self.sensor()["SyncState"] == "idle"
+                               and self.sensor()["LastSync"] > 0, timeout=60)
+
+    def notify(self, characteristic, value):
+        self.assertTrue(self.ctl("NotifyRaw", "(ssayu)", PUMP, characteristic,
+                                 value, 1), "%s not subscribed" % characteristic)
 
     # ------------------------------------------------------------- tests
 
@@ -281,6 +399,87 @@ class GoalsTest(LactdTestCase):
                    if s[3][0] == GOALS and "Progress" in s[3][1]]
         self.assertEqual(changed[-1][3][1]["Progress"]["sessions"], 1)
         self.assertAlmostEqual(changed[-1][3][1]["Progress"]["expressed_ml"], 20.0)
+
+    def test_backlog_over_simulated_link_coalesced(self):
+        self.start_daemon("--simulate=backlog:500")
+        self.assert_backlog_coalesced(500)
+
+    def test_backlog_over_bluez_coalesced(self):
+        self.start_paired(backlog=500)
+        self.assert_backlog_coalesced(500)
+
+    def test_unsynced_records_count_nowhere(self):
+        self.start_paired()
+        self.wait_idle()
+        now = int(time.time())
+        # A synced record an hour ago (double, 900 s, 120.5 + 98 mL).
+        self.notify("record", record_packet(1, start=now - 3600))
+        self.assert_eventually(lambda: len(self.signals_named("SessionAdded")) == 1,
+                               timeout=15)
+        due = now - 3600 + 900 + 180 * 60
+        self.assert_eventually(lambda: self.get_property("Goals1", "NextDue") == due,
+                               timeout=5)
+        progress = self.get_property("Goals1", "Progress")
+        trend = self.get_property("Goals1", "Trend")
+
+        # Unsynced (flag 0x08): erased-flash start, 1970, and a plausible
+        # start inside the last 24 hours.
+        for seq, start in ((2, START_ERASED), (3, 0), (4, now - 600)):
+            self.notify("record", record_packet(seq, start=start, flags=0x18))
+        self.assert_eventually(lambda: len(self.signals_named("SessionAdded")) == 4,
+                               timeout=15)
+        added = {s[3][0]["seq"]: s[3][0] for s in self.signals_named("SessionAdded")}
+        self.assertTrue(added[2]["clock_unsynced"])
+        self.assertEqual(added[2]["start"], START_ERASED)
+        self.assertEqual(added[2]["end"], START_ERASED + 900)
+        self.assertEqual(added[3]["start"], 0)
+        self.assertFalse(added[1]["clock_unsynced"])
+
+        # Listed as recorded; counted nowhere.
+        listed = self.call("History1", "ListSessions", "xx", 0, FAR_FUTURE)
+        self.assertEqual(sorted(s["start"] for s in listed),
+                         [0, now - 3600, now - 600, START_ERASED])
+        until_now = self.call("History1", "ListSessions", "xx", 0, 0)
+        self.assertEqual(len(until_now), 3)
+        # A round trip after the records: the goals were re-evaluated.
+        self.assert_eventually(
+            lambda: self.get_property("Goals1", "Progress") == progress
+            and self.get_property("Goals1", "NextDue") == due
+            and self.get_property("Goals1", "Trend") == trend, timeout=5)
+        self.assertEqual(progress["sessions"], 1)
+        today = datetime.date.fromtimestamp(now - 3600).isoformat()
+        summary = self.call("History1", "DailySummary", "ss", today, today)
+        self.assertEqual(summary[0]["sessions"], 1)
+        self.assertAlmostEqual(summary[0]["expressed_ml"], 218.5)
+        self.assertEqual(self.call("History1", "DailySummary", "ss",
+                                   "1970-01-01", "1970-01-01")[0]["sessions"], 0)
+        self.assertEqual(self.call("History1", "DailySummary", "ss",
+                                   "2106-02-07", "2106-02-07")[0]["sessions"], 0)
+
+    def test_battery_jitter_reminds_once(self):
+        self.start_paired()
+        self.wait_idle()
+
+        def battery_reminders():
+            return [s for s in self.signals_named("ReminderDue", GOALS)
+                    if s[3][0] == "battery"]
+
+        def level(percent):
+            self.notify("battery", bytes([percent]))
+
+        for _ in range(30):
+            level(15)
+            level(16)
+        level(25)
+        self.assert_eventually(lambda: self.sensor()["Battery"] == 25, timeout=15)
+        self.drain()
+        self.assertEqual(len(battery_reminders()), 1)
+        self.assertEqual(battery_reminders()[0][3][2],
+                         "Sensor %s battery at 15 %%" % PUMP)
+        # Back above 25 %: the next fall reminds again.
+        level(26)
+        level(14)
+        self.assert_eventually(lambda: len(battery_reminders()) == 2, timeout=15)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,18 @@ rand_seq (void)
     }
 }
 
+/* A record's number: 0 and 0xFFFFFFFF (erased flash) are unreadable. */
+static guint32
+rand_record_seq (void)
+{
+  switch (g_test_rand_int_range (0, 8))
+    {
+    case 0: return 1;
+    case 1: return 0xFFFFFFFE;
+    default: return CLAMP (rand_u32 () | 1u, 1u, 0xFFFFFFFDu);
+    }
+}
+
 static lsp_volume
 rand_volume (void)
 {
@@ -198,7 +210,7 @@ test_roundtrip_record (void)
       guint8 buf[LSP_RECORD_LEN];
       gint64 now = rand_now ();
 
-      in.seq = rand_seq ();
+      in.seq = rand_record_seq ();
       in.clock_unsynced = g_test_rand_int_range (0, 4) == 0;
       if (in.clock_unsynced)
         in.start_utc = rand_u32 ();
@@ -341,7 +353,7 @@ rand_valid_bytes (packet_kind k, guint8 *b, gint64 now)
       flags = (guint8) g_test_rand_int_range (0, 0x20);
       if ((flags & 3) == 3)
         flags &= 0x1C;
-      test_put_u32 (b, rand_seq ());
+      test_put_u32 (b, rand_record_seq ());
       test_put_u32 (b + 4, (flags & 0x08)
                     ? rand_u32 ()
                     : rand_between ((guint32) LSP_MIN_START_UTC,

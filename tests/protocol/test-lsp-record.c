@@ -140,7 +140,11 @@ test_record_boundaries (void)
   /* Sequence number. */
   g_assert_cmpint (record_with_u32 (0, 0, synced, TEST_NOW, &r), ==, LSP_ERR_RECORD_SEQ);
   g_assert_cmpint (record_with_u32 (0, 1, synced, TEST_NOW, &r), ==, LSP_OK);
-  g_assert_cmpint (record_with_u32 (0, 0xFFFFFFFF, synced, TEST_NOW, &r), ==, LSP_OK);
+  g_assert_cmpint (record_with_u32 (0, 0xFFFFFFFE, synced, TEST_NOW, &r), ==, LSP_OK);
+  g_assert_cmphex (r.seq, ==, 0xFFFFFFFE);
+  /* Erased flash reads as all ones: unreadable (lsp-v1 step 4). */
+  g_assert_cmpint (record_with_u32 (0, 0xFFFFFFFF, synced, TEST_NOW, &r), ==,
+                   LSP_ERR_RECORD_SEQ_ERASED);
 
   /* Start: 2020-01-01 exactly, one second before; the unsynced bit lifts. */
   g_assert_cmpint (record_with_u32 (4, 1577836800, synced, TEST_NOW, &r), ==, LSP_OK);
@@ -295,6 +299,7 @@ test_record_encode (void)
     g_assert_cmpmem (out, sizeof out, fill, sizeof fill);                   \
   } G_STMT_END
   REFUSE (r.seq = 0, LSP_ERR_RECORD_SEQ);
+  REFUSE (r.seq = LSP_RECORD_SEQ_ERASED, LSP_ERR_RECORD_SEQ_ERASED);
   REFUSE (r.start_utc = 1577836799, LSP_ERR_RECORD_START_TOO_EARLY);
   REFUSE (r.start_utc = (guint32) (TEST_NOW + 86401),
           LSP_ERR_RECORD_START_IN_FUTURE);
@@ -352,6 +357,14 @@ test_record_helpers (void)
   seq = 77;
   g_assert_false (lsp_record_peek_seq (buf, 20, &seq));
   g_assert_cmpuint (seq, ==, 77);
+  /* Nor is erased flash (all ones), however long the record. */
+  test_put_u32 (buf, LSP_RECORD_SEQ_ERASED);
+  g_assert_false (lsp_record_peek_seq (buf, 4, &seq));
+  g_assert_false (lsp_record_peek_seq (buf, 20, &seq));
+  g_assert_cmpuint (seq, ==, 77);
+  test_put_u32 (buf, 0xFFFFFFFE);
+  g_assert_true (lsp_record_peek_seq (buf, 20, &seq));
+  g_assert_cmphex (seq, ==, 0xFFFFFFFE);
   /* A record broken elsewhere still yields its number. */
   test_put_u32 (buf, 0xDEADBEEF);
   buf[9] = 0x03;

@@ -61,7 +61,11 @@ main (int argc, char **argv)
   /* Tells the driver that opening (recovery, migration) is over. */
   printf ("open\n");
   fflush (stdout);
-  next = lactd_store_highest_seq (store, SENSOR, EPOCH);
+  if (!lactd_store_highest_seq (store, SENSOR, EPOCH, &next, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
   next = next > RESEND ? next - RESEND + 1 : 1;
 
   for (;;)

@@ -120,6 +120,18 @@ store_test_sql_int (const char *path, const char *sql)
   return value;
 }
 
+void
+store_test_sql_exec (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 char *
 store_test_sql_text (const char *path, const char *sql)
 {
@@ -137,4 +149,42 @@ store_test_sql_text (const char *path, const char *sql)
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+guint32
+store_test_acknowledged (LactdStore *store, const char *address,
+                         guint32 epoch)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 seq = G_MAXUINT32;
+
+  g_assert_true (lactd_store_get_acknowledged (store, address, epoch, &seq,
+                                               &error));
+  g_assert_no_error (error);
+  return seq;
+}
+
+guint32
+store_test_highest_seq (LactdStore *store, const char *address, guint32 epoch)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 seq = G_MAXUINT32;
+
+  g_assert_true (lactd_store_highest_seq (store, address, epoch, &seq,
+                                          &error));
+  g_assert_no_error (error);
+  return seq;
+}
+
+guint32
+store_test_count_unhandled (LactdStore *store, const char *address,
+                            guint32 epoch, guint32 first, guint32 last)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 count = G_MAXUINT32;
+
+  g_assert_true (lactd_store_count_unhandled (store, address, epoch, first,
+                                              last, &count, &error));
+  g_assert_no_error (error);
+  return count;
 }

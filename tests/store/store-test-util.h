@@ -37,5 +37,17 @@ guint64 store_test_add (LactdStore *store, LactdSession *session);
 
 /* One integer from SQL on a second connection to path. */
 gint64 store_test_sql_int (const char *path, const char *sql);
+/* Runs SQL on a second, writable connection to path, asserting success
+ * (a test's way to break the store under it). */
+void store_test_sql_exec (const char *path, const char *sql);
 /* One text value from SQL on a second connection to path. */
 char *store_test_sql_text (const char *path, const char *sql);
+
+/* The acknowledgement path's getters, asserting no error. */
+guint32 store_test_acknowledged (LactdStore *store, const char *address,
+                                 guint32 epoch);
+guint32 store_test_highest_seq (LactdStore *store, const char *address,
+                                guint32 epoch);
+guint32 store_test_count_unhandled (LactdStore *store, const char *address,
+                                    guint32 epoch, guint32 first,
+                                    guint32 last);

@@ -1,6 +1,7 @@
 /* test-store-queries.c — History1 and Goals1 figures from the store:
- * list bounds, daily summaries (empty days, night windows, DST, zone
- * changes), totals, trend and the latest session.
+ * list bounds, counting and paging back, daily summaries (empty days,
+ * night windows, DST, zone changes), totals, trend and the latest session;
+ * sessions with an unsynced clock (listed as recorded, counted nowhere).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +45,65 @@ test_list_bounds (StoreFixture *f, gconstpointer data)
   list = lactd_store_list_sessions (f->store, T0 + 300, T0 + 400, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 0);
+}
+
+/* The count that bounds ListSessions, and the pages of ListSessionsPage:
+ * newest first, sessions sharing a start second by id, before excluded. */
+static void
+test_count_and_page (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) page = NULL;
+  guint64 ids[7];
+  gint64 starts[7] = { T0, T0 + 60, T0 + 60, T0 + 60, T0 + 120, T0 + 180,
+                       T0 + 240 };
+  guint64 count = G_MAXUINT64;
+
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    {
+      LactdSession s = store_test_session (starts[i], 60);
+      ids[i] = store_test_add (f->store, &s);
+    }
+
+  g_assert_true (lactd_store_count_sessions (f->store, T0, T0 + 240, &count,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 6);
+  g_assert_true (lactd_store_count_sessions (f->store, T0 + 60, T0 + 61,
+                                             &count, &error));
+  g_assert_cmpuint (count, ==, 3);
+  g_assert_true (lactd_store_count_sessions (f->store, T0 + 300, G_MAXINT64,
+                                             &count, &error));
+  g_assert_cmpuint (count, ==, 0);
+
+  /* No bound: the newest first. */
+  page = lactd_store_list_sessions_before (f->store, G_MAXINT64, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 3);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 0).id, ==, ids[6]);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 1).id, ==, ids[5]);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 2).id, ==, ids[4]);
+  g_assert_cmpint (g_array_index (page, LactdSession, 2).utc_offset_min, ==,
+                   60);
+  g_clear_pointer (&page, g_array_unref);
+
+  /* before is excluded; a shared second comes newest id first. */
+  page = lactd_store_list_sessions_before (f->store, T0 + 120, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 2);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 0).id, ==, ids[3]);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 1).id, ==, ids[2]);
+  g_clear_pointer (&page, g_array_unref);
+
+  /* The last page is short; nothing before the first session. */
+  page = lactd_store_list_sessions_before (f->store, T0 + 61, 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 4);
+  g_assert_cmpuint (g_array_index (page, LactdSession, 3).id, ==, ids[0]);
+  g_clear_pointer (&page, g_array_unref);
+  page = lactd_store_list_sessions_before (f->store, T0, 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 0);
 }
 
 static const LactdDaySummary *
@@ -170,6 +230,107 @@ test_night_windows (StoreFixture *f, gconstpointer data)
       g_assert_no_error (error);
       g_assert_cmpuint (totals.sessions, ==, G_N_ELEMENTS (cases));
       g_assert_cmpuint (totals.night_sessions, ==, expected_total);
+    }
+}
+
+/* The local day (GDate julian) and minute of day of a session by its own
+ * offset, through GDateTime: an oracle independent of the store's
+ * arithmetic. */
+static void
+oracle_day_minute (const LactdSession *s, guint32 *julian, guint *minute)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_offset (s->utc_offset_min * 60);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (s->start);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+
+  *julian = store_test_julian (g_date_time_get_year (local),
+                               g_date_time_get_month (local),
+                               g_date_time_get_day_of_month (local));
+  *minute = (guint) (g_date_time_get_hour (local) * 60 +
+                     g_date_time_get_minute (local));
+}
+
+static gboolean
+oracle_is_night (const LactdNightWindow *w, guint minute)
+{
+  if (w->start_min < w->end_min)
+    return minute >= w->start_min && minute < w->end_min;
+  if (w->start_min > w->end_min)
+    return minute >= w->start_min || minute < w->end_min;
+  return FALSE;
+}
+
+/* Random sessions over six weeks with every offset and several windows:
+ * every day's figures match the oracle's. */
+static void
+test_daily_random (StoreFixture *f, gconstpointer data)
+{
+  const LactdNightWindow windows[] = {
+    { 60, 300 }, { 22 * 60, 6 * 60 }, { 23 * 60 + 45, 15 }, { 90, 90 },
+  };
+  guint32 first = store_test_julian (2025, 3, 1);
+  guint32 n_days = 42;
+  g_autoptr(GArray) stored = g_array_new (FALSE, FALSE, sizeof (LactdSession));
+  GRand *rand = g_rand_new_with_seed (20251205);
+
+  for (guint i = 0; i < 1500; i++)
+    {
+      /* From two days before the range to two days after it. */
+      gint64 start = store_test_local_to_unix (2025, 2, 27, 0, 0, 0) +
+                     g_rand_int_range (rand, 0, (gint32) (n_days + 4) * 86400);
+      LactdSession s = store_test_session (
+        start, 15 * g_rand_int_range (rand, -48, 57));
+
+      s.duration_left = (guint32) g_rand_int_range (rand, 0, 14401);
+      s.duration_right = (guint32) g_rand_int_range (rand, 0, 14401);
+      s.volume_left_tenths = g_rand_int_range (rand, -1, 10001);
+      s.volume_right_tenths = g_rand_int_range (rand, -1, 10001);
+      s.supplement_tenths = g_rand_int_range (rand, -1, 10001);
+      store_test_add (f->store, &s);
+      g_array_append_val (stored, s);
+    }
+  g_rand_free (rand);
+
+  for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) days = lactd_store_daily_summary (
+        f->store, first, first + n_days - 1, &windows[w], &error);
+      g_autofree LactdDaySummary *expected = g_new0 (LactdDaySummary, n_days);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < stored->len; i++)
+        {
+          const LactdSession *s = &g_array_index (stored, LactdSession, i);
+          LactdDaySummary *e;
+          guint32 julian;
+          guint minute;
+
+          oracle_day_minute (s, &julian, &minute);
+          if (julian < first || julian >= first + n_days)
+            continue;
+          e = &expected[julian - first];
+          e->sessions++;
+          e->night_sessions += oracle_is_night (&windows[w], minute) ? 1 : 0;
+          e->seconds_left += s->duration_left;
+          e->seconds_right += s->duration_right;
+          e->expressed_tenths += lactd_session_expressed_tenths (s);
+          e->supplement_tenths += MAX (s->supplement_tenths, 0);
+        }
+      for (guint d = 0; d < n_days; d++)
+        {
+          const LactdDaySummary *got = summary_day (days, d);
+
+          g_assert_cmpuint (got->sessions, ==, expected[d].sessions);
+          g_assert_cmpuint (got->night_sessions, ==,
+                            expected[d].night_sessions);
+          g_assert_cmpuint (got->seconds_left, ==, expected[d].seconds_left);
+          g_assert_cmpuint (got->seconds_right, ==, expected[d].seconds_right);
+          g_assert_cmpint (got->expressed_tenths, ==,
+                           expected[d].expressed_tenths);
+          g_assert_cmpint (got->supplement_tenths, ==,
+                           expected[d].supplement_tenths);
+        }
     }
 }
 
@@ -418,6 +579,128 @@ test_latest_session (StoreFixture *f, gconstpointer data)
   g_assert_true (out.double_sided);
 }
 
+/* A sensor session as the sync engine stores it (through a batch). */
+static void
+add_sensor_session (LactdStore *store, LactdSession *session)
+{
+  g_autoptr(GError) error = NULL;
+  LactdStoreBatch *batch;
+  LactdAddResult result;
+  guint32 ack = 0;
+
+  g_assert_true (lactd_store_remember_sensor (store, TEST_SENSOR, "Pump",
+                                              "pump", &error));
+  batch = lactd_store_batch_begin (store, TEST_SENSOR, 1, &error);
+  g_assert_no_error (error);
+  session->from_sensor = TRUE;
+  g_assert_true (lactd_store_batch_add_session (batch, session, &result,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result, ==, LACTD_ADD_STORED);
+  g_assert_true (lactd_store_batch_commit (batch, &ack, &error));
+  g_assert_no_error (error);
+}
+
+/* Starts as an unsynced sensor records them (erased flash, 1970, or a
+ * plausible but untrusted one): stored and listed as recorded, counted by
+ * no figure. */
+static void
+test_clock_unsynced (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) list = NULL;
+  g_autoptr(GArray) days = NULL;
+  const gint64 erased_start = G_GINT64_CONSTANT (0xFFFFFFFF);
+  guint32 day = store_test_julian (2025, 1, 1);
+  LactdSession erased = store_test_session (erased_start, 840);
+  LactdSession zero = store_test_session (0, -720);
+  LactdSession plausible = store_test_session (T0 + 7200, 0);
+  LactdSession synced = store_test_session (T0 + 3600, 0);
+  LactdSession out;
+  LactdTrendFigures trend;
+  LactdTotals totals;
+
+  erased.seq = 1;
+  erased.double_sided = TRUE;
+  erased.duration_left = 14400;
+  erased.duration_right = 14400;
+  erased.volume_left_tenths = 900;
+  zero.seq = 2;
+  zero.volume_left_tenths = 800;
+  plausible.seq = 3;
+  plausible.volume_left_tenths = 700;
+  erased.clock_unsynced = zero.clock_unsynced = plausible.clock_unsynced = TRUE;
+  add_sensor_session (f->store, &erased);
+  add_sensor_session (f->store, &zero);
+  add_sensor_session (f->store, &plausible);
+
+  /* Only unsynced sessions: no latest one, no first day. */
+  g_assert_false (lactd_store_latest_session (f->store, &out, &error));
+  g_assert_no_error (error);
+  g_assert_true (lactd_store_trend (f->store, day - 6, day, &trend, &error));
+  g_assert_cmpuint (trend.first_session_julian, ==, 0);
+  g_assert_cmpuint (trend.first_milk_julian, ==, 0);
+  g_assert_cmpuint (trend.days_counted, ==, 0);
+
+  synced.volume_left_tenths = 100;
+  store_test_add (f->store, &synced);
+
+  /* Listed with the starts as recorded, by any range that holds them. */
+  list = lactd_store_list_sessions (f->store, G_MININT64, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 4);
+  g_assert_cmpint (g_array_index (list, LactdSession, 0).start, ==, 0);
+  g_assert_cmpint (g_array_index (list, LactdSession, 1).id, ==, synced.id);
+  g_assert_cmpint (g_array_index (list, LactdSession, 2).id, ==, plausible.id);
+  g_assert_cmpint (g_array_index (list, LactdSession, 3).start, ==,
+                   erased_start);
+  g_assert_true (g_array_index (list, LactdSession, 3).clock_unsynced);
+  g_assert_false (g_array_index (list, LactdSession, 1).clock_unsynced);
+  /* The end goes past 2^32 - 1 without wrapping. */
+  g_assert_cmpint (lactd_session_end (&g_array_index (list, LactdSession, 3)),
+                   ==, erased_start + 14400);
+  g_clear_pointer (&list, g_array_unref);
+  list = lactd_store_list_sessions (f->store, 0, 1, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpuint (g_array_index (list, LactdSession, 0).id, ==, zero.id);
+  g_clear_pointer (&list, g_array_unref);
+  list = lactd_store_list_sessions (f->store, erased_start, erased_start + 1,
+                                    &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_true (lactd_store_get_session (f->store, erased.id, &out, &error));
+  g_assert_cmpint (out.start, ==, erased_start);
+  g_assert_cmpint (out.utc_offset_min, ==, 840);
+
+  /* Counted nowhere: not in a day, not in totals, trend or latest. */
+  days = lactd_store_daily_summary (f->store, store_test_julian (1969, 12, 31),
+                                    store_test_julian (1970, 1, 1), NULL,
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary_day (days, 0)->sessions, ==, 0);
+  g_assert_cmpuint (summary_day (days, 1)->sessions, ==, 0);
+  g_clear_pointer (&days, g_array_unref);
+  days = lactd_store_daily_summary (f->store, day, day, NULL, &error);
+  g_assert_cmpuint (summary_day (days, 0)->sessions, ==, 1);
+  g_assert_cmpint (summary_day (days, 0)->expressed_tenths, ==, 100);
+  g_clear_pointer (&days, g_array_unref);
+  days = lactd_store_daily_summary (f->store, store_test_julian (2106, 2, 7),
+                                    store_test_julian (2106, 2, 8), NULL,
+                                    &error);
+  g_assert_cmpuint (summary_day (days, 0)->sessions, ==, 0);
+  g_assert_cmpuint (summary_day (days, 1)->sessions, ==, 0);
+  g_assert_true (lactd_store_totals (f->store, G_MININT64, G_MAXINT64, NULL,
+                                     &totals, &error));
+  g_assert_cmpuint (totals.sessions, ==, 1);
+  g_assert_cmpint (totals.expressed_tenths, ==, 100);
+  g_assert_true (lactd_store_trend (f->store, day - 6, day, &trend, &error));
+  g_assert_cmpuint (trend.first_session_julian, ==, day);
+  g_assert_cmpuint (trend.first_milk_julian, ==, day);
+  g_assert_cmpuint (trend.days_counted, ==, 1);
+  g_assert_cmpint (trend.expressed_tenths, ==, 100);
+  g_assert_true (lactd_store_latest_session (f->store, &out, &error));
+  g_assert_cmpuint (out.id, ==, synced.id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,13 +710,16 @@ main (int argc, char **argv)
   g_test_add (path, StoreFixture, NULL, store_fixture_setup, func, \
               store_fixture_teardown)
   ADD ("/store/queries/list-bounds", test_list_bounds);
+  ADD ("/store/queries/count-and-page", test_count_and_page);
   ADD ("/store/queries/daily-empty-days", test_daily_empty_days);
   ADD ("/store/queries/night-windows", test_night_windows);
+  ADD ("/store/queries/daily-random", test_daily_random);
   ADD ("/store/queries/dst-edges", test_dst_edges);
   ADD ("/store/queries/zone-change", test_zone_change);
   ADD ("/store/queries/totals", test_totals);
   ADD ("/store/queries/trend", test_trend);
   ADD ("/store/queries/latest-session", test_latest_session);
+  ADD ("/store/queries/clock-unsynced", test_clock_unsynced);
 #undef ADD
   return g_test_run ();
 }

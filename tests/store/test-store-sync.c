@@ -235,7 +235,7 @@ test_ack_rejected (StoreFixture *f, gconstpointer data)
                                        "SELECT length(raw) FROM rejected_records "
                                        "WHERE seq = 3"), ==, 5);
   g_assert_cmpint (count_sessions (f), ==, 3);
-  g_assert_cmpuint (lactd_store_highest_seq (f->store, TEST_SENSOR, EPOCH),
+  g_assert_cmpuint (store_test_highest_seq (f->store, TEST_SENSOR, EPOCH),
                     ==, 5);
 }
 
@@ -272,11 +272,11 @@ test_epoch_change (StoreFixture *f, gconstpointer data)
   g_assert_cmpuint (row->epoch, ==, 200);
   g_assert_cmpuint (row->acknowledged_seq, ==, 0);
   g_clear_pointer (&row, lactd_sensor_row_free);
-  g_assert_cmpuint (lactd_store_get_acknowledged (f->store, TEST_SENSOR, 200),
+  g_assert_cmpuint (store_test_acknowledged (f->store, TEST_SENSOR, 200),
                     ==, 0);
-  g_assert_cmpuint (lactd_store_get_acknowledged (f->store, TEST_SENSOR, 100),
+  g_assert_cmpuint (store_test_acknowledged (f->store, TEST_SENSOR, 100),
                     ==, 3);
-  g_assert_cmpuint (lactd_store_highest_seq (f->store, TEST_SENSOR, 200), ==,
+  g_assert_cmpuint (store_test_highest_seq (f->store, TEST_SENSOR, 200), ==,
                     0);
 
   batch = begin (f, 200);
@@ -297,19 +297,19 @@ test_acknowledged_never_decreases (StoreFixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
 
   remember (f);
-  g_assert_cmpuint (lactd_store_get_acknowledged (f->store, TEST_SENSOR,
-                                                  EPOCH), ==, 0);
+  g_assert_cmpuint (store_test_acknowledged (f->store, TEST_SENSOR, EPOCH),
+                    ==, 0);
   g_assert_true (lactd_store_set_acknowledged (f->store, TEST_SENSOR, EPOCH,
                                                10, &error));
   g_assert_true (lactd_store_set_acknowledged (f->store, TEST_SENSOR, EPOCH,
                                                5, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (lactd_store_get_acknowledged (f->store, TEST_SENSOR,
-                                                  EPOCH), ==, 10);
+  g_assert_cmpuint (store_test_acknowledged (f->store, TEST_SENSOR, EPOCH),
+                    ==, 10);
   g_assert_true (lactd_store_set_acknowledged (f->store, TEST_SENSOR, EPOCH,
                                                11, &error));
-  g_assert_cmpuint (lactd_store_get_acknowledged (f->store, TEST_SENSOR,
-                                                  EPOCH), ==, 11);
+  g_assert_cmpuint (store_test_acknowledged (f->store, TEST_SENSOR, EPOCH),
+                    ==, 11);
   g_assert_false (lactd_store_set_acknowledged (f->store, "00:00:00:00:00:09",
                                                 EPOCH, 1, &error));
   g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_NOT_FOUND);
@@ -327,16 +327,71 @@ test_count_unhandled (StoreFixture *f, gconstpointer data)
   reject (batch, 4);
   reject (batch, 0);
   commit (batch);
-  g_assert_cmpuint (lactd_store_count_unhandled (f->store, TEST_SENSOR, EPOCH,
-                                                 1, 6), ==, 2);
-  g_assert_cmpuint (lactd_store_count_unhandled (f->store, TEST_SENSOR, EPOCH,
-                                                 3, 3), ==, 1);
-  g_assert_cmpuint (lactd_store_count_unhandled (f->store, TEST_SENSOR, EPOCH,
-                                                 4, 5), ==, 0);
-  g_assert_cmpuint (lactd_store_count_unhandled (f->store, TEST_SENSOR, EPOCH,
-                                                 6, 5), ==, 0);
-  g_assert_cmpuint (lactd_store_count_unhandled (f->store, TEST_SENSOR,
-                                                 EPOCH + 1, 1, 6), ==, 6);
+  g_assert_cmpuint (store_test_count_unhandled (f->store, TEST_SENSOR, EPOCH,
+                                                1, 6), ==, 2);
+  g_assert_cmpuint (store_test_count_unhandled (f->store, TEST_SENSOR, EPOCH,
+                                                3, 3), ==, 1);
+  g_assert_cmpuint (store_test_count_unhandled (f->store, TEST_SENSOR, EPOCH,
+                                                4, 5), ==, 0);
+  g_assert_cmpuint (store_test_count_unhandled (f->store, TEST_SENSOR, EPOCH,
+                                                6, 5), ==, 0);
+  g_assert_cmpuint (store_test_count_unhandled (f->store, TEST_SENSOR,
+                                                EPOCH + 1, 1, 6), ==, 6);
+}
+
+/* A getter on the acknowledgement path that cannot read says so: the
+ * engine deletes on the sensor on the strength of its answer, so "0" on a
+ * failed read would fail open. */
+static void
+test_read_errors (StoreFixture *f, gconstpointer data)
+{
+  static const guint32 stored[] = { 1, 2, 3 };
+  g_autoptr(GError) error = NULL;
+  guint32 value = 77;
+
+  remember (f);
+  g_assert_cmpuint (batch_of (f, EPOCH, stored, 3), ==, 3);
+  g_assert_true (lactd_store_set_acknowledged (f->store, TEST_SENSOR, EPOCH,
+                                               3, &error));
+  g_assert_no_error (error);
+
+  /* Injected, once each: the next read is fine again. */
+  lactd_store_inject_fault (f->store, LACTD_STORE_FAULT_READ_ACKNOWLEDGED, 1);
+  g_assert_false (lactd_store_get_acknowledged (f->store, TEST_SENSOR, EPOCH,
+                                                &value, &error));
+  g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE);
+  g_assert_cmpuint (value, ==, 0);
+  g_clear_error (&error);
+  g_assert_cmpuint (store_test_acknowledged (f->store, TEST_SENSOR, EPOCH),
+                    ==, 3);
+  lactd_store_inject_fault (f->store, LACTD_STORE_FAULT_READ_HIGHEST, 1);
+  g_assert_false (lactd_store_highest_seq (f->store, TEST_SENSOR, EPOCH,
+                                           &value, &error));
+  g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE);
+  g_clear_error (&error);
+  g_assert_cmpuint (store_test_highest_seq (f->store, TEST_SENSOR, EPOCH),
+                    ==, 3);
+  lactd_store_inject_fault (f->store, LACTD_STORE_FAULT_COUNT_UNHANDLED, 1);
+  g_assert_false (lactd_store_count_unhandled (f->store, TEST_SENSOR, EPOCH,
+                                               1, 5, &value, &error));
+  g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE);
+  g_clear_error (&error);
+  g_assert_cmpuint (store_test_count_unhandled (f->store, TEST_SENSOR, EPOCH,
+                                                1, 5), ==, 2);
+
+  /* A real failure of the query (its table gone under the store) is an
+   * error too, never "nothing unhandled". */
+  store_test_sql_exec (f->path, "DROP TABLE rejected_records");
+  value = 77;
+  g_assert_false (lactd_store_count_unhandled (f->store, TEST_SENSOR, EPOCH,
+                                               1, 5, &value, &error));
+  g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE);
+  g_test_message ("expected: %s", error->message);
+  g_assert_cmpuint (value, ==, 0);
+  g_clear_error (&error);
+  g_assert_false (lactd_store_highest_seq (f->store, TEST_SENSOR, EPOCH,
+                                           &value, &error));
+  g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE);
 }
 
 static void
@@ -358,7 +413,7 @@ test_batch_abort (StoreFixture *f, gconstpointer data)
   g_clear_error (&error);
   lactd_store_batch_abort (batch);
   g_assert_cmpint (count_sessions (f), ==, 0);
-  g_assert_cmpuint (lactd_store_highest_seq (f->store, TEST_SENSOR, EPOCH),
+  g_assert_cmpuint (store_test_highest_seq (f->store, TEST_SENSOR, EPOCH),
                     ==, 0);
 
   /* An invalid record is refused without spoiling the batch. */
@@ -482,6 +537,7 @@ main (int argc, char **argv)
   ADD ("/store/sync/acknowledged-never-decreases",
        test_acknowledged_never_decreases);
   ADD ("/store/sync/count-unhandled", test_count_unhandled);
+  ADD ("/store/sync/read-errors", test_read_errors);
   ADD ("/store/sync/batch-abort", test_batch_abort);
   ADD ("/store/sync/sensors", test_sensors);
   ADD ("/store/sync/settings", test_settings);

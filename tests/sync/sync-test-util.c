@@ -140,6 +140,12 @@ sync_cond_disconnected (SyncFixture *fixture, gpointer data)
   return !lactd_sync_get_connected (fixture->sync);
 }
 
+gboolean
+sync_cond_state_error (SyncFixture *fixture, gpointer data)
+{
+  return g_strcmp0 (lactd_sync_get_state (fixture->sync), "error") == 0;
+}
+
 typedef struct {
   gboolean done;
   gboolean ok;
@@ -200,10 +206,48 @@ sync_count_sessions (SyncFixture *fixture, guint32 epoch)
 }
 
 guint32
+sync_acknowledged_in (SyncFixture *fixture, guint32 epoch)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 seq = G_MAXUINT32;
+
+  g_assert_true (lactd_store_get_acknowledged (fixture->store, TEST_ADDRESS,
+                                               epoch, &seq, &error));
+  g_assert_no_error (error);
+  return seq;
+}
+
+guint32
 sync_acknowledged (SyncFixture *fixture)
 {
-  return lactd_store_get_acknowledged (fixture->store, TEST_ADDRESS,
-                                       lsp_sim_sensor_get_epoch (fixture->sensor));
+  return sync_acknowledged_in (fixture,
+                               lsp_sim_sensor_get_epoch (fixture->sensor));
+}
+
+guint32
+sync_highest_seq (SyncFixture *fixture, guint32 epoch)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 seq = G_MAXUINT32;
+
+  g_assert_true (lactd_store_highest_seq (fixture->store, TEST_ADDRESS, epoch,
+                                          &seq, &error));
+  g_assert_no_error (error);
+  return seq;
+}
+
+guint32
+sync_count_unhandled (SyncFixture *fixture, guint32 epoch, guint32 first,
+                      guint32 last)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 count = G_MAXUINT32;
+
+  g_assert_true (lactd_store_count_unhandled (fixture->store, TEST_ADDRESS,
+                                              epoch, first, last, &count,
+                                              &error));
+  g_assert_no_error (error);
+  return count;
 }
 
 /* At the instant the sensor accepts a delete, every number it covers must
@@ -215,9 +259,9 @@ sync_on_delete_requested (LspSimSensor *sensor, guint upto,
   guint32 unhandled;
 
   watch->n_deletes++;
-  unhandled = lactd_store_count_unhandled (watch->fixture->store, TEST_ADDRESS,
-                                           lsp_sim_sensor_get_epoch (sensor),
-                                           1, upto);
+  unhandled = sync_count_unhandled (watch->fixture,
+                                    lsp_sim_sensor_get_epoch (sensor), 1,
+                                    upto);
   if (unhandled != 0)
     {
       g_test_message ("delete <= %u with %u numbers not committed", upto,

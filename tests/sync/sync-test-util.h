@@ -42,13 +42,20 @@ gboolean sync_wait_until (SyncFixture *fixture, SyncCondition cond,
                           gpointer data, guint timeout_ms);
 gboolean sync_cond_connected (SyncFixture *fixture, gpointer data);
 gboolean sync_cond_disconnected (SyncFixture *fixture, gpointer data);
+gboolean sync_cond_state_error (SyncFixture *fixture, gpointer data);
 /* Waits for the link, then runs a sync and waits for its answer. */
 gboolean sync_run (SyncFixture *fixture, GError **error);
 
 /* Sessions stored for the test sensor in an epoch; fails the test if a
  * number is stored twice. */
 guint sync_count_sessions (SyncFixture *fixture, guint32 epoch);
+/* The acknowledged number in the sensor's current epoch. */
 guint32 sync_acknowledged (SyncFixture *fixture);
+/* The store's getters for the test sensor, asserting no error. */
+guint32 sync_acknowledged_in (SyncFixture *fixture, guint32 epoch);
+guint32 sync_highest_seq (SyncFixture *fixture, guint32 epoch);
+guint32 sync_count_unhandled (SyncFixture *fixture, guint32 epoch,
+                              guint32 first, guint32 last);
 
 /* Counts the sensor's accepted deletes, and those that covered a number
  * not yet committed (each one a lost record if the link dropped then). */

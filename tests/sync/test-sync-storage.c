@@ -53,10 +53,8 @@ assert_stored_run (SyncFixture *f, guint32 n)
   guint32 epoch = lsp_sim_sensor_get_epoch (f->sensor);
 
   g_assert_cmpuint (sync_count_sessions (f, epoch), ==, n);
-  g_assert_cmpuint (lactd_store_count_unhandled (f->store, TEST_ADDRESS, epoch,
-                                                 1, n), ==, 0);
-  g_assert_cmpuint (lactd_store_highest_seq (f->store, TEST_ADDRESS, epoch),
-                    ==, n);
+  g_assert_cmpuint (sync_count_unhandled (f, epoch, 1, n), ==, 0);
+  g_assert_cmpuint (sync_highest_seq (f, epoch), ==, n);
 }
 
 static gboolean
@@ -115,7 +113,7 @@ test_store_full_mid_sync (void)
   /* What was committed stays: the first sync and the batches of this one
    * that fit, as one run of numbers from 1; more than the first sync but
    * far from everything. */
-  committed = lactd_store_highest_seq (f.store, TEST_ADDRESS, epoch);
+  committed = sync_highest_seq (&f, epoch);
   g_test_message ("committed before the disk was full: %u of %u", committed,
                   total);
   g_assert_cmpuint (committed, >=, N_FIRST + LACTD_SYNC_BATCH_RECORDS);
@@ -128,8 +126,8 @@ test_store_full_mid_sync (void)
   highest_deleted = lsp_sim_sensor_get_highest_deleted (f.sensor);
   g_assert_cmpuint (highest_deleted, <=, committed);
   g_assert_cmpuint (highest_deleted, ==, N_FIRST);
-  g_assert_cmpuint (lactd_store_count_unhandled (f.store, TEST_ADDRESS, epoch,
-                                                 1, highest_deleted), ==, 0);
+  g_assert_cmpuint (sync_count_unhandled (&f, epoch, 1, highest_deleted), ==,
+                    0);
   g_assert_cmpuint (sync_acknowledged (&f), ==, N_FIRST);
   g_assert_cmpuint (lsp_sim_sensor_get_n_records (f.sensor), ==, N_BACKLOG);
   g_assert_cmpuint (watch.n_violations, ==, 0);

@@ -199,8 +199,8 @@ test_epoch_reset (void)
 
   g_assert_cmpuint (sync_count_sessions (&f, old_epoch), ==, 20);
   g_assert_cmpuint (sync_count_sessions (&f, new_epoch), ==, 7);
-  g_assert_cmpuint (lactd_store_get_acknowledged (f.store, TEST_ADDRESS, new_epoch), ==, 7);
-  g_assert_cmpuint (lactd_store_get_acknowledged (f.store, TEST_ADDRESS, old_epoch), ==, 20);
+  g_assert_cmpuint (sync_acknowledged_in (&f, new_epoch), ==, 7);
+  g_assert_cmpuint (sync_acknowledged_in (&f, old_epoch), ==, 20);
   g_assert_cmpuint (lactd_sync_get_lost_records (f.sync), ==, 0);
   g_assert_cmpuint (f.n_session_stored, ==, 27);
   sync_fixture_teardown (&f);
@@ -425,6 +425,8 @@ test_relactation_curve (void)
       LactdSession *s = &g_array_index (sessions, LactdSession, i);
 
       g_assert_cmpint (s->supplement_tenths, ==, LACTD_VOLUME_NONE);
+      /* Never more than the curve's top (30 mL ± 10), on any day. */
+      g_assert_cmpint (MAX (s->volume_left_tenths, s->volume_right_tenths), <=, 400);
       if (i < 8)
         {
           first_max = MAX (first_max, MAX (s->volume_left_tenths, s->volume_right_tenths));
