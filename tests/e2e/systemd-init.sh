@@ -41,14 +41,19 @@ echo lactd-e2e >/etc/hostname
 mkdir -p /lib/modules
 ln -sfn "$E2E_KDIR/lib/modules/$E2E_KVER" "/lib/modules/$E2E_KVER"
 
-# lactd from its package, as a user would have it. man-db's trigger would
-# rebuild the whole manual index under TCG: off (its own switch).
-deb=$(compgen -G "$E2E_BUILD/package/debs/lactd_*.deb") ||
-  boot_fail "no lactd package in $E2E_BUILD/package/debs (tests/package/build-deb.sh)"
+# lactd and lactd-mqtt from their packages, as a user would have them
+# (lactd-app is left out: nothing here has a display). man-db's trigger
+# would rebuild the whole manual index under TCG: off (its own switch).
+debs=()
+for p in lactd lactd-mqtt; do
+  deb=$(compgen -G "$E2E_BUILD/package/debs/${p}_*.deb") ||
+    boot_fail "no $p package in $E2E_BUILD/package/debs (tests/package/build-deb.sh)"
+  debs+=("$deb")
+done
 rm -f /var/lib/man-db/auto-update
 t0=$SECONDS
-dpkg -i "$deb" >/e2e/dpkg.log 2>&1 || boot_fail "dpkg -i $(basename "$deb") failed (dpkg.log)"
-log "installed $(basename "$deb") in $((SECONDS - t0)) s"
+dpkg -i "${debs[@]}" >/e2e/dpkg.log 2>&1 || boot_fail "dpkg -i ${debs[*]##*/} failed (dpkg.log)"
+log "installed ${debs[*]##*/} in $((SECONDS - t0)) s"
 
 useradd --create-home --shell /bin/bash "$TEST_USER" || boot_fail "useradd"
 uid=$(id -u "$TEST_USER")

@@ -315,111 +315,283 @@ PY
   result journal "${verdict%% *}" "journalctl --user -u lactd -o json: ${verdict#* }"
 }
 
-# The sandbox: a test-only drop-in gives lactd.service an ExecStartPre that
-# runs inside the very sandbox lactd runs in (same unit, same properties)
-# and tries what lactd must be able to do and what it must not.
+# ------------------------------------------------------------ the sandbox
+
+# journal_since EPOCH UNIT: the unit's lines in the user's journal since
+# EPOCH (systemd's own about the unit included).
+journal_since() {
+  journalctl --sync
+  as_user journalctl --user -u "$2" --since "@$1" -o cat --no-pager
+}
+# lactd_failed_saying EPOCH TEXT: lactd.service's journal since EPOCH has
+# TEXT; prints the first such line.
+lactd_failed_saying() { journal_since "$1" lactd.service | grep -m1 -F -- "$2"; }
+# restart_lactd: restart lactd.service; true once a new lactd owns org.lactd.
+restart_lactd() {
+  local pid
+  pid=$(main_pid)
+  uctl restart lactd.service >/dev/null 2>&1
+  wait_for 30 lactd_running_not "$pid"
+}
+# A drop-in where `systemctl --user edit UNIT` puts it, written as the user.
+USER_UNITS=$USER_HOME/.config/systemd/user
+dropin() {  # dropin UNIT NAME TEXT
+  as_user mkdir -p "$USER_UNITS/$1.d"
+  printf '%s\n' "$3" | as_user tee "$USER_UNITS/$1.d/$2.conf" >/dev/null
+}
+undrop() { rm -f "$USER_UNITS/$1.d/$2.conf"; }  # undrop UNIT NAME
+
+# The probe: a test-only drop-in gives a unit an ExecStartPre that runs
+# inside the very sandbox the unit's program runs in (same unit, same
+# properties) and tries what the program must be able to do and what it
+# must not.
 PROBE=/usr/local/libexec/lactd-sandbox-probe
+ADMIN_UNITS=/etc/systemd/user
 write_probe() {
   mkdir -p "$(dirname "$PROBE")"
   cat >"$PROBE" <<'SH'
 #!/bin/sh
-# lactd-sandbox-probe HOME: one line per attempt, into the data directory.
-data=$1/.local/share/lactd
+# lactd-sandbox-probe HOME DIR [FILE]: one line per attempt, into
+# DIR/sandbox-probe.txt (DIR: the one the unit may write); FILE: one it
+# must be able to read.
+home=$1 dir=$2
 try() {  # try NAME CMD...
   name=$1
   shift
   if err=$("$@" 2>&1); then echo "$name ok"; else echo "$name denied: $err"; fi
 }
 {
-  try write-home touch "$1/lactd-sandbox-escape"
-  try write-config sh -c "mkdir -p '$1/.config' && touch '$1/.config/lactd-sandbox-escape'"
+  try write-home touch "$home/lactd-sandbox-escape"
+  try write-config sh -c "mkdir -p '$home/.config/lactd' && touch '$home/.config/lactd/sandbox-escape'"
   try write-var-tmp touch /var/tmp/lactd-sandbox-probe
   try write-tmp touch /tmp/lactd-sandbox-probe
-  try write-data touch "$data/sandbox-probe-write"
+  try write-dir touch "$dir/sandbox-probe-write"
+  [ -z "${3:-}" ] || try read-file cat "$3"
   echo "uid_map $(tr -s ' ' <"/proc/self/uid_map" | tr '\n' ';')"
-} >"$data/sandbox-probe.txt.new" 2>&1
-mv "$data/sandbox-probe.txt.new" "$data/sandbox-probe.txt"
+} >"$dir/sandbox-probe.txt.new" 2>&1
+mv "$dir/sandbox-probe.txt.new" "$dir/sandbox-probe.txt"
 SH
   chmod 755 "$PROBE"
 }
-probe_line() { sed -n "s/^$1 //p" "$DATA_DIR/sandbox-probe.txt"; }
+# probe_on UNIT ARGS...: the probe as UNIT's ExecStartPre (drop-in
+# e2e-sandbox-probe) until probe_off UNIT.
+probe_on() {
+  local unit=$1
+  shift
+  write_probe
+  mkdir -p "$ADMIN_UNITS/$unit.d"
+  printf '[Service]\nExecStartPre=%s %s\n' "$PROBE" "$*" >"$ADMIN_UNITS/$unit.d/e2e-sandbox-probe.conf"
+  uctl daemon-reload
+}
+probe_off() {
+  rm -rf "$ADMIN_UNITS/$1.d"
+  uctl daemon-reload
+}
+PROBE_OUT=
+probe_line() { sed -n "s/^$1 //p" "$PROBE_OUT"; }
+# probe_verdict WHAT: the checks common to both units, appended to the
+# caller's why array (denied: the home directory and ~/.config; allowed:
+# the unit's directory, a private /tmp and /var/tmp the rest of the
+# machine does not see).
+probe_verdict() {
+  [[ $(probe_line write-home) == "denied:"*"Read-only file system"* ]] ||
+    why+=("$1: home: $(probe_line write-home)")
+  [[ $(probe_line write-config) == "denied:"*"Read-only file system"* ]] ||
+    why+=("$1: ~/.config: $(probe_line write-config)")
+  [[ ! -e $USER_HOME/lactd-sandbox-escape ]] || why+=("$1: the escape file exists")
+  [[ $(probe_line write-dir) == ok ]] || why+=("$1: its directory: $(probe_line write-dir)")
+  [[ $(probe_line write-tmp) == ok && ! -e /tmp/lactd-sandbox-probe ]] ||
+    why+=("$1: /tmp: $(probe_line write-tmp), outside: $(ls /tmp/lactd-sandbox-probe 2>&1)")
+  [[ $(probe_line write-var-tmp) == ok && ! -e /var/tmp/lactd-sandbox-probe ]] ||
+    why+=("$1: /var/tmp: $(probe_line write-var-tmp)")
+  rm -f /tmp/lactd-sandbox-probe /var/tmp/lactd-sandbox-probe
+}
+# own_mount_ns PID: PID does not share the user manager's mount namespace.
+own_mount_ns() {
+  local manager_pid
+  manager_pid=$(systemctl show -p MainPID --value "user@$USER_ID.service")
+  [[ $(readlink "/proc/$1/ns/mnt") != "$(readlink "/proc/$manager_pid/ns/mnt")" ]]
+}
 
 scenario_sandbox() {
   need_user sandbox || return
-  write_probe
-  local dropin=/etc/systemd/user/lactd.service.d
-  mkdir -p "$dropin"
-  printf '[Service]\nExecStartPre=%s %%h\n' "$PROBE" >"$dropin/e2e-sandbox-probe.conf"
-  rm -f "$DATA_DIR/sandbox-probe.txt"
-  uctl daemon-reload
-  uctl restart lactd.service
-  local ok=1 why=() pid
-  if ! wait_for 30 name_owned; then
-    show_unit
-    why+=("lactd did not come up with the probe")
-    ok=0
-  fi
-  rm -rf "$dropin"
-  uctl daemon-reload
-  if [[ ! -s $DATA_DIR/sandbox-probe.txt ]]; then
+  PROBE_OUT=$DATA_DIR/sandbox-probe.txt
+  rm -f "$PROBE_OUT"
+  probe_on lactd.service %h %h/.local/share/lactd
+  local why=() pid
+  restart_lactd || { show_unit; why+=("lactd did not come up with the probe"); }
+  probe_off lactd.service
+  if [[ ! -s $PROBE_OUT ]]; then
     as_user journalctl --user -u lactd.service --no-pager -n 20
     result sandbox FAIL "the probe wrote nothing: ${why[*]}"
     return
   fi
-  cat "$DATA_DIR/sandbox-probe.txt"
-  # Denied: the home directory and the rest of the file system.
-  [[ $(probe_line write-home) == "denied:"*"Read-only file system"* ]] ||
-    { ok=0; why+=("home: $(probe_line write-home)"); }
-  [[ $(probe_line write-config) == "denied:"*"Read-only file system"* ]] ||
-    { ok=0; why+=("~/.config: $(probe_line write-config)"); }
-  [[ ! -e $USER_HOME/lactd-sandbox-escape ]] || { ok=0; why+=("the escape file exists"); }
-  # Allowed: the data directory, and a private /tmp and /var/tmp that the
-  # rest of the machine does not see (SQLite's temporary files).
-  [[ $(probe_line write-data) == ok ]] || { ok=0; why+=("data: $(probe_line write-data)"); }
-  [[ $(probe_line write-tmp) == ok && ! -e /tmp/lactd-sandbox-probe ]] ||
-    { ok=0; why+=("/tmp: $(probe_line write-tmp), outside: $(ls /tmp/lactd-sandbox-probe 2>&1)"); }
-  [[ $(probe_line write-var-tmp) == ok && ! -e /var/tmp/lactd-sandbox-probe ]] ||
-    { ok=0; why+=("/var/tmp: $(probe_line write-var-tmp)"); }
+  cat "$PROBE_OUT"
+  probe_verdict lactd
   # lactd itself runs in that sandbox: its own mount namespace, and it
   # reached the system bus (where BlueZ lives) from inside it.
   pid=$(main_pid)
-  local manager_pid
-  manager_pid=$(systemctl show -p MainPID --value "user@$USER_ID.service")
-  [[ $(readlink "/proc/$pid/ns/mnt") != "$(readlink "/proc/$manager_pid/ns/mnt")" ]] ||
-    { ok=0; why+=("lactd shares the user manager's mount namespace"); }
+  own_mount_ns "$pid" || why+=("lactd shares the user manager's mount namespace")
   busctl --system --no-legend list >"$WORK/system-bus.txt"
   awk -v pid="$pid" '$2 == pid' "$WORK/system-bus.txt" | grep -q . ||
-    { ok=0; why+=("lactd (pid $pid) has no system bus connection"); }
+    why+=("lactd (pid $pid) has no system bus connection")
   lactctl add --kind hand --left 5 --right 5 >/dev/null 2>&1 ||
-    { ok=0; why+=("lactctl add failed under the sandbox"); }
-  if ((ok)); then
-    result sandbox PASS "writes to ~ and ~/.config: EROFS; data dir, private /tmp and /var/tmp: written; lactd in its own mount namespace, on the system bus, storing ($(probe_line uid_map))"
+    why+=("lactctl add failed under the sandbox")
+  [[ -e $DATA_DIR/lactd.db.lock ]] || why+=("no lactd.db.lock beside the store")
+  if ((${#why[@]} == 0)); then
+    result sandbox PASS "denied: $(probe_line write-home | sed 's/^denied: //'); ~/.config: EROFS too; written: the data dir (lactd.db, lactd.db.lock), a private /tmp and /var/tmp; lactd in its own mount namespace, on the system bus, storing ($(probe_line uid_map))"
   else
     result sandbox FAIL "$(IFS=';'; echo "${why[*]}")"
   fi
 }
 
-# Where unprivileged user namespaces are off (user.max_user_namespaces=0,
-# as some hardened machines set), systemd cannot build that sandbox in a
-# user manager: lactd must still start and store, unsandboxed, rather
-# than not run at all.
-scenario_sandbox_no_userns() {
-  need_user sandbox-no-userns || return
-  local saved pid said
-  saved=$(sysctl -n user.max_user_namespaces)
-  sysctl -q -w user.max_user_namespaces=0
-  pid=$(main_pid)
-  uctl restart lactd.service
-  if wait_for 30 lactd_running_not "$pid" && lactctl add --kind hand --left 3 --right 3 >/dev/null 2>&1; then
-    said=$(as_user journalctl --user -u lactd.service -o cat --no-pager | grep -i -m1 'namespac')
-    result sandbox-no-userns PASS "user namespaces off: lactd started (pid $(main_pid)) and stored a session; systemd said: ${said:-nothing}"
+# XDG_DATA_HOME set for the user's services: lactd's store moves there,
+# outside ReadWritePaths=. It must fail loudly (never store elsewhere
+# unseen), and docs/usage.md's drop-in must make it work.
+scenario_data_elsewhere() {
+  need_user data-elsewhere || return
+  local data=$USER_HOME/pumping t0 said why=()
+  as_user mkdir -p "$data/lactd"
+  uctl set-environment XDG_DATA_HOME="$data"
+  t0=$(date +%s)
+  uctl restart lactd.service >/dev/null 2>&1
+  said=$(wait_for 30 lactd_failed_saying "$t0" "Read-only file system") ||
+    why+=("no 'Read-only file system' in the journal with XDG_DATA_HOME=$data")
+  log "XDG_DATA_HOME=$data without the drop-in: $said"
+  dropin lactd.service data-home "[Service]
+ReadWritePaths=$data/lactd"
+  uctl daemon-reload
+  if restart_lactd && lactctl add --kind hand --left 4 --right 4 >/dev/null 2>&1; then
+    [[ -s $data/lactd/lactd.db && -e $data/lactd/lactd.db.lock ]] ||
+      why+=("no lactd.db and lactd.db.lock in $data/lactd: $(ls "$data/lactd")")
   else
     show_unit
-    as_user journalctl --user -u lactd.service --no-pager -n 20
-    result sandbox-no-userns FAIL "user namespaces off: lactd did not run ($(prop lactd.service Result), $(prop lactd.service ExecMainStatus))"
+    why+=("with ReadWritePaths=$data/lactd lactd did not run and store")
   fi
+  uctl unset-environment XDG_DATA_HOME
+  undrop lactd.service data-home
+  uctl daemon-reload
+  restart_lactd || why+=("lactd did not come back on its default store")
+  if ((${#why[@]} == 0)); then
+    result data-elsewhere PASS "XDG_DATA_HOME=$data: lactd refused to start ($said); with the drop-in ReadWritePaths=$data/lactd it stored there ($(ls "$data/lactd" | tr '\n' ' '))"
+  else
+    result data-elsewhere FAIL "$(IFS=';'; echo "${why[*]}")"
+  fi
+}
+
+# `lactd --db` elsewhere, in a drop-in of its own: docs/usage.md's.
+scenario_db_elsewhere() {
+  need_user db-elsewhere || return
+  local dir=$USER_HOME/pump-db why=()
+  as_user mkdir -p "$dir"
+  dropin lactd.service db "[Service]
+ExecStart=
+ExecStart=/usr/libexec/lactd --db $dir/lactd.db
+ReadWritePaths=$dir"
+  uctl daemon-reload
+  if restart_lactd && lactctl add --kind hand --left 6 --right 6 >/dev/null 2>&1; then
+    [[ -s $dir/lactd.db && -e $dir/lactd.db.lock ]] ||
+      why+=("no lactd.db and lactd.db.lock in $dir: $(ls "$dir")")
+    tr '\0' ' ' <"/proc/$(main_pid)/cmdline" | grep -qF -- "--db $dir/lactd.db" ||
+      why+=("lactd runs without --db $dir/lactd.db")
+  else
+    show_unit
+    why+=("lactd --db $dir/lactd.db with ReadWritePaths=$dir did not run and store")
+  fi
+  undrop lactd.service db
+  uctl daemon-reload
+  restart_lactd || why+=("lactd did not come back on its default store")
+  if ((${#why[@]} == 0)); then
+    result db-elsewhere PASS "ExecStart=lactd --db $dir/lactd.db with ReadWritePaths=$dir: stored there ($(ls "$dir" | tr '\n' ' '))"
+  else
+    result db-elsewhere FAIL "$(IFS=';'; echo "${why[*]}")"
+  fi
+}
+
+# lactd-mqtt.service under the same sandbox against a mosquitto on the
+# loopback: its configuration readable, its mark written, nothing else.
+broker_up() { (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; }
+availability_online() {
+  [[ $(mosquitto_sub -h 127.0.0.1 -p 1883 -t 'lactd/+/availability' -C 1 -W 3 2>/dev/null) == online ]]
+}
+scenario_mqtt_sandbox() {
+  need_user mqtt-sandbox || return
+  local state_dir=$USER_HOME/.local/state/lactd conf=$USER_HOME/.config/lactd/mqtt.conf
+  local why=() pid
+  printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\n' >"$WORK/mosquitto.conf"
+  chmod 644 "$WORK/mosquitto.conf"
+  systemd-run --quiet --unit=e2e-mosquitto -p User="$USER_NAME" \
+    /usr/sbin/mosquitto -c "$WORK/mosquitto.conf"
+  if ! wait_for 30 broker_up; then
+    systemctl status --no-pager e2e-mosquitto.service
+    result mqtt-sandbox FAIL "mosquitto did not listen on 127.0.0.1:1883"
+    return
+  fi
+  as_user sh -c 'mkdir -p "$HOME/.config/lactd" && umask 077 &&
+                 printf "[mqtt]\nhost=127.0.0.1\nport=1883\n" >"$HOME/.config/lactd/mqtt.conf"'
+  PROBE_OUT=$state_dir/sandbox-probe.txt
+  rm -f "$PROBE_OUT"
+  probe_on lactd-mqtt.service %h %h/.local/state/lactd %E/lactd/mqtt.conf
+  uctl enable --now lactd-mqtt.service >/dev/null 2>&1 ||
+    why+=("systemctl --user enable --now lactd-mqtt failed")
+  wait_for 30 availability_online || why+=("lactd/+/availability is not online")
+  # The mark: the highest session the broker acknowledged, written once
+  # the stored sessions are published.
+  wait_for 30 test -s "$state_dir/mqtt.state" || why+=("no $state_dir/mqtt.state")
+  pid=$(prop lactd-mqtt.service MainPID)
+  if [[ -s $PROBE_OUT ]]; then
+    cat "$PROBE_OUT"
+    probe_verdict lactd-mqtt
+    [[ $(probe_line read-file) == ok ]] || why+=("lactd-mqtt: reading $conf: $(probe_line read-file)")
+  else
+    why+=("the probe wrote nothing")
+  fi
+  own_mount_ns "$pid" || why+=("lactd-mqtt shares the user manager's mount namespace")
+  probe_off lactd-mqtt.service
+  ((${#why[@]} == 0)) || { uctl status --no-pager -n 20 lactd-mqtt.service; }
+  uctl disable --now lactd-mqtt.service >/dev/null 2>&1
+  systemctl stop e2e-mosquitto.service
+  if ((${#why[@]} == 0)); then
+    result mqtt-sandbox PASS "lactd-mqtt (pid $pid, own mount namespace) read $conf, published (availability online) and wrote $state_dir/mqtt.state; ~ and ~/.config: EROFS; private /tmp"
+  else
+    result mqtt-sandbox FAIL "$(IFS=';'; echo "${why[*]}")"
+  fi
+}
+
+# Where unprivileged user namespaces are off (user.max_user_namespaces=0,
+# as some hardened machines set), systemd 252 cannot give a user service
+# PrivateUsers=: lactd.service fails with 217/USER and says why in the
+# journal, and docs/usage.md's drop-in (PrivateUsers=no) runs lactd
+# without the file-system sandbox.
+scenario_sandbox_no_userns() {
+  need_user sandbox-no-userns || return
+  local saved t0 said status why=()
+  saved=$(sysctl -n user.max_user_namespaces)
+  sysctl -q -w user.max_user_namespaces=0
+  t0=$(date +%s)
+  uctl restart lactd.service >/dev/null 2>&1
+  if said=$(wait_for 30 lactd_failed_saying "$t0" "Failed to set up user namespacing"); then
+    status=$(prop lactd.service ExecMainStatus)
+    [[ $status == 217 ]] || why+=("ExecMainStatus $status, not 217 (USER)")
+  else
+    show_unit
+    why+=("no 'Failed to set up user namespacing' in the journal")
+  fi
+  dropin lactd.service no-userns "[Service]
+PrivateUsers=no"
+  uctl daemon-reload
+  restart_lactd && lactctl add --kind hand --left 3 --right 3 >/dev/null 2>&1 ||
+    { show_unit; why+=("with PrivateUsers=no lactd did not run and store"); }
+  undrop lactd.service no-userns
+  uctl daemon-reload
   sysctl -q -w user.max_user_namespaces="$saved"
   uctl reset-failed lactd.service 2>/dev/null
+  restart_lactd || why+=("lactd did not come back sandboxed with user namespaces on")
+  if ((${#why[@]} == 0)); then
+    result sandbox-no-userns PASS "user namespaces off: lactd.service failed with status 217 ($said); with the drop-in PrivateUsers=no lactd ran and stored"
+  else
+    result sandbox-no-userns FAIL "$(IFS=';'; echo "${why[*]}")"
+  fi
 }
 
 # ------------------------------------------------------------ main
@@ -427,7 +599,7 @@ scenario_sandbox_no_userns() {
 log "scenarios: $(systemctl --version | head -n1), system state $(systemctl is-system-running)"
 # The boot's time (`systemd-analyze blame` would take two minutes of TCG).
 systemd-analyze time
-all="user-session enable-now activation restart-kill restart-bus-loss stop-clean journal sandbox sandbox-no-userns"
+all="user-session enable-now activation restart-kill restart-bus-loss stop-clean journal sandbox data-elsewhere db-elsewhere mqtt-sandbox sandbox-no-userns"
 for s in ${E2E_SCENARIOS:-$all}; do
   log "--- scenario $s"
   "scenario_${s//-/_}"
