@@ -79,6 +79,6 @@ if ! { (cd "$out/src" && dpkg-source --build "lactd-$version") &&
 fi
 mv "$out/src"/*.deb "$out/src"/*.changes "$out/src"/*.buildinfo \
    "$out/src"/*.dsc "$out/src"/*.tar.* "$debs/"
-echo "build-deb: built in $(($(date +%s) - start)) s:" $(cd "$debs" && ls) >&2
+echo "build-deb: built in $(($(date +%s) - start)) s: $(cd "$debs" && echo *)" >&2
 echo "$sum" >"$out/source.sha256"
 echo "$debs"

@@ -115,7 +115,7 @@ while IFS= read -r -d '' elf; do
 done < <(find "$work/lactd-deb" -type f -perm -u+x -print0)
 # apt's own resolution, recursively, of what `apt install ./lactd_*.deb`
 # would pull in (Depends and PreDepends).
-direct=$(dpkg-deb -f "$lactd_deb" Depends | tr ',|' '\n\n' | sed 's/(.*//; s/ //g' | grep .)
+direct=$(dpkg-deb -f "$lactd_deb" Depends | tr ',|' '\n' | sed 's/(.*//; s/ //g' | grep .)
 # shellcheck disable=SC2086
 closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
             --no-breaks --no-replaces --no-enhances $direct 2>/dev/null |
