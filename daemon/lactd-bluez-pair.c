@@ -8,6 +8,7 @@
 
 #include "lactd-bluez-pair.h"
 #include "lactd-error.h"
+#include "lactd-model.h"
 #include "lsp.h"
 
 #define PAIR_SCAN_S 10
@@ -364,13 +365,13 @@ lactd_bluez_discover_async (LactdBluez *self, guint timeout_s,
 {
   LactdBluezPairing *pairing = lactd_bluez_get_pairing (self);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  guint scan_s = CLAMP (timeout_s, LACTD_DISCOVER_MIN_S, LACTD_DISCOVER_MAX_S);
   GError *error = NULL;
   Scan *scan;
 
   g_task_set_source_tag (task, lactd_bluez_discover_async);
   if (no_adapter_error (self, &error)
-      || (scan = scan_start (pairing, CLAMP (timeout_s, 1, 60), discover_done,
-                             task)) == NULL)
+      || (scan = scan_start (pairing, scan_s, discover_done, task)) == NULL)
     {
       if (error == NULL)
         g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
@@ -378,7 +379,7 @@ lactd_bluez_discover_async (LactdBluez *self, guint timeout_s,
       g_task_return_error (task, error);
       return;
     }
-  g_message ("scanning for sensors for %u s", CLAMP (timeout_s, 1, 60));
+  g_message ("scanning for sensors for %u s", scan_s);
   g_steal_pointer (&task);
   /* Devices heard just before the scan count as seen. */
   {

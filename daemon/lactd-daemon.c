@@ -58,7 +58,7 @@ static guint signals[N_SIGNALS];
 
 /* The simulated sensor's address: a locally administered one, so it can
  * never be mistaken for a real device. */
-#define SIM_ADDRESS "5E:00:00:5E:00:01"
+#define SIM_ADDRESS LACTD_SIMULATED_ADDRESS
 
 /* ------------------------------------------------------------- sensors */
 
@@ -270,11 +270,11 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
           g_autoptr(LactdSensor1) iface = lactd_object_get_sensor1 (LACTD_OBJECT (object));
           kind = g_strdup (lactd_sensor1_get_kind (iface));
         }
-      if (kind == NULL || (g_strcmp0 (kind, "pump") != 0 &&
-                           g_strcmp0 (kind, "sns") != 0))
+      if (kind == NULL || !g_str_equal (lactd_sensor_kind_or_unknown (kind),
+                                        kind))
         {
           g_free (kind);
-          kind = g_strdup ("unknown");
+          kind = g_strdup (LACTD_SENSOR_KIND_UNKNOWN);
         }
       g_variant_builder_add (&builder, "(ssssn)", d->address,
                              d->name != NULL ? d->name : "", kind,
@@ -289,11 +289,14 @@ static gboolean
 handle_discover (LactdManager1 *manager, GDBusMethodInvocation *invocation,
                  guint timeout_seconds, LactdDaemon *self)
 {
-  if (timeout_seconds < 1 || timeout_seconds > 60)
+  g_autoptr(GError) error = NULL;
+
+  if (!lactd_check_u32_range ("timeout_seconds", timeout_seconds,
+                              LACTD_DISCOVER_MIN_S, LACTD_DISCOVER_MAX_S, "",
+                              &error))
     {
-      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
-          LACTD_ERROR_INVALID_ARGS,
-          "timeout_seconds: %u is outside 1-60", timeout_seconds);
+      lactd_error_from_model (&error);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
@@ -382,6 +385,7 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
 
   if (!lactd_address_normalize (address_arg, address, &error))
     {
+      lactd_error_from_model (&error);
       g_dbus_method_invocation_return_gerror (invocation, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -432,6 +436,7 @@ handle_confirm_pairing (LactdManager1 *manager,
   char address[LACTD_ADDRESS_STRLEN];
   gboolean ok = lactd_address_normalize (address_arg, address, &error);
 
+  lactd_error_from_model (&error);
   if (ok && self->pair_caller == NULL)
     {
       g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,

@@ -380,10 +380,9 @@ lactd_goals_snooze (LactdGoals *self, guint minutes, GError **error)
 
   g_return_val_if_fail (LACTD_IS_GOALS (self), FALSE);
 
-  if (minutes < 1 || minutes > 240)
+  if (!lactd_check_snooze_minutes (minutes, error))
     {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "Snooze minutes must be 1-240, not %u", minutes);
+      lactd_error_from_model (error);
       return FALSE;
     }
   goals_evaluate (self);

@@ -16,9 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LactdHistory, lactd_history, LACTD, HISTORY, GObject)
 
 /* The most sessions one ListSessions reply carries (a larger range is
- * InvalidArgs), and one ListSessionsPage. */
-#define LACTD_LIST_SESSIONS_MAX 5000
-#define LACTD_PAGE_SESSIONS_MAX 500
+ * InvalidArgs) and one ListSessionsPage: LACTD_LIST_SESSIONS_MAX and
+ * LACTD_PAGE_SESSIONS_MAX (lactd-model.h). */
 
 /* Returns the night window currently in force (from the goal). */
 typedef LactdNightWindow (*LactdNightWindowFunc) (gpointer user_data);
