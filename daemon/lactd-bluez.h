@@ -123,13 +123,9 @@ char *lactd_bluez_dup_device_name (LactdBluez *self, const char *address);
 G_DECLARE_FINAL_TYPE (LactdBluezLink, lactd_bluez_link, LACTD, BLUEZ_LINK,
                       LactdLink)
 
-/* Properties (besides LactdLink's):
- *   "last-error"  s  "" or what the user must do, e.g. after a lost bond
- *                    "bond lost: run `lactctl forget ADDRESS` then
- *                    `lactctl pair ADDRESS`" (Sensor1.LastError).
- */
+/* A lost bond, or a sensor without the LSP characteristics, is said in
+ * LactdLink's "last-error". */
 LactdBluezLink *lactd_bluez_link_new (LactdBluez *bluez,
                                       const char *address);
-const char *lactd_bluez_link_get_last_error (LactdBluezLink *self);
 
 G_END_DECLS

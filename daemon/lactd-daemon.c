@@ -135,12 +135,6 @@ on_sensor_battery (LactdSensor *sensor, guint percent, LactdDaemon *self)
                                (guint8) percent);
 }
 
-static void
-on_link_error (LactdBluezLink *link, GParamSpec *pspec, LactdSensor *sensor)
-{
-  lactd_sensor_set_link_error (sensor, lactd_bluez_link_get_last_error (link));
-}
-
 static LactdSensor *
 add_sensor (LactdDaemon *self, LactdLink *link)
 {
@@ -152,13 +146,6 @@ add_sensor (LactdDaemon *self, LactdLink *link)
                            G_CALLBACK (on_sensor_live_active), self, 0);
   g_signal_connect_object (sensor, "battery-changed",
                            G_CALLBACK (on_sensor_battery), self, 0);
-  if (LACTD_IS_BLUEZ_LINK (link))
-    {
-      g_signal_connect_object (link, "notify::last-error",
-                               G_CALLBACK (on_link_error), sensor, 0);
-      lactd_sensor_set_link_error (sensor,
-          lactd_bluez_link_get_last_error (LACTD_BLUEZ_LINK (link)));
-    }
   g_hash_table_insert (self->sensors,
                        g_strdup (lactd_sensor_get_address (sensor)), sensor);
   /* Announced through InterfacesAdded when exported. */

@@ -26,8 +26,6 @@ struct _LactdSensor {
   /* The live session being shown, if any. */
   gboolean live_active;
   guint32 live_seq;
-
-  char *link_error;                /* from the transport (e.g. bond lost) */
 };
 
 G_DEFINE_TYPE (LactdSensor, lactd_sensor, G_TYPE_OBJECT)
@@ -112,8 +110,9 @@ update_last_error (LactdSensor *self)
   g_object_get (self->sync, "last-error", &sync_error, NULL);
   /* A transport problem (a lost bond) says more than the sync failure it
    * causes, so it wins while it lasts. */
-  if (self->link_error != NULL && *self->link_error != '\0')
-    lactd_sensor1_set_last_error (self->iface, self->link_error);
+  if (*lactd_link_get_last_error (self->link) != '\0')
+    lactd_sensor1_set_last_error (self->iface,
+                                  lactd_link_get_last_error (self->link));
   else
     lactd_sensor1_set_last_error (self->iface,
                                   sync_error != NULL ? sync_error : "");
@@ -135,6 +134,12 @@ on_sync_state (LactdSync *sync, GParamSpec *pspec, LactdSensor *self)
 
 static void
 on_last_error (LactdSync *sync, GParamSpec *pspec, LactdSensor *self)
+{
+  update_last_error (self);
+}
+
+static void
+on_link_error (LactdLink *link, GParamSpec *pspec, LactdSensor *self)
 {
   update_last_error (self);
 }
@@ -290,10 +295,13 @@ lactd_sensor_constructed (LactdSensor *self)
                            G_CALLBACK (on_connected), self, 0);
   g_signal_connect_object (self->link, "notify::name",
                            G_CALLBACK (on_name), self, 0);
+  g_signal_connect_object (self->link, "notify::last-error",
+                           G_CALLBACK (on_link_error), self, 0);
   g_signal_connect_object (self->iface, "handle-sync",
                            G_CALLBACK (handle_sync), self, 0);
 
   lactd_sensor1_set_connected (self->iface, lactd_link_get_ready (self->link));
+  update_last_error (self);
   lactd_object_skeleton_set_sensor1 (self->object, self->iface);
 }
 
@@ -318,7 +326,6 @@ lactd_sensor_finalize (GObject *object)
   LactdSensor *self = LACTD_SENSOR (object);
 
   g_free (self->object_path);
-  g_free (self->link_error);
   G_OBJECT_CLASS (lactd_sensor_parent_class)->finalize (object);
 }
 
@@ -402,14 +409,4 @@ guint
 lactd_sensor_get_battery (LactdSensor *self)
 {
   return lactd_sensor1_get_battery (self->iface);
-}
-
-void
-lactd_sensor_set_link_error (LactdSensor *self, const char *message)
-{
-  if (g_strcmp0 (self->link_error, message) == 0)
-    return;
-  g_free (self->link_error);
-  self->link_error = g_strdup (message);
-  update_last_error (self);
 }

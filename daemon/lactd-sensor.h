@@ -31,7 +31,5 @@ LactdObjectSkeleton *lactd_sensor_get_object (LactdSensor *self);
 LactdLink *lactd_sensor_get_link (LactdSensor *self);
 gboolean lactd_sensor_get_live_active (LactdSensor *self);
 guint lactd_sensor_get_battery (LactdSensor *self);
-/* Updates the Sensor1 LastError shown to clients (e.g. a lost bond). */
-void lactd_sensor_set_link_error (LactdSensor *self, const char *message);
 
 G_END_DECLS

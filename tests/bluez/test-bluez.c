@@ -450,7 +450,7 @@ test_bond_lost (Fixture *f, gconstpointer data)
                              &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_assert_true (notified);
-  g_assert_cmpstr (lactd_bluez_link_get_last_error (LACTD_BLUEZ_LINK (link)),
+  g_assert_cmpstr (lactd_link_get_last_error (link),
                    ==, "bond lost: run `lactctl forget " PUMP
                        "` then `lactctl pair " PUMP "`");
 }
@@ -511,7 +511,7 @@ test_late_gatt (Fixture *f, gconstpointer data)
   pair (f, PUMP, &error);
   g_assert_no_error (error);
   link = ready_link (f, PUMP);
-  g_assert_cmpstr (lactd_bluez_link_get_last_error (LACTD_BLUEZ_LINK (link)),
+  g_assert_cmpstr (lactd_link_get_last_error (link),
                    ==, "");
 }
 
