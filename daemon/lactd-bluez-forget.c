@@ -6,7 +6,6 @@
 #define G_LOG_DOMAIN "lactd-bluez"
 
 #include "lactd-bluez-pair.h"
-#include "lactd-error.h"
 
 typedef struct {
   guint pending;
@@ -88,7 +87,8 @@ lactd_bluez_forget_async (LactdBluez *self, const char *address,
   g_task_set_source_tag (task, lactd_bluez_forget_async);
   if (!lactd_bluez_is_present (self))
     {
-      g_task_return_new_error (task, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
+      g_task_return_new_error (task, LACTD_TRANSPORT_ERROR,
+                               LACTD_TRANSPORT_ERROR_NO_ADAPTER,
                                "BlueZ (bluetoothd) is not running");
       return;
     }

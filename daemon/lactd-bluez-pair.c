@@ -7,7 +7,6 @@
 #define G_LOG_DOMAIN "lactd-bluez"
 
 #include "lactd-bluez-pair.h"
-#include "lactd-error.h"
 #include "lactd-model.h"
 #include "lsp.h"
 
@@ -20,7 +19,7 @@ typedef void (*ScanDone) (Scan *scan);
 
 struct _Scan {
   LactdBluezPairing *pairing;
-  GHashTable *found;       /* path → LactdBluezFound* */
+  GHashTable *found;       /* path → LactdFoundSensor* */
   GPtrArray *adapters;     /* adapter paths this scan holds */
   guint timeout_id;
   ScanDone done;
@@ -37,17 +36,6 @@ struct _LactdBluezPairing {
   gboolean passkey_refused;
   LactdBluezConfirm *confirm;  /* the pairing's numeric comparison */
 };
-
-void
-lactd_bluez_found_free (LactdBluezFound *found)
-{
-  if (found == NULL)
-    return;
-  g_free (found->address);
-  g_free (found->name);
-  g_free (found->path);
-  g_free (found);
-}
 
 const char *
 lactd_bluez_pairing_address (LactdBluez *self)
@@ -233,7 +221,7 @@ scan_consider (Scan *scan, const char *path)
   LactdBluez *bluez = scan->pairing->bluez;
   GVariant *rssi = lactd_bluez_get_prop (bluez, path, BLUEZ_DEVICE, "RSSI");
   const char *address = lactd_bluez_address_of (bluez, path);
-  LactdBluezFound *found;
+  LactdFoundSensor *found;
 
   /* RSSI is present only for a device heard advertising. */
   if (address == NULL || rssi == NULL || !offers_lsp (bluez, path))
@@ -241,7 +229,7 @@ scan_consider (Scan *scan, const char *path)
   found = g_hash_table_lookup (scan->found, path);
   if (found == NULL)
     {
-      found = g_new0 (LactdBluezFound, 1);
+      found = g_new0 (LactdFoundSensor, 1);
       found->address = g_ascii_strup (address, -1);
       found->path = g_strdup (path);
       g_hash_table_insert (scan->found, found->path, found);
@@ -299,7 +287,7 @@ scan_start (LactdBluezPairing *pairing, guint timeout_s, ScanDone done,
   scan = g_new0 (Scan, 1);
   scan->pairing = pairing;
   scan->found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                       (GDestroyNotify) lactd_bluez_found_free);
+                                       (GDestroyNotify) lactd_found_sensor_free);
   scan->adapters = g_ptr_array_new_with_free_func (g_free);
   scan->done = done;
   scan->data = data;
@@ -316,8 +304,8 @@ scan_start (LactdBluezPairing *pairing, guint timeout_s, ScanDone done,
 static gint
 by_rssi (gconstpointer a, gconstpointer b)
 {
-  const LactdBluezFound *fa = *(LactdBluezFound * const *) a;
-  const LactdBluezFound *fb = *(LactdBluezFound * const *) b;
+  const LactdFoundSensor *fa = *(LactdFoundSensor * const *) a;
+  const LactdFoundSensor *fb = *(LactdFoundSensor * const *) b;
 
   return (int) fb->rssi - (int) fa->rssi;
 }
@@ -327,7 +315,7 @@ discover_done (Scan *scan)
 {
   g_autoptr(GTask) task = scan->data;
   GPtrArray *result = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) lactd_bluez_found_free);
+      (GDestroyNotify) lactd_found_sensor_free);
   GHashTableIter it;
   gpointer v;
 
@@ -347,12 +335,15 @@ no_adapter_error (LactdBluez *bluez, GError **error)
 {
   const char *state = lactd_bluez_get_state (bluez);
 
-  if (g_str_equal (state, LACTD_BLUEZ_STATE_READY))
+  if (g_str_equal (state, LACTD_TRANSPORT_STATE_READY))
     return FALSE;
-  g_set_error (error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER, "%s",
-               g_str_equal (state, LACTD_BLUEZ_STATE_OFF)
+  g_set_error (error, LACTD_TRANSPORT_ERROR,
+               LACTD_TRANSPORT_ERROR_NO_ADAPTER, "%s",
+               lactd_bluez_get_connection (bluez) == NULL
+               ? "Bluetooth is unavailable: no system bus"
+               : g_str_equal (state, LACTD_TRANSPORT_STATE_OFF)
                ? "the Bluetooth adapter is powered off"
-               : g_str_equal (state, LACTD_BLUEZ_STATE_NO_ADAPTER)
+               : g_str_equal (state, LACTD_TRANSPORT_STATE_NO_ADAPTER)
                ? "there is no Bluetooth adapter"
                : "BlueZ (bluetoothd) is not running");
   return TRUE;
@@ -374,7 +365,8 @@ lactd_bluez_discover_async (LactdBluez *self, guint timeout_s,
       || (scan = scan_start (pairing, scan_s, discover_done, task)) == NULL)
     {
       if (error == NULL)
-        g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
+        g_set_error (&error, LACTD_TRANSPORT_ERROR,
+                     LACTD_TRANSPORT_ERROR_NO_ADAPTER,
                      "no powered Bluetooth adapter");
       g_task_return_error (task, error);
       return;
@@ -459,7 +451,8 @@ pair_fail (LactdBluezPairing *pairing, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  pair_end (pairing, g_error_new (LACTD_ERROR, LACTD_ERROR_PAIRING_FAILED,
+  pair_end (pairing, g_error_new (LACTD_TRANSPORT_ERROR,
+                                  LACTD_TRANSPORT_ERROR_PAIRING_FAILED,
                                   "pairing %s failed: %s",
                                   pairing->pair_address, message));
 }
@@ -467,7 +460,8 @@ pair_fail (LactdBluezPairing *pairing, const char *format, ...)
 static void
 pair_refuse_not_lsp (LactdBluezPairing *pairing)
 {
-  pair_end (pairing, g_error_new (LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
+  pair_end (pairing, g_error_new (LACTD_TRANSPORT_ERROR,
+                                  LACTD_TRANSPORT_ERROR_NOT_A_SENSOR,
                                   "%s is not an LSP sensor: it does not "
                                   "advertise the LSP service %s",
                                   pairing->pair_address, LSP_UUID_SERVICE));
@@ -673,7 +667,8 @@ lactd_bluez_pair_async (LactdBluez *self, const char *address,
   g_task_set_source_tag (task, lactd_bluez_pair_async);
   if (pairing->pair_task != NULL)
     {
-      g_task_return_new_error (task, LACTD_ERROR, LACTD_ERROR_BUSY,
+      g_task_return_new_error (task, LACTD_TRANSPORT_ERROR,
+                               LACTD_TRANSPORT_ERROR_BUSY,
                                "another pairing (%s) is in progress",
                                pairing->pair_address);
       return;

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 #define DBUS_PROPERTIES "org.freedesktop.DBus.Properties"
 #define DBUS_OBJECT_MANAGER "org.freedesktop.DBus.ObjectManager"
 
+/* lactd-bluez-transport.c: LactdBluez as a LactdTransport. */
+void lactd_bluez_transport_iface_init (LactdTransportInterface *iface);
+
 gboolean lactd_bluez_is_present (LactdBluez *self);
 /* Whether sender is the unique name owning org.bluez right now. */
 gboolean lactd_bluez_is_owner (LactdBluez *self, const char *sender);

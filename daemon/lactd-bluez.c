@@ -36,12 +36,13 @@ struct _LactdBluez {
   guint init_timeout;
 };
 
-G_DEFINE_TYPE (LactdBluez, lactd_bluez, G_TYPE_OBJECT)
+G_DEFINE_TYPE_WITH_CODE (LactdBluez, lactd_bluez, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (LACTD_TYPE_TRANSPORT,
+                             lactd_bluez_transport_iface_init))
 
 enum { PROP_0, PROP_STATE, N_PROPS };
-static GParamSpec *props[N_PROPS];
 
-enum { SIG_PAIRING_PASSKEY, SIG_CHANGED, SIG_PRESENCE, SIG_RESUMED, N_SIGS };
+enum { SIG_CHANGED, SIG_PRESENCE, SIG_RESUMED, N_SIGS };
 static guint signals[N_SIGS];
 
 /* ---------------------------------------------------------- the cache */
@@ -211,7 +212,7 @@ lactd_bluez_find_char (LactdBluez *self, const char *device_path,
 static void
 update_state (LactdBluez *self)
 {
-  const char *state = LACTD_BLUEZ_STATE_NO_BLUEZ;
+  const char *state = LACTD_TRANSPORT_STATE_NO_BLUEZ;
 
   if (self->present)
     {
@@ -227,14 +228,14 @@ update_state (LactdBluez *self)
             powered |= lactd_bluez_get_bool (self, k, BLUEZ_ADAPTER,
                                              "Powered");
           }
-      state = !any ? LACTD_BLUEZ_STATE_NO_ADAPTER
-              : powered ? LACTD_BLUEZ_STATE_READY : LACTD_BLUEZ_STATE_OFF;
+      state = !any ? LACTD_TRANSPORT_STATE_NO_ADAPTER
+              : powered ? LACTD_TRANSPORT_STATE_READY : LACTD_TRANSPORT_STATE_OFF;
     }
   if (g_strcmp0 (state, self->state) == 0)
     return;
   self->state = state;
   g_message ("Bluetooth state: %s", state);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
+  lactd_transport_notify_state (LACTD_TRANSPORT (self));
 }
 
 static void
@@ -524,16 +525,9 @@ lactd_bluez_class_init (LactdBluezClass *klass)
   object_class->dispose = lactd_bluez_dispose;
   object_class->finalize = lactd_bluez_finalize;
 
-  props[PROP_STATE] =
-    g_param_spec_string ("bluetooth-state", NULL, NULL,
-                         LACTD_BLUEZ_STATE_NO_BLUEZ,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, props);
+  g_object_class_override_property (object_class, PROP_STATE,
+                                    "bluetooth-state");
 
-  signals[SIG_PAIRING_PASSKEY] =
-    g_signal_new ("pairing-passkey", G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                  G_TYPE_STRING, G_TYPE_UINT, G_TYPE_BOOLEAN);
   signals[SIG_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2,
@@ -554,7 +548,7 @@ lactd_bluez_init (LactdBluez *self)
   self->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_hash_table_unref);
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->state = LACTD_BLUEZ_STATE_NO_BLUEZ;
+  self->state = LACTD_TRANSPORT_STATE_NO_BLUEZ;
   self->pairing = lactd_bluez_pairing_new (self);
 }
 
@@ -566,9 +560,14 @@ got_system_bus (GObject *source, GAsyncResult *res, gpointer data)
   LactdBluez *self = g_task_get_task_data (task);
 
   self->bus = g_bus_get_finish (res, &error);
+  if (self->bus == NULL && g_task_return_error_if_cancelled (task))
+    return;
   if (self->bus == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      /* Without a system bus there is no BlueZ: history, goals and
+       * reminders still work, as they do when bluetoothd is stopped. */
+      g_warning ("Bluetooth is unavailable: %s", error->message);
+      g_task_return_pointer (task, g_object_ref (self), g_object_unref);
       return;
     }
   self->exports = lactd_bluez_exports_new (self, self->bus, &error);
@@ -692,6 +691,6 @@ lactd_bluez_emit_pairing_passkey (LactdBluez *self, const char *address,
 {
   g_message ("pairing %s: passkey %06u%s", address, passkey,
              confirm ? ", to confirm" : "");
-  g_signal_emit (self, signals[SIG_PAIRING_PASSKEY], 0, address, passkey,
-                 confirm);
+  lactd_transport_emit_pairing_passkey (LACTD_TRANSPORT (self), address,
+                                        passkey, confirm);
 }

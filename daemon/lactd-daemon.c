@@ -10,7 +10,6 @@
 
 #include "lactd-daemon.h"
 
-#include "lactd-bluez.h"
 #include "lactd-clock.h"
 #include "lactd-dbus.h"
 #include "lactd-dbus-values.h"
@@ -19,8 +18,8 @@
 #include "lactd-history.h"
 #include "lactd-pair-caller.h"
 #include "lactd-sensor.h"
-#include "lactd-sim-link.h"
 #include "lactd-store-upkeep.h"
+#include "lactd-transports.h"
 
 #define LACTD_BUS_NAME "org.lactd"
 #define LACTD_OBJECT_PATH "/org/lactd"
@@ -29,7 +28,7 @@ struct _LactdDaemon {
   GObject parent_instance;
 
   char *db_path;
-  char *simulate;                     /* NULL: BlueZ */
+  char *simulate;                     /* the transport's option */
   gboolean replace;
 
   LactdStore *store;
@@ -44,7 +43,7 @@ struct _LactdDaemon {
   LactdHistory *history;
   LactdClock *clock;
   LactdGoals *goals;
-  LactdBluez *bluez;                  /* NULL when simulating */
+  LactdTransport *transport;
 
   GHashTable *sensors;                /* address → LactdSensor */
   guint goals_refresh_id;             /* idle: sessions were stored */
@@ -55,10 +54,6 @@ G_DEFINE_TYPE (LactdDaemon, lactd_daemon, G_TYPE_OBJECT)
 
 enum { SIGNAL_QUIT, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-/* The simulated sensor's address: a locally administered one, so it can
- * never be mistaken for a real device. */
-#define SIM_ADDRESS LACTD_SIMULATED_ADDRESS
 
 /* ------------------------------------------------------------- sensors */
 
@@ -170,25 +165,33 @@ remove_sensor (LactdDaemon *self, LactdSensor *sensor)
   lactd_goals_set_live_active (self->goals, any_live_session (self));
 }
 
-static LactdLink *
-create_link (LactdDaemon *self, const char *address, GError **error)
+/* The sensors the transport brings along paired (the simulated one). */
+static gboolean
+remember_preset_sensors (LactdDaemon *self, GError **error)
 {
-  if (self->simulate != NULL)
-    return LACTD_LINK (lactd_sim_link_new (address, self->simulate, error));
-  if (self->bluez == NULL)
+  g_autoptr(GPtrArray) preset =
+    lactd_transport_list_preset_sensors (self->transport);
+
+  for (guint i = 0; i < preset->len; i++)
     {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
-                   "no system bus, so no BlueZ to reach %s through", address);
-      return NULL;
+      LactdFoundSensor *found = g_ptr_array_index (preset, i);
+
+      if (!lactd_store_remember_sensor (self->store, found->address,
+                                        found->name,
+                                        LACTD_SENSOR_KIND_UNKNOWN, error))
+        return FALSE;
     }
-  return LACTD_LINK (lactd_bluez_link_new (self->bluez, address));
+  return TRUE;
 }
 
 static gboolean
 load_sensors (LactdDaemon *self, GError **error)
 {
-  g_autoptr(GPtrArray) rows = lactd_store_list_sensors (self->store, error);
+  g_autoptr(GPtrArray) rows = NULL;
 
+  if (!remember_preset_sensors (self, error))
+    return FALSE;
+  rows = lactd_store_list_sensors (self->store, error);
   if (rows == NULL)
     return FALSE;
 
@@ -198,12 +201,13 @@ load_sensors (LactdDaemon *self, GError **error)
       g_autoptr(LactdLink) link = NULL;
       g_autoptr(GError) link_error = NULL;
 
-      /* A simulated daemon shows only its simulated sensor, and a real one
-       * never shows the simulated sensor: they cannot mix by accident. */
-      if ((self->simulate != NULL) != (g_strcmp0 (row->address, SIM_ADDRESS) == 0))
+      /* Only the transport's own: a simulated daemon never shows a real
+       * sensor, nor a real one the simulated sensor. */
+      if (!lactd_transport_owns_sensor (self->transport, row->address))
         continue;
 
-      link = create_link (self, row->address, &link_error);
+      link = lactd_transport_create_link (self->transport, row->address,
+                                          &link_error);
       if (link == NULL)
         {
           g_warning ("Cannot set up sensor %s: %s", row->address,
@@ -217,17 +221,6 @@ load_sensors (LactdDaemon *self, GError **error)
 
 /* ------------------------------------------------------------ Manager1 */
 
-/* TRUE (and the call answered) when there is no BlueZ to ask at all. */
-static gboolean
-answered_without_bluez (LactdDaemon *self, GDBusMethodInvocation *invocation)
-{
-  if (self->bluez != NULL)
-    return FALSE;
-  g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
-      LACTD_ERROR_NO_ADAPTER, "Bluetooth is unavailable: no system bus");
-  return TRUE;
-}
-
 static void
 discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -237,9 +230,11 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GPtrArray) found = NULL;
   GVariantBuilder builder;
 
-  found = lactd_bluez_discover_finish (LACTD_BLUEZ (source), result, &error);
+  found = lactd_transport_discover_finish (LACTD_TRANSPORT (source), result,
+                                           &error);
   if (found == NULL)
     {
+      lactd_error_from_transport (&error);
       g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
@@ -247,7 +242,7 @@ discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssn)"));
   for (guint i = 0; i < found->len; i++)
     {
-      LactdBluezFound *d = g_ptr_array_index (found, i);
+      LactdFoundSensor *d = g_ptr_array_index (found, i);
       LactdSensor *known = g_hash_table_lookup (self->sensors, d->address);
       g_autofree char *kind = NULL;
 
@@ -287,31 +282,9 @@ handle_discover (LactdManager1 *manager, GDBusMethodInvocation *invocation,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  if (self->simulate != NULL)
-    {
-      /* The simulated sensor is the only one in range. */
-      GVariantBuilder builder;
-      LactdSensor *sensor = g_hash_table_lookup (self->sensors, SIM_ADDRESS);
-
-      g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssn)"));
-      if (sensor != NULL)
-        {
-          g_autoptr(LactdSensor1) iface =
-            lactd_object_get_sensor1 (LACTD_OBJECT (lactd_sensor_get_object (sensor)));
-          g_variant_builder_add (&builder, "(ssssn)", SIM_ADDRESS,
-                                 lactd_sensor1_get_name (iface),
-                                 lactd_sensor1_get_kind (iface), "", (gint16) -40);
-        }
-      lactd_manager1_complete_discover (manager, invocation,
-                                        g_variant_builder_end (&builder));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
-  if (answered_without_bluez (self, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
-  lactd_bluez_discover_async (self->bluez, timeout_seconds, NULL,
-                              discover_done, invocation);
+  lactd_transport_discover_async (self->transport, timeout_seconds, NULL,
+                                  discover_done, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -327,13 +300,14 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
   LactdSensor *sensor;
 
   g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
-  if (!lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error))
+  if (!lactd_transport_pair_finish (LACTD_TRANSPORT (source), result, &error))
     {
+      lactd_error_from_transport (&error);
       g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
-  name = lactd_bluez_dup_device_name (self->bluez, address);
+  name = lactd_transport_dup_sensor_name (self->transport, address);
   if (!lactd_store_remember_sensor (self->store, address,
                                     name != NULL ? name : "", "unknown",
                                     &error))
@@ -346,7 +320,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
   sensor = g_hash_table_lookup (self->sensors, address);
   if (sensor == NULL)
     {
-      link = create_link (self, address, &error);
+      link = lactd_transport_create_link (self->transport, address, &error);
       if (link == NULL)
         {
           g_dbus_method_invocation_return_error_literal (
@@ -385,14 +359,6 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
                                     lactd_sensor_get_object_path (sensor));
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  if (self->simulate != NULL)
-    {
-      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
-          LACTD_ERROR_PAIRING_FAILED,
-          "%s: no such sensor; this daemon runs with its simulated sensor "
-          "only (%s)", address, SIM_ADDRESS);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
   if (self->pair_caller != NULL)
     {
       g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
@@ -400,16 +366,15 @@ handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  if (answered_without_bluez (self, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
   /* Only this caller may answer a passkey comparison. */
   self->pair_caller = lactd_pair_caller_new (
-      self->bus, self->bluez, g_dbus_method_invocation_get_sender (invocation));
+      self->bus, self->transport,
+      g_dbus_method_invocation_get_sender (invocation));
   g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
   g_object_set_data_full (G_OBJECT (invocation), "lactd-address",
                           g_strdup (address), g_free);
-  lactd_bluez_pair_async (self->bluez, address, NULL, pair_done,
-                          invocation);
+  lactd_transport_pair_async (self->transport, address, NULL, pair_done,
+                              invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -462,8 +427,9 @@ forget_done (GObject *source, GAsyncResult *result, gpointer user_data)
   GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
   g_autoptr(GError) error = NULL;
 
-  if (!lactd_bluez_forget_finish (LACTD_BLUEZ (source), result, &error))
-    g_message ("BlueZ could not remove the bond: %s", error->message);
+  if (!lactd_transport_forget_finish (LACTD_TRANSPORT (source), result,
+                                      &error))
+    g_message ("Could not remove the bond: %s", error->message);
   lactd_manager1_complete_forget (
       LACTD_MANAGER1 (g_object_get_data (G_OBJECT (invocation), "lactd-manager")),
       invocation);
@@ -492,14 +458,9 @@ handle_forget (LactdManager1 *manager, GDBusMethodInvocation *invocation,
   remove_sensor (self, sensor);
   g_message ("Forgot sensor %s; its sessions stay", address);
 
-  if (self->bluez == NULL)
-    {
-      lactd_manager1_complete_forget (manager, invocation);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
   g_object_set_data (G_OBJECT (invocation), "lactd-manager", manager);
-  lactd_bluez_forget_async (self->bluez, address, NULL, forget_done,
-                            invocation);
+  lactd_transport_forget_async (self->transport, address, NULL, forget_done,
+                                invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -540,20 +501,20 @@ on_prepare_for_sleep (GDBusConnection *connection, const char *sender,
 static void
 on_bluetooth_state (GObject *object, GParamSpec *pspec, LactdDaemon *self)
 {
-  lactd_manager1_set_bluetooth_state (self->manager,
-                                      lactd_bluez_get_state (self->bluez));
+  lactd_manager1_set_bluetooth_state (
+      self->manager, lactd_transport_get_state (self->transport));
 }
 
 static void
-on_pairing_passkey (LactdBluez *bluez, const char *address, guint passkey,
-                    gboolean confirm, LactdDaemon *self)
+on_pairing_passkey (LactdTransport *transport, const char *address,
+                    guint passkey, gboolean confirm, LactdDaemon *self)
 {
   lactd_manager1_emit_pairing_passkey (self->manager, address, passkey,
                                        confirm);
 }
 
 static void
-bluez_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+transport_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GAsyncResult **result_out = user_data;
 
@@ -563,51 +524,23 @@ bluez_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 start_bluetooth (LactdDaemon *self, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
-  if (self->simulate != NULL)
-    {
-      g_autoptr(LspSimSensor) probe = NULL;
-
-      /* A mistyped scenario fails start-up instead of running without a
-       * sensor. */
-      probe = lsp_sim_sensor_new_for_scenario (self->simulate, error);
-      if (probe == NULL)
-        return FALSE;
-      g_message ("Simulated sensor, scenario '%s': nothing from Bluetooth",
-                 self->simulate);
-      lactd_manager1_set_bluetooth_state (self->manager, "simulated");
-      if (!lactd_store_remember_sensor (self->store, SIM_ADDRESS,
-                                        "lactd simulated sensor", "unknown",
-                                        error))
-        return FALSE;
-      return TRUE;
-    }
-
-  /* Learn BlueZ's state before taking the name; LactdBluez never waits
-   * longer than the contract's 2 s for org.bluez. */
-  {
-    g_autoptr(GAsyncResult) result = NULL;
-
-    lactd_bluez_new_async (NULL, bluez_ready, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    self->bluez = lactd_bluez_new_finish (result, &local_error);
-    if (self->bluez == NULL)
-      {
-        /* Without a system bus there is no BlueZ: history, goals and
-         * reminders still work, as they do when bluetoothd is stopped. */
-        g_warning ("Bluetooth is unavailable: %s", local_error->message);
-        lactd_manager1_set_bluetooth_state (self->manager, "no-bluez");
-        return TRUE;
-      }
-  }
-  g_signal_connect_object (self->bluez, "notify::bluetooth-state",
+  /* Learn the transport's state before taking the name; BlueZ's never
+   * waits longer than the contract's 2 s for org.bluez. */
+  lactd_transport_new_for_options_async (self->simulate, NULL,
+                                         transport_ready, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  self->transport = lactd_transport_new_for_options_finish (result, error);
+  if (self->transport == NULL)
+    return FALSE;
+  g_signal_connect_object (self->transport, "notify::bluetooth-state",
                            G_CALLBACK (on_bluetooth_state), self, 0);
-  g_signal_connect_object (self->bluez, "pairing-passkey",
+  g_signal_connect_object (self->transport, "pairing-passkey",
                            G_CALLBACK (on_pairing_passkey), self, 0);
-  lactd_manager1_set_bluetooth_state (self->manager,
-                                      lactd_bluez_get_state (self->bluez));
+  lactd_manager1_set_bluetooth_state (
+      self->manager, lactd_transport_get_state (self->transport));
   return TRUE;
 }
 
@@ -791,7 +724,7 @@ lactd_daemon_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->goals);
   g_clear_object (&self->clock);
-  g_clear_object (&self->bluez);
+  g_clear_object (&self->transport);
   g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
   g_clear_object (&self->manager);
   /* Closed (and its lock released) while this lactd is still on the bus:

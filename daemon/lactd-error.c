@@ -8,6 +8,7 @@
 
 #include "lactd-model.h"
 #include "lactd-store.h"
+#include "lactd-transport.h"
 
 static const GDBusErrorEntry lactd_error_entries[] = {
   { LACTD_ERROR_INVALID_ARGS, "org.lactd.Error.InvalidArgs" },
@@ -65,6 +66,24 @@ lactd_error_from_model (GError **error)
   if (error != NULL && *error != NULL &&
       (*error)->domain == LACTD_MODEL_ERROR)
     replace_error (error, LACTD_ERROR_INVALID_ARGS);
+}
+
+void
+lactd_error_from_transport (GError **error)
+{
+  static const LactdError codes[] = {
+    [LACTD_TRANSPORT_ERROR_NO_ADAPTER] = LACTD_ERROR_NO_ADAPTER,
+    [LACTD_TRANSPORT_ERROR_BUSY] = LACTD_ERROR_BUSY,
+    [LACTD_TRANSPORT_ERROR_NOT_A_SENSOR] = LACTD_ERROR_INVALID_ARGS,
+    [LACTD_TRANSPORT_ERROR_PAIRING_FAILED] = LACTD_ERROR_PAIRING_FAILED,
+    [LACTD_TRANSPORT_ERROR_NOT_FOUND] = LACTD_ERROR_NOT_FOUND,
+  };
+
+  if (error == NULL || *error == NULL ||
+      (*error)->domain != LACTD_TRANSPORT_ERROR)
+    return;
+  replace_error (error, (guint) (*error)->code < G_N_ELEMENTS (codes)
+                        ? codes[(*error)->code] : LACTD_ERROR_PAIRING_FAILED);
 }
 
 void

@@ -46,5 +46,9 @@ void lactd_error_from_store (GError **error);
  * LACTD_ERROR_INVALID_ARGS with its message; any other error is left
  * alone. */
 void lactd_error_from_model (GError **error);
+/* LACTD_TRANSPORT_ERROR (lactd-transport.h) becomes the API's NoAdapter,
+ * Busy, InvalidArgs (not an LSP sensor), PairingFailed or NotFound with
+ * its message; any other error is left alone. */
+void lactd_error_from_transport (GError **error);
 
 G_END_DECLS
