@@ -84,11 +84,14 @@ on_battery_changed (LactdManager *manager, const char *address,
   lactd_goals_battery_level (self->goals, address, (guint8) percent);
 }
 
-static LactdNightWindow
-current_night_window (gpointer user_data)
+/* DailySummary counts night sessions by the goal's window. */
+static void
+on_goal_changed (GObject *goals, GParamSpec *pspec, LactdDaemon *self)
 {
-  LactdDaemon *self = user_data;
-  return lactd_goal_night_window (lactd_goals_get_goal (self->goals));
+  LactdNightWindow night =
+    lactd_goal_night_window (lactd_goals_get_goal (self->goals));
+
+  lactd_history_set_night_window (self->history, &night);
 }
 
 static void
@@ -125,6 +128,8 @@ wire (LactdDaemon *self)
                            G_CALLBACK (on_battery_changed), self, 0);
   g_signal_connect_object (self->history, "sessions-changed",
                            G_CALLBACK (on_history_changed), self, 0);
+  g_signal_connect_object (self->goals, "notify::goal",
+                           G_CALLBACK (on_goal_changed), self, 0);
   /* Suspend and resume come from logind on the system bus; without one
    * (tests, a container) there is simply nothing to watch. */
   if (self->system_bus != NULL)
@@ -206,7 +211,7 @@ export_objects (LactdDaemon *self, GError **error)
 {
   GDBusInterfaceSkeleton *skeletons[] = {
     G_DBUS_INTERFACE_SKELETON (self->manager),
-    G_DBUS_INTERFACE_SKELETON (lactd_history_get_interface (self->history)),
+    G_DBUS_INTERFACE_SKELETON (self->history),
     G_DBUS_INTERFACE_SKELETON (self->goals),
   };
 
@@ -248,13 +253,16 @@ start_transport (LactdDaemon *self, GError **error)
 static gboolean
 start_goals_and_history (LactdDaemon *self, GError **error)
 {
+  LactdNightWindow night;
+
   self->clock = lactd_real_clock_new (error);
   if (self->clock == NULL)
     return FALSE;
   self->goals = lactd_goals_new (self->store, self->clock, error);
   if (self->goals == NULL)
     return FALSE;
-  self->history = lactd_history_new (self->store, current_night_window, self);
+  night = lactd_goal_night_window (lactd_goals_get_goal (self->goals));
+  self->history = lactd_history_new (self->store, &night);
   return TRUE;
 }
 

@@ -17,6 +17,15 @@ goal_copy (const LactdGoal *goal)
 
 G_DEFINE_BOXED_TYPE (LactdGoal, lactd_goal, goal_copy, g_free)
 
+static LactdNightWindow *
+night_window_copy (const LactdNightWindow *night)
+{
+  return g_memdup2 (night, sizeof *night);
+}
+
+G_DEFINE_BOXED_TYPE (LactdNightWindow, lactd_night_window, night_window_copy,
+                     g_free)
+
 LactdGoal
 lactd_goal_defaults (void)
 {

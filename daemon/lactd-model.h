@@ -188,6 +188,9 @@ typedef struct {
   guint16 end_min;
 } LactdNightWindow;
 
+#define LACTD_TYPE_NIGHT_WINDOW (lactd_night_window_get_type ())
+GType lactd_night_window_get_type (void) G_GNUC_CONST;
+
 typedef struct {
   guint32 sessions_per_day;   /* LACTD_GOAL_SESSIONS_PER_DAY_MIN..MAX */
   guint32 minutes_per_side;   /* LACTD_GOAL_MINUTES_PER_SIDE_MIN..MAX */

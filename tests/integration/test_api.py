@@ -269,6 +269,17 @@ class ApiTest(LactdTestCase):
         self.assertAlmostEqual(days[1]["expressed_ml"], 2.5 + 1.5 + 2.5)
         self.assertAlmostEqual(days[1]["supplement_ml"], 40.0)
         self.assertEqual(days[2]["night_sessions"], 1)
+        # Night sessions follow the goal's window, at once and after a
+        # restart (the stored goal).
+        self.call("Goals1", "SetGoal", "a{sv}",
+                  {"night_start": v("s", "13:00"), "night_end": v("s", "15:00")})
+        for restart in (False, True):
+            if restart:
+                self.stop_daemon()
+                self.start_daemon()
+            days = self.call("History1", "DailySummary", "ss", "2024-03-10",
+                             "2024-03-11")
+            self.assertEqual([d["night_sessions"] for d in days], [1, 0])
 
         for first, last in [("2024-3-10", "2024-03-11"), ("2024-03-11", "2024-03-10"),
                             ("2023-02-29", "2023-03-01"), ("", "2024-01-01"),
