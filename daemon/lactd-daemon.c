@@ -38,6 +38,7 @@ struct _LactdDaemon {
   LactdManager *manager;
   LactdHistory *history;
   LactdClock *clock;
+  LactdGoalTracker *tracker;
   LactdGoals *goals;
   guint goals_refresh_id;             /* idle: sessions were stored */
 };
@@ -55,7 +56,7 @@ refresh_goals_cb (gpointer user_data)
   LactdDaemon *self = user_data;
 
   self->goals_refresh_id = 0;
-  lactd_goals_session_stored (self->goals);
+  lactd_goal_tracker_session_stored (self->tracker);
   return G_SOURCE_REMOVE;
 }
 
@@ -74,22 +75,23 @@ on_session_stored (LactdManager *manager, const LactdSession *session,
 static void
 on_live_changed (LactdManager *manager, gboolean any, LactdDaemon *self)
 {
-  lactd_goals_set_live_active (self->goals, any);
+  lactd_goal_tracker_set_live_active (self->tracker, any);
 }
 
 static void
 on_battery_changed (LactdManager *manager, const char *address,
                     guint percent, LactdDaemon *self)
 {
-  lactd_goals_battery_level (self->goals, address, (guint8) percent);
+  lactd_goal_tracker_battery_level (self->tracker, address,
+                                    (guint8) percent);
 }
 
 /* DailySummary counts night sessions by the goal's window. */
 static void
-on_goal_changed (GObject *goals, GParamSpec *pspec, LactdDaemon *self)
+on_goal_changed (GObject *tracker, GParamSpec *pspec, LactdDaemon *self)
 {
   LactdNightWindow night =
-    lactd_goal_night_window (lactd_goals_get_goal (self->goals));
+    lactd_goal_night_window (lactd_goal_tracker_get_goal (self->tracker));
 
   lactd_history_set_night_window (self->history, &night);
 }
@@ -97,7 +99,7 @@ on_goal_changed (GObject *goals, GParamSpec *pspec, LactdDaemon *self)
 static void
 on_history_changed (LactdHistory *history, LactdDaemon *self)
 {
-  lactd_goals_session_stored (self->goals);
+  lactd_goal_tracker_session_stored (self->tracker);
 }
 
 static void
@@ -114,7 +116,7 @@ on_prepare_for_sleep (GDBusConnection *connection, const char *sender,
     return;
   g_message ("Resumed from suspend: re-evaluating reminders and links");
   /* The BlueZ transport watches the same signal for its reconnections. */
-  lactd_goals_resume (self->goals);
+  lactd_goal_tracker_resume (self->tracker);
 }
 
 static void
@@ -128,7 +130,7 @@ wire (LactdDaemon *self)
                            G_CALLBACK (on_battery_changed), self, 0);
   g_signal_connect_object (self->history, "sessions-changed",
                            G_CALLBACK (on_history_changed), self, 0);
-  g_signal_connect_object (self->goals, "notify::goal",
+  g_signal_connect_object (self->tracker, "notify::goal",
                            G_CALLBACK (on_goal_changed), self, 0);
   /* Suspend and resume come from logind on the system bus; without one
    * (tests, a container) there is simply nothing to watch. */
@@ -150,7 +152,7 @@ on_name_acquired (GDBusConnection *connection, const char *name,
 
   g_message ("Owning %s", name);
   /* Reminders and the integrity check only once a client can hear them. */
-  lactd_goals_start (self->goals);
+  lactd_goal_tracker_start (self->tracker);
   lactd_store_upkeep_start (self->store_upkeep);
 }
 
@@ -258,10 +260,11 @@ start_goals_and_history (LactdDaemon *self, GError **error)
   self->clock = lactd_real_clock_new (error);
   if (self->clock == NULL)
     return FALSE;
-  self->goals = lactd_goals_new (self->store, self->clock, error);
-  if (self->goals == NULL)
+  self->tracker = lactd_goal_tracker_new (self->store, self->clock, error);
+  if (self->tracker == NULL)
     return FALSE;
-  night = lactd_goal_night_window (lactd_goals_get_goal (self->goals));
+  self->goals = lactd_goals_new (self->tracker);
+  night = lactd_goal_night_window (lactd_goal_tracker_get_goal (self->tracker));
   self->history = lactd_history_new (self->store, &night);
   return TRUE;
 }
@@ -328,6 +331,7 @@ lactd_daemon_dispose (GObject *object)
   g_clear_object (&self->manager);
   g_clear_object (&self->history);
   g_clear_object (&self->goals);
+  g_clear_object (&self->tracker);
   g_clear_object (&self->clock);
   g_clear_object (&self->transport);
   /* Closed (and its lock released) while this lactd is still on the bus:
