@@ -34,6 +34,7 @@ struct _LactdBluez {
 
   GTask *init_task;
   guint init_timeout;
+  GSource *init_cancelled;     /* the init task's cancellable */
 };
 
 G_DEFINE_TYPE_WITH_CODE (LactdBluez, lactd_bluez, G_TYPE_OBJECT,
@@ -244,6 +245,9 @@ init_done (LactdBluez *self)
   g_autoptr(GTask) task = g_steal_pointer (&self->init_task);
 
   g_clear_handle_id (&self->init_timeout, g_source_remove);
+  if (self->init_cancelled != NULL)
+    g_source_destroy (self->init_cancelled);
+  g_clear_pointer (&self->init_cancelled, g_source_unref);
   if (task != NULL)
     g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
@@ -256,6 +260,13 @@ init_timeout_cb (gpointer data)
   self->init_timeout = 0;
   g_message ("BlueZ did not answer within 2 s; going on as %s", self->state);
   init_done (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+init_cancelled_cb (GCancellable *cancellable, gpointer data)
+{
+  init_done (data);
   return G_SOURCE_REMOVE;
 }
 
@@ -500,6 +511,9 @@ lactd_bluez_dispose (GObject *object)
   g_clear_pointer (&self->pairing, lactd_bluez_pairing_free);
   g_clear_pointer (&self->exports, lactd_bluez_exports_free);
   g_clear_handle_id (&self->init_timeout, g_source_remove);
+  if (self->init_cancelled != NULL)
+    g_source_destroy (self->init_cancelled);
+  g_clear_pointer (&self->init_cancelled, g_source_unref);
   g_clear_object (&self->init_task);
   G_OBJECT_CLASS (lactd_bluez_parent_class)->dispose (object);
 }
@@ -592,6 +606,15 @@ got_system_bus (GObject *source, GAsyncResult *res, gpointer data)
       G_DBUS_SIGNAL_FLAGS_NONE, on_prepare_for_sleep, self, NULL);
   self->init_task = g_steal_pointer (&task);
   self->init_timeout = g_timeout_add (INIT_TIMEOUT_MS, init_timeout_cb, self);
+  /* Start-up may be cut short (SIGTERM): the wait ends at once. */
+  if (g_task_get_cancellable (self->init_task) != NULL)
+    {
+      self->init_cancelled =
+        g_cancellable_source_new (g_task_get_cancellable (self->init_task));
+      g_source_set_callback (self->init_cancelled,
+                             G_SOURCE_FUNC (init_cancelled_cb), self, NULL);
+      g_source_attach (self->init_cancelled, NULL);
+    }
   self->watch_id = g_bus_watch_name_on_connection (
       self->bus, BLUEZ_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, bluez_appeared,
       bluez_vanished, self, NULL);

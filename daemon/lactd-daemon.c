@@ -182,17 +182,12 @@ on_bus_closed (GDBusConnection *connection, gboolean remote_peer_vanished,
 /* GDBus's default for a bus connection is to raise SIGTERM when it
  * closes, which ended lactd with status 0 (no restart by systemd):
  * instead the "closed" signal quits with a failure. */
-static GDBusConnection *
-get_bus (LactdDaemon *self, GBusType type, GError **error)
+static void
+watch_bus (LactdDaemon *self, GDBusConnection *bus)
 {
-  GDBusConnection *bus = g_bus_get_sync (type, NULL, error);
-
-  if (bus == NULL)
-    return NULL;
   g_dbus_connection_set_exit_on_close (bus, FALSE);
   g_signal_connect_object (bus, "closed", G_CALLBACK (on_bus_closed), self,
                            0);
-  return bus;
 }
 
 static void
@@ -228,28 +223,10 @@ export_objects (LactdDaemon *self, GError **error)
 
 /* ---------------------------------------------------------- start-up */
 
-static void
-transport_ready (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **result_out = user_data;
-
-  *result_out = g_object_ref (result);
-}
-
-/* Learns the transport's state before the name is taken; BlueZ's never
- * waits longer than the contract's 2 s for org.bluez. */
-static gboolean
-start_transport (LactdDaemon *self, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lactd_transport_new_for_options_async (self->simulate, NULL,
-                                         transport_ready, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  self->transport = lactd_transport_new_for_options_finish (result, error);
-  return self->transport != NULL;
-}
+/* Start-up runs in the main loop, one asynchronous step after the other
+ * (session bus, store, system bus, goals and History1, transport, then
+ * Manager1 and the name), every step under the caller's cancellable, so
+ * that a SIGTERM ends it at once. */
 
 /* The store's dependants: goals and History1. */
 static gboolean
@@ -269,29 +246,10 @@ start_goals_and_history (LactdDaemon *self, GError **error)
   return TRUE;
 }
 
-gboolean
-lactd_daemon_start (LactdDaemon *self, GError **error)
+/* With the transport: the sensors, the exports, and only then the name. */
+static gboolean
+start_manager (LactdDaemon *self, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
-  /* The bus first (--replace looks there for the lactd holding the
-   * store), the name only once everything is ready. */
-  self->bus = get_bus (self, G_BUS_TYPE_SESSION, error);
-  if (self->bus == NULL)
-    return FALSE;
-  self->store = lactd_store_open_replacing (self->db_path,
-                                            self->replace ? self->bus : NULL,
-                                            LACTD_BUS_NAME, error);
-  if (self->store == NULL)
-    return FALSE;
-  g_message ("Database %s", self->db_path);
-  self->system_bus = get_bus (self, G_BUS_TYPE_SYSTEM, &local_error);
-  if (self->system_bus == NULL)
-    g_debug ("No system bus: %s", local_error->message);
-
-  if (!start_goals_and_history (self, error) ||
-      !start_transport (self, error))
-    return FALSE;
   self->manager = lactd_manager_new (self->store, self->transport);
   self->store_upkeep = lactd_store_upkeep_new (self->store,
                                                LACTD_MANAGER1 (self->manager));
@@ -302,6 +260,116 @@ lactd_daemon_start (LactdDaemon *self, GError **error)
     return FALSE;
   own_name (self);
   return TRUE;
+}
+
+static void
+transport_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  self->transport = lactd_transport_new_for_options_finish (result, &error);
+  /* A transport cut short still answers: the name must not be asked for. */
+  if (self->transport != NULL && g_task_return_error_if_cancelled (task))
+    return;
+  if (self->transport == NULL || !start_manager (self, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Suspend and resume come from logind on the system bus; without one
+ * (tests, a container) there is simply nothing to watch. */
+static void
+system_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  self->system_bus = g_bus_get_finish (result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (self->system_bus != NULL)
+    watch_bus (self, self->system_bus);
+  else
+    g_debug ("No system bus: %s", error->message);
+  g_clear_error (&error);
+  if (!start_goals_and_history (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* BlueZ's state is known within the contract's 2 s. */
+  lactd_transport_new_for_options_async (self->simulate, cancellable,
+                                         transport_ready,
+                                         g_steal_pointer (&task));
+}
+
+static void
+store_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  self->store = lactd_store_open_replacing_finish (result, &error);
+  if (self->store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_message ("Database %s", self->db_path);
+  g_bus_get (G_BUS_TYPE_SYSTEM, cancellable, system_bus_ready,
+             g_steal_pointer (&task));
+}
+
+/* The session bus first (--replace looks there for the lactd holding
+ * the store), the name only once everything is ready. */
+static void
+session_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  self->bus = g_bus_get_finish (result, &error);
+  if (self->bus == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  watch_bus (self, self->bus);
+  lactd_store_open_replacing_async (self->db_path,
+                                    self->replace ? self->bus : NULL,
+                                    LACTD_BUS_NAME, cancellable, store_ready,
+                                    g_steal_pointer (&task));
+}
+
+void
+lactd_daemon_start_async (LactdDaemon *self, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (LACTD_IS_DAEMON (self));
+  g_task_set_source_tag (task, lactd_daemon_start_async);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_bus_get (G_BUS_TYPE_SESSION, cancellable, session_bus_ready,
+             g_steal_pointer (&task));
+}
+
+gboolean
+lactd_daemon_start_finish (LactdDaemon *self, GAsyncResult *result,
+                           GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

@@ -371,6 +371,54 @@ class ApiTest(LactdTestCase):
         self.daemon = None
         self._log_file.close()
 
+    def name_owner_changes(self, name):
+        """NameOwnerChanged signals seen so far for name, once the bus has
+        sent everything up to now."""
+        self.name_has_owner(name)
+        ctx = GLib.main_context_default()
+        while ctx.iteration(False):
+            pass
+        return [s for s in self.signals_named("NameOwnerChanged")
+                if s[3][0] == name]
+
+    def test_sigterm_during_startup(self):
+        """A SIGTERM while start-up waits (here, --replace waiting up to
+        10 s for the lactd it replaces, which is stopped) ends lactd at
+        once, with status 0, before it ever asks for the name."""
+        import signal
+        import subprocess
+        first = self.start_daemon()
+        os.kill(first.pid, signal.SIGSTOP)
+        second_log = os.path.join(self.tmpdir, "second.log")
+        try:
+            changes = len(self.name_owner_changes("org.lactd"))
+            with open(second_log, "wb") as log:
+                second = subprocess.Popen(
+                    [os.environ["LACTD_BIN"], "--db", self.db, "--replace", "-v"],
+                    stdout=log, stderr=subprocess.STDOUT)
+
+            def second_text():
+                with open(second_log, errors="replace") as log:
+                    return log.read()
+
+            self.assert_eventually(lambda: "replacing it" in second_text(),
+                                   timeout=20)
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=30)
+            text = second_text()
+            self.assertEqual(second.returncode, 0, text)
+            self.assertIn("Start-up interrupted", text)
+            self.assertNotIn("did not leave the bus", text)
+            self.assertNotIn("Owning", text)
+            self.assertEqual(len(self.name_owner_changes("org.lactd")), changes)
+        finally:
+            os.kill(first.pid, signal.SIGCONT)
+        # The first one got the replacing lactd's SIGTERM while stopped.
+        first.wait(timeout=30)
+        self.assertEqual(first.returncode, 0)
+        self.daemon = None
+        self._log_file.close()
+
     def test_runs_without_a_system_bus(self):
         saved = os.environ.get("DBUS_SYSTEM_BUS_ADDRESS")
         os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + os.path.join(self.tmpdir, "nobus")
