@@ -13,18 +13,25 @@
  *    org.lactd as seen by a client on the bus; median of N starts, each
  *    stopped with SIGTERM (and its name seen released) before the next.
  *    Also the CPU time each such start-and-stop used (wait4's rusage).
- * 2. DailySummary for the 30 days ending yesterday and ListSessions for
- *    the year ending at today's local midnight: N synchronous calls each
- *    from a separate client connection, interleaved with the same query
- *    run in this process through the store API plus the conversion to the
- *    reply's GVariant (what the daemon's handler does before GDBus
- *    serialises and sends), on a copy of STORE (a store is one
- *    process's at a time). Median and p99 of each, and D-Bus / in-process;
- *    also in-process plus serialising the reply, for reading the gap.
+ * 2. DailySummary for the 30 days ending yesterday, ListSessions for the
+ *    year ending at today's local midnight and ListSessionsPage(0, 100)
+ *    (a history view's first page): N synchronous calls each from a
+ *    separate client connection, each followed, in this process, by the
+ *    same query through the store API plus the reply's GVariant (what the
+ *    daemon's handler does before GDBus serialises and sends), on a copy
+ *    of STORE (a store is one process's at a time); by GDBus's own
+ *    marshalling of that reply (g_dbus_message_to_blob() as the daemon
+ *    does, g_dbus_message_new_from_blob() as the client does: what the
+ *    contract's reply shape costs any implementation); and for the lists
+ *    by the bare SQL for the same rows on a connection of its own.
+ *    Median, p10, p90 and p99 of each, the load average, and the daemon's
+ *    VmRSS and VmHWM (peak RSS) before and after each kind of call.
  * 3. The round-trip floor: Properties.Get(Manager1.Version).
+ * 4. The ratios of the goals (bench/README.md), from this run's medians.
  *
- * --only summary|list|floor runs just that part of 2-3 (the start-ups
- * still run): how bench/dbus-profile.sh gives callgrind one kind of call.
+ * --only summary|list|page|floor runs just that part of 2-3 (the
+ * start-ups still run): how bench/dbus-profile.sh gives callgrind one kind
+ * of call.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,6 +45,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "lactd-dbus-values.h"
 #include "lactd-store.h"
@@ -46,6 +54,7 @@
 #define LACTD_PATH "/org/lactd"
 #define HISTORY_IFACE "org.lactd.History1"
 #define WARMUP 5
+#define PAGE_COUNT 100   /* a history view's page */
 
 /* Everything the run needs; owned by main(). */
 typedef struct {
@@ -197,57 +206,279 @@ queries_init (Queries *q)
   q->night = lactd_goal_night_window (&goal);
 }
 
-/* The in-process equivalent of each handler: query, then the reply's
- * GVariant; with serialise, also the flat form GDBus writes (shows how
- * much of the gap is marshalling rather than the bus). Returns the
- * number of entries. */
-static guint
-inproc_summary (LactdStore *store, const Queries *q, gboolean serialise)
+/* The in-process equivalent of each handler: the store query and the
+ * reply's GVariant, then dropping it (the daemon frees it after sending),
+ * the handler minus the bus. Returns the reply (a new reference). */
+static GVariant *
+inproc_summary (LactdStore *store, const Queries *q)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) days = lactd_store_daily_summary (store, q->first_julian,
       q->last_julian, &q->night, &error);
-  g_autoptr(GVariant) v = NULL;
 
   if (days == NULL)
     g_error ("daily_summary: %s", error->message);
-  v = g_variant_ref_sink (lactd_day_summaries_to_variant (days));
-  if (serialise)
-    (void) g_variant_get_data (v);
-  return (guint) g_variant_n_children (v);
-}
-
-static guint
-inproc_list (LactdStore *store, const Queries *q, gboolean serialise)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) sessions = lactd_store_list_sessions (store, q->year_from,
-      q->year_to, &error);
-  g_autoptr(GVariant) v = NULL;
-
-  if (sessions == NULL)
-    g_error ("list_sessions: %s", error->message);
-  v = g_variant_ref_sink (lactd_sessions_to_variant (sessions));
-  if (serialise)
-    (void) g_variant_get_data (v);
-  return (guint) g_variant_n_children (v);
+  return g_variant_ref_sink (lactd_day_summaries_to_variant (days));
 }
 
 static void
-report (const char *label, double *dbus, double *inproc, double *flat,
-        guint n, guint entries, gsize reply_bytes)
+add_to_reply (const LactdSession *session, gpointer builder)
 {
-  Stats d = stats_of (dbus, n), p = stats_of (inproc, n);
-  Stats f = stats_of (flat, n);
+  lactd_sessions_builder_add (builder, session);
+}
 
-  printf ("%s: %u entries, reply %zu bytes, %u calls\n", label, entries,
-          reply_bytes, n);
-  printf ("  over D-Bus   median %8.3f ms   p99 %8.3f ms\n", d.median, d.p99);
-  printf ("  in-process   median %8.3f ms   p99 %8.3f ms\n", p.median, p.p99);
-  printf ("  ratio D-Bus/in-process: median %.2f, p99 %.2f\n",
-          d.median / p.median, d.p99 / p.p99);
-  printf ("  (in-process + serialising the reply: median %8.3f ms, "
-          "p99 %8.3f ms)\n", f.median, f.p99);
+/* As History1.ListSessions: counted first (the cap), then every row
+ * straight into the reply. */
+static GVariant *
+inproc_list (LactdStore *store, const Queries *q)
+{
+  g_autoptr(GError) error = NULL;
+  LactdSessionsBuilder *builder;
+  guint64 count = 0;
+
+  if (!lactd_store_count_sessions (store, q->year_from, q->year_to, &count,
+                                   &error))
+    g_error ("count_sessions: %s", error->message);
+  builder = lactd_sessions_builder_new ((guint) count);
+  if (!lactd_store_foreach_session (store, q->year_from, q->year_to,
+                                    add_to_reply, builder, &error))
+    g_error ("list_sessions: %s", error->message);
+  return g_variant_ref_sink (lactd_sessions_builder_end (builder));
+}
+
+static GVariant *
+inproc_page (LactdStore *store, const Queries *q)
+{
+  g_autoptr(GError) error = NULL;
+  LactdSessionsBuilder *builder = lactd_sessions_builder_new (PAGE_COUNT);
+
+  if (!lactd_store_foreach_session_before (store, G_MAXINT64, PAGE_COUNT,
+                                           add_to_reply, builder, &error))
+    g_error ("list_sessions_before: %s", error->message);
+  return g_variant_ref_sink (lactd_sessions_builder_end (builder));
+}
+
+static GVariant *
+args_summary (const Queries *q)
+{
+  return g_variant_new ("(ss)", q->first_day, q->last_day);
+}
+
+static GVariant *
+args_list (const Queries *q)
+{
+  return g_variant_new ("(xx)", q->year_from, q->year_to);
+}
+
+static GVariant *
+args_page (const Queries *q)
+{
+  return g_variant_new ("(xu)", (gint64) 0, (guint32) PAGE_COUNT);
+}
+
+/* The bare SQL for a list's rows on a connection of its own (opened as
+ * the store opens its own: NOMUTEX), prepared once, every column read by
+ * its type; NULL for the summary, whose bare reference is bench-store's. */
+#define BARE_COLUMNS \
+  "SELECT id, source, address, epoch, seq, kind, start, utc_offset_min, " \
+  "duration_left, duration_right, double_sided, interrupted, " \
+  "clock_unsynced, volume_left_tenths, volume_right_tenths, " \
+  "supplement_tenths FROM sessions "
+#define BARE_LIST BARE_COLUMNS "WHERE start >= ?1 AND start < ?2 " \
+  "ORDER BY start, id"
+#define BARE_PAGE BARE_COLUMNS "WHERE start < ?1 " \
+  "ORDER BY start DESC, id DESC LIMIT ?2"
+
+static void
+run_bare (sqlite3_stmt *stmt, gint64 a, gint64 b)
+{
+  gint64 sink = 0;
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, 1, a);
+  sqlite3_bind_int64 (stmt, 2, b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int i = 0; i < 16; i++)
+      {
+        if (sqlite3_column_type (stmt, i) == SQLITE_TEXT)
+          sink += (gint64) sqlite3_column_bytes (stmt, i) +
+                  *sqlite3_column_text (stmt, i);
+        else
+          sink += sqlite3_column_int64 (stmt, i);
+      }
+  if (rc != SQLITE_DONE)
+    g_error ("bare SQL: %s", sqlite3_errstr (rc));
+  (void) sink;
+}
+
+static void
+bare_list (sqlite3_stmt *stmt, const Queries *q)
+{
+  run_bare (stmt, q->year_from, q->year_to);
+}
+
+static void
+bare_page (sqlite3_stmt *stmt, const Queries *q)
+{
+  run_bare (stmt, G_MAXINT64, PAGE_COUNT);
+}
+
+typedef struct {
+  const char *name;          /* for --only */
+  const char *method;
+  GVariant *(*args) (const Queries *q);
+  GVariant *(*inproc) (LactdStore *store, const Queries *q);
+  const char *bare_sql;      /* NULL: none */
+  void (*bare) (sqlite3_stmt *stmt, const Queries *q);
+} QueryKind;
+
+static const QueryKind query_kinds[] = {
+  { "summary", "DailySummary", args_summary, inproc_summary, NULL, NULL },
+  { "list", "ListSessions", args_list, inproc_list, BARE_LIST, bare_list },
+  { "page", "ListSessionsPage", args_page, inproc_page, BARE_PAGE,
+    bare_page },
+};
+
+/* Medians of one kind's series, for the ratios at the end. */
+typedef struct {
+  gboolean ran;
+  double dbus, inproc, bare, serialise, parse;
+} KindFigures;
+
+/* GDBus's own marshalling of a reply, which any implementation of the
+ * contract pays: the daemon serialises it, the client parses it. */
+static void
+time_marshalling (GVariant *reply, double *serialise_ms, double *parse_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusMessage) message = g_dbus_message_new_method_call (
+      LACTD_NAME, LACTD_PATH, HISTORY_IFACE, "Reply");
+  g_autoptr(GDBusMessage) parsed = NULL;
+  g_autofree guchar *blob = NULL;
+  gsize size = 0;
+  gint64 t0;
+
+  g_dbus_message_set_body (message, g_variant_new_tuple (&reply, 1));
+  t0 = g_get_monotonic_time ();
+  blob = g_dbus_message_to_blob (message, &size, G_DBUS_CAPABILITY_FLAGS_NONE,
+                                 &error);
+  *serialise_ms = ms_since (t0);
+  if (blob == NULL)
+    g_error ("to_blob: %s", error->message);
+  t0 = g_get_monotonic_time ();
+  parsed = g_dbus_message_new_from_blob (blob, size,
+                                         G_DBUS_CAPABILITY_FLAGS_NONE, &error);
+  if (parsed == NULL)
+    g_error ("from_blob: %s", error->message);
+  g_clear_object (&parsed);
+  *parse_ms = ms_since (t0);
+}
+
+static void
+print_stat (const char *what, double *values, guint n)
+{
+  Stats st = stats_of (values, n);
+
+  printf ("  %-34s median %9.3f ms  (p10 %8.3f, p90 %8.3f, p99 %8.3f)\n",
+          what, st.median, values[n / 10], values[n * 9 / 10], st.p99);
+}
+
+/* Wall-clock figures depend on what else the machine runs: say so. */
+static void
+print_load (const char *when)
+{
+  g_autofree char *loadavg = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+    printf ("%s: %u cores, /proc/loadavg %s", when, g_get_num_processors (),
+            loadavg);
+}
+
+/* /proc/PID/status's VmRSS and VmHWM (peak) of the daemon, in kB. */
+static void
+print_daemon_memory (const Bench *bench, const char *when)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", bench->pid);
+  g_autofree char *status = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return;
+  lines = g_strsplit (status, "\n", -1);
+  printf ("  daemon %s:", when);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "VmRSS:") ||
+        g_str_has_prefix (lines[i], "VmHWM:"))
+      printf (" %s", g_strdelimit (lines[i], "\t", ' '));
+  printf ("\n");
+}
+
+typedef struct {
+  double *dbus, *inproc, *bare, *serialise, *parse;
+} Series;
+
+/* One kind: N calls over D-Bus, each followed by the same query in
+ * process, GDBus's marshalling of its reply and the bare SQL. */
+static KindFigures
+bench_kind (Bench *bench, const QueryKind *kind, LactdStore *store,
+            sqlite3 *bare_db, const Queries *q, Series *series)
+{
+  KindFigures fig = { TRUE, 0, 0, 0, 0, 0 };
+  sqlite3_stmt *bare = NULL;
+  guint entries = 0;
+  gsize bytes = 0;
+
+  if (kind->bare_sql != NULL &&
+      sqlite3_prepare_v2 (bare_db, kind->bare_sql, -1, &bare, NULL) != SQLITE_OK)
+    g_error ("bare SQL: %s", sqlite3_errmsg (bare_db));
+  printf ("\n%s\n", kind->method);
+  print_load ("  load");
+  print_daemon_memory (bench, "before");
+  for (guint i = 0; i < WARMUP + bench->calls; i++)
+    {
+      guint k = i >= WARMUP ? i - WARMUP : 0;
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(GVariant) reply = call (bench, kind->method, kind->args (q));
+      double d = ms_since (t0);
+      g_autoptr(GVariant) mine = NULL;
+
+      bytes = g_variant_get_size (reply);
+      g_clear_pointer (&reply, g_variant_unref);
+      series->dbus[k] = d;
+      t0 = g_get_monotonic_time ();
+      mine = kind->inproc (store, q);
+      entries = (guint) g_variant_n_children (mine);
+      g_clear_pointer (&mine, g_variant_unref);
+      series->inproc[k] = ms_since (t0);
+      mine = kind->inproc (store, q);
+      time_marshalling (mine, &series->serialise[k], &series->parse[k]);
+      g_clear_pointer (&mine, g_variant_unref);
+      t0 = g_get_monotonic_time ();
+      if (bare != NULL)
+        kind->bare (bare, q);
+      series->bare[k] = ms_since (t0);
+    }
+  sqlite3_finalize (bare);
+  printf ("  %u entries, reply %zu bytes, %u calls\n", entries, bytes,
+          bench->calls);
+  print_daemon_memory (bench, "after");
+  fig.dbus = stats_of (series->dbus, bench->calls).median;
+  print_stat ("over D-Bus", series->dbus, bench->calls);
+  fig.inproc = stats_of (series->inproc, bench->calls).median;
+  print_stat ("in-process (query + reply + free)", series->inproc,
+              bench->calls);
+  if (kind->bare_sql != NULL)
+    {
+      fig.bare = stats_of (series->bare, bench->calls).median;
+      print_stat ("bare SQL, same rows", series->bare, bench->calls);
+    }
+  fig.serialise = stats_of (series->serialise, bench->calls).median;
+  print_stat ("GDBus serialising the reply", series->serialise, bench->calls);
+  fig.parse = stats_of (series->parse, bench->calls).median;
+  print_stat ("GDBus parsing it (client side)", series->parse, bench->calls);
+  printf ("  ratio D-Bus/in-process: median %.2f\n", fig.dbus / fig.inproc);
+  return fig;
 }
 
 static gboolean
@@ -284,78 +515,11 @@ remove_store (const char *path)
     }
 }
 
-static void
-bench_queries (Bench *bench, const char *copy_path)
+/* The floor every call pays: a round trip through the bus to the
+ * daemon's main loop and back, with nothing to compute. */
+static double
+bench_floor (Bench *bench, double *values)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LactdStore) store = lactd_store_open (copy_path, &error);
-  g_autofree double *dbus = g_new0 (double, bench->calls);
-  g_autofree double *inproc = g_new0 (double, bench->calls);
-  g_autofree double *flat = g_new0 (double, bench->calls);
-  Queries q;
-  guint entries = 0;
-  gsize bytes = 0;
-
-  if (store == NULL)
-    g_error ("open %s: %s", copy_path, error->message);
-  queries_init (&q);
-
-  printf ("\nDailySummary('%s', '%s')\n", q.first_day, q.last_day);
-  for (guint i = 0; wanted (bench, "summary") && i < WARMUP + bench->calls;
-       i++)
-    {
-      gint64 t0 = g_get_monotonic_time ();
-      g_autoptr(GVariant) reply = call (bench, "DailySummary",
-          g_variant_new ("(ss)", q.first_day, q.last_day));
-      double d = ms_since (t0);
-
-      bytes = g_variant_get_size (reply);
-      t0 = g_get_monotonic_time ();
-      entries = inproc_summary (store, &q, FALSE);
-      if (i >= WARMUP)
-        {
-          dbus[i - WARMUP] = d;
-          inproc[i - WARMUP] = ms_since (t0);
-        }
-      t0 = g_get_monotonic_time ();
-      inproc_summary (store, &q, TRUE);
-      if (i >= WARMUP)
-        flat[i - WARMUP] = ms_since (t0);
-    }
-  if (wanted (bench, "summary"))
-    report ("DailySummary 30 days", dbus, inproc, flat, bench->calls,
-            entries, bytes);
-
-  printf ("\nListSessions(%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")\n",
-          q.year_from, q.year_to);
-  for (guint i = 0; wanted (bench, "list") && i < WARMUP + bench->calls; i++)
-    {
-      gint64 t0 = g_get_monotonic_time ();
-      g_autoptr(GVariant) reply = call (bench, "ListSessions",
-          g_variant_new ("(xx)", q.year_from, q.year_to));
-      double d = ms_since (t0);
-
-      bytes = g_variant_get_size (reply);
-      t0 = g_get_monotonic_time ();
-      entries = inproc_list (store, &q, FALSE);
-      if (i >= WARMUP)
-        {
-          dbus[i - WARMUP] = d;
-          inproc[i - WARMUP] = ms_since (t0);
-        }
-      t0 = g_get_monotonic_time ();
-      inproc_list (store, &q, TRUE);
-      if (i >= WARMUP)
-        flat[i - WARMUP] = ms_since (t0);
-    }
-  if (wanted (bench, "list"))
-    report ("ListSessions one year", dbus, inproc, flat, bench->calls,
-            entries, bytes);
-
-  /* The floor every call pays: a round trip through the bus to the
-   * daemon's main loop and back, with nothing to compute. */
-  if (!wanted (bench, "floor"))
-    return;
   for (guint i = 0; i < WARMUP + bench->calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
@@ -368,25 +532,69 @@ bench_queries (Bench *bench, const char *copy_path)
       if (reply == NULL)
         g_error ("Get Version: %s", get_error->message);
       if (i >= WARMUP)
-        dbus[i - WARMUP] = ms_since (t0);
+        values[i - WARMUP] = ms_since (t0);
     }
-  {
-    Stats st = stats_of (dbus, bench->calls);
-    printf ("\nround trip floor, Properties.Get(Manager1.Version), %u calls:\n"
-            "  median %8.3f ms   p99 %8.3f ms\n", bench->calls, st.median,
-            st.p99);
-  }
+  printf ("\nround trip floor, Properties.Get(Manager1.Version), %u calls\n",
+          bench->calls);
+  print_load ("  load");
+  print_stat ("over D-Bus", values, bench->calls);
+  return stats_of (values, bench->calls).median;
 }
 
-/* Wall-clock figures depend on what else the machine runs: say so. */
 static void
-print_load (const char *when)
+print_ratios (const KindFigures *fig, double floor)
 {
-  g_autofree char *loadavg = NULL;
+  const KindFigures *list = &fig[1], *page = &fig[2];
 
-  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
-    printf ("%s: %u cores, /proc/loadavg %s", when, g_get_num_processors (),
-            loadavg);
+  printf ("\nratios (medians of this run)\n");
+  if (page->ran && floor > 0)
+    printf ("  ListSessionsPage(%u): D-Bus / (floor + bare SQL) = %.3f / "
+            "(%.3f + %.3f) = %.2f  (goal <= 2)\n", PAGE_COUNT, page->dbus,
+            floor, page->bare, page->dbus / (floor + page->bare));
+  if (list->ran)
+    {
+      printf ("  ListSessions one year: D-Bus / bare SQL = %.1f / %.2f = "
+              "%.1f  (goal <= 3)\n", list->dbus, list->bare,
+              list->dbus / list->bare);
+      printf ("  ListSessions one year: in-process / bare SQL = %.2f / %.2f "
+              "= %.1f\n", list->inproc, list->bare,
+              list->inproc / list->bare);
+      printf ("  what GDBus alone costs this reply (serialise + parse): "
+              "%.1f + %.1f ms = %.1f x bare SQL\n", list->serialise,
+              list->parse, (list->serialise + list->parse) / list->bare);
+    }
+}
+
+static void
+bench_queries (Bench *bench, const char *copy_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LactdStore) store = lactd_store_open (copy_path, &error);
+  g_autofree double *values = g_new0 (double, 5 * bench->calls);
+  Series series = { values, values + bench->calls, values + 2 * bench->calls,
+                    values + 3 * bench->calls, values + 4 * bench->calls };
+  KindFigures fig[G_N_ELEMENTS (query_kinds)] = { { 0 } };
+  double floor = 0;
+  sqlite3 *bare_db = NULL;
+  Queries q;
+
+  if (store == NULL)
+    g_error ("open %s: %s", copy_path, error->message);
+  if (sqlite3_open_v2 (copy_path, &bare_db, SQLITE_OPEN_READONLY |
+                       SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    g_error ("bare open %s", copy_path);
+  queries_init (&q);
+  printf ("\nDailySummary('%s', '%s'); ListSessions(%" G_GINT64_FORMAT ", %"
+          G_GINT64_FORMAT "); ListSessionsPage(0, %u)\n", q.first_day,
+          q.last_day, q.year_from, q.year_to, PAGE_COUNT);
+  for (guint k = 0; k < G_N_ELEMENTS (query_kinds); k++)
+    if (wanted (bench, query_kinds[k].name))
+      fig[k] = bench_kind (bench, &query_kinds[k], store, bare_db, &q,
+                           &series);
+  sqlite3_close (bare_db);
+  if (wanted (bench, "floor"))
+    floor = bench_floor (bench, values);
+  print_ratios (fig, floor);
 }
 
 static void
@@ -412,10 +620,12 @@ parse_args (int argc, char **argv, Bench *bench)
   if (bench->lactd == NULL || bench->store_path == NULL ||
       bench->calls == 0 || bench->starts == 0 ||
       (bench->only != NULL && !g_str_equal (bench->only, "summary") &&
-       !g_str_equal (bench->only, "list") && !g_str_equal (bench->only, "floor")))
+       !g_str_equal (bench->only, "list") &&
+       !g_str_equal (bench->only, "page") &&
+       !g_str_equal (bench->only, "floor")))
     {
       g_printerr ("usage: bench-dbus-queries [--calls N] [--starts N] "
-                  "[--only summary|list|floor] LACTD STORE\n");
+                  "[--only summary|list|page|floor] LACTD STORE\n");
       exit (2);
     }
 }

@@ -1,12 +1,14 @@
 #!/bin/sh
 # dbus-profile.sh — where the daemon spends its instructions answering one
-# History1.DailySummary (30 days) over D-Bus, against the round-trip floor
-# (Properties.Get(Manager1.Version)), under callgrind.
+# History1 call over D-Bus (DailySummary for 30 days by default,
+# ListSessions for a year, ListSessionsPage of 100), against the round-trip
+# floor (Properties.Get(Manager1.Version)), under callgrind.
 #
-#   bench/dbus-profile.sh [BUILDDIR] [STORE] [N1] [N2]
-#       (default /tmp/b-bench /tmp/50k.db 50 250)
+#   bench/dbus-profile.sh [BUILDDIR] [STORE] [N1] [N2] [KIND]
+#       (default /tmp/b-bench /tmp/50k.db 50 250 summary;
+#        KIND summary|list|page; for list, N1 2 and N2 6 take minutes)
 #
-# bench-dbus-queries --only summary|floor drives a lactd that runs under
+# bench-dbus-queries --only KIND|floor drives a lactd that runs under
 # valgrind --tool=callgrind (every thread of the daemon: the main loop and
 # GDBus's worker); each of the four runs (two kinds of call, N1 and N2
 # calls) starts the daemon twice (a timed start-up, then the one that
@@ -24,6 +26,8 @@ builddir=${1:-/tmp/b-bench}
 store=${2:-/tmp/50k.db}
 n1=${3:-50}
 n2=${4:-250}
+kind=${5:-summary}
+case "$kind" in summary|list|page) ;; *) echo "dbus-profile.sh: KIND summary|list|page" >&2; exit 2;; esac
 harness="$builddir/bench/bench-dbus-queries"
 lactd="$builddir/daemon/lactd"
 [ -x "$harness" ] && [ -x "$lactd" ] ||
@@ -54,7 +58,7 @@ EOF
   sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$latest" | head -n 1
 }
 
-for what in summary floor; do
+for what in "$kind" floor; do
   a=$(profile "$what" "$n1")
   b=$(profile "$what" "$n2")
   echo "$what $a $b"
@@ -64,14 +68,14 @@ awk -v n1="$n1" -v n2="$n2" '
   { per[$1] = ($3 - $2) / (n2 - n1) }
   END {
     printf "daemon instructions per call (callgrind Ir, %d vs %d calls)\n", n1, n2
-    printf "  DailySummary 30 days   %9.0f Ir/call\n", per["summary"]
-    printf "  Properties.Get floor   %9.0f Ir/call\n", per["floor"]
-    printf "  DailySummary above the floor: %.0f Ir/call\n", per["summary"] - per["floor"]
-  }' "$out/totals"
+    printf "  %-22s %11.0f Ir/call\n", kind, per[kind]
+    printf "  Properties.Get floor   %11.0f Ir/call\n", per["floor"]
+    printf "  %s above the floor: %.0f Ir/call\n", kind, per[kind] - per["floor"]
+  }' kind="$kind" "$out/totals"
 
 # Inclusive Ir per call of each function, costliest first.
 echo
-echo "DailySummary: costliest functions, inclusive Ir per call"
+echo "$kind: costliest functions, inclusive Ir per call"
 awk -v n1="$n1" -v n2="$n2" '
   FNR == 1 { file++ }
   /^ *[0-9,]+ +\(/ || /^ *[0-9,]+ +[^ ]+:/ {
@@ -85,7 +89,7 @@ awk -v n1="$n1" -v n2="$n2" '
       d = (b[name] - a[name]) / (n2 - n1)
       if (d >= 500) printf "%9.0f  %s\n", d, name
     }
-  }' "$out/summary-$n1.annotate" "$out/summary-$n2.annotate" |
+  }' "$out/$kind-$n1.annotate" "$out/$kind-$n2.annotate" |
   sort -rn | head -n "${DBUS_PROFILE_TOP:-40}"
 
 if [ -n "${DBUS_PROFILE_KEEP:-}" ]; then

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lactctl.h"
+#include "lactctl-term.h"
 
 static gint64
 now_unix (void)
@@ -279,6 +280,77 @@ lactctl_cmd_history (LactctlApp *app, int argc, char **argv)
 
 /* ----------------------------------------------------------- summary */
 
+/* The widest sessions chart, in cells (one a session up to this). */
+#define SUMMARY_CHART_CELLS 24
+
+/* The chart column: a bar per day against the goal's sessions_per_day,
+ * all on one scale. */
+static char **
+summary_chart_cells (LactctlApp *app, GVariant *summary, char **header)
+{
+  GVariant *goal = lactd_goals1_get_goal (app->goals);
+  guint32 target = lactctl_dict_uint (goal, "sessions_per_day", 8);
+  guint scale = target, n = (guint) g_variant_n_children (summary);
+  char **cells = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) day = g_variant_get_child_value (summary, i);
+      scale = MAX (scale, lactctl_dict_uint (day, "sessions", 0));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) day = g_variant_get_child_value (summary, i);
+      cells[i] = lactctl_term_sessions_bar (lactctl_dict_uint (day, "sessions", 0), target,
+                                            scale, MIN (scale, SUMMARY_CHART_CELLS));
+    }
+  *header = g_strdup_printf ("SESSIONS vs GOAL %u", target);
+  return cells;
+}
+
+/* The daily table; on a terminal, with the sessions chart beside it. */
+static void
+print_summary_table (LactctlApp *app, GVariant *summary, gboolean chart)
+{
+  g_autofree char *chart_header = NULL;
+  g_auto(GStrv) chart_cells = chart ? summary_chart_cells (app, summary, &chart_header) : NULL;
+  g_autoptr(LactctlTable) table =
+    chart ? lactctl_table_new (8, "DAY", ">SESSIONS", ">NIGHT", ">LEFT", ">RIGHT",
+                               ">EXPRESSED", ">SUPPLEMENT", chart_header)
+          : lactctl_table_new (7, "DAY", ">SESSIONS", ">NIGHT", ">LEFT", ">RIGHT",
+                               ">EXPRESSED", ">SUPPLEMENT");
+  GVariantIter iter;
+  GVariant *day;
+  guint row = 0;
+
+  g_variant_iter_init (&iter, summary);
+  while ((day = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) owned = day;
+      g_autofree char *sessions =
+        g_strdup_printf ("%u", lactctl_dict_uint (day, "sessions", 0));
+      g_autofree char *night =
+        g_strdup_printf ("%u", lactctl_dict_uint (day, "night_sessions", 0));
+      g_autofree char *left =
+        lactctl_format_duration (lactctl_dict_uint (day, "seconds_left", 0));
+      g_autofree char *right =
+        lactctl_format_duration (lactctl_dict_uint (day, "seconds_right", 0));
+      g_autofree char *expressed = NULL, *supplement = NULL;
+      double ml = 0;
+
+      lactctl_dict_double (day, "expressed_ml", &ml);
+      expressed = lactctl_format_volume (ml);
+      ml = 0;
+      lactctl_dict_double (day, "supplement_ml", &ml);
+      supplement = lactctl_format_volume (ml);
+      lactctl_table_add_row (table, lactctl_dict_string (day, "day", "?"),
+                             sessions, night, left, right, expressed, supplement,
+                             chart ? chart_cells[row] : NULL);
+      row++;
+    }
+  lactctl_table_print (table, stdout);
+}
+
 int
 lactctl_cmd_summary (LactctlApp *app, int argc, char **argv)
 {
@@ -318,38 +390,7 @@ lactctl_cmd_summary (LactctlApp *app, int argc, char **argv)
   if (json)
     lactctl_json_print_variant (summary);
   else
-    {
-      g_autoptr(LactctlTable) table =
-        lactctl_table_new (7, "DAY", ">SESSIONS", ">NIGHT", ">LEFT", ">RIGHT",
-                           ">EXPRESSED", ">SUPPLEMENT");
-      GVariantIter iter;
-      GVariant *day;
-
-      g_variant_iter_init (&iter, summary);
-      while ((day = g_variant_iter_next_value (&iter)) != NULL)
-        {
-          g_autoptr(GVariant) owned = day;
-          g_autofree char *sessions =
-            g_strdup_printf ("%u", lactctl_dict_uint (day, "sessions", 0));
-          g_autofree char *night =
-            g_strdup_printf ("%u", lactctl_dict_uint (day, "night_sessions", 0));
-          g_autofree char *left =
-            lactctl_format_duration (lactctl_dict_uint (day, "seconds_left", 0));
-          g_autofree char *right =
-            lactctl_format_duration (lactctl_dict_uint (day, "seconds_right", 0));
-          g_autofree char *expressed = NULL, *supplement = NULL;
-          double ml = 0;
-
-          lactctl_dict_double (day, "expressed_ml", &ml);
-          expressed = lactctl_format_volume (ml);
-          ml = 0;
-          lactctl_dict_double (day, "supplement_ml", &ml);
-          supplement = lactctl_format_volume (ml);
-          lactctl_table_add_row (table, lactctl_dict_string (day, "day", "?"),
-                                 sessions, night, left, right, expressed, supplement);
-        }
-      lactctl_table_print (table, stdout);
-    }
+    print_summary_table (app, summary, lactctl_term_is_terminal (stdout));
   return LACTCTL_EXIT_OK;
 }
 

@@ -2,7 +2,9 @@
  * vanishing (like iio-sensor-proxy's monitor-sensor) and prints a line per
  * change: as text, as one JSON object per line (--json), or as waybar
  * custom-module JSON lines (--format=waybar) re-printed whenever the state
- * changes.
+ * changes. Text on a terminal shows the live session as one line updated
+ * in place (lactctl-term.h), the other changes as lines above it; text on
+ * a pipe stays a line per change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "lactctl.h"
+#include "lactctl-term.h"
 
 typedef enum {
   WATCH_TEXT,
@@ -35,6 +38,8 @@ typedef struct {
   GVariant *live;           /* its latest live dictionary */
   gboolean reminder_pending;
   char *last_waybar;
+  gboolean terminal;        /* text on a terminal: the live line is drawn */
+  gboolean live_shown;      /* the live line is on screen, cursor after it */
 } LactctlWatch;
 
 static gint64
@@ -58,6 +63,35 @@ dict_has (GVariant *dict, const char *key)
 
 /* ------------------------------------------------------------ output */
 
+/* Wipes the live line so that the cursor is at the start of an empty
+ * line. */
+static void
+live_line_clear (LactctlWatch *watch)
+{
+  if (!watch->live_shown)
+    return;
+  g_print ("\r\033[K");
+  fflush (stdout);
+  watch->live_shown = FALSE;
+}
+
+/* Draws the live session over the live line, in place. */
+static void
+live_line_draw (LactctlWatch *watch)
+{
+  g_autofree char *line = NULL;
+
+  if (!watch->terminal || watch->live == NULL || g_variant_n_children (watch->live) == 0)
+    {
+      live_line_clear (watch);
+      return;
+    }
+  line = lactctl_term_live_line (watch->live, lactctl_term_columns (stdout));
+  g_print ("\r\033[K%s", line);
+  fflush (stdout);
+  watch->live_shown = TRUE;
+}
+
 static void
 print_text (LactctlWatch *watch, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
@@ -78,8 +112,11 @@ print_text (LactctlWatch *watch, const char *format, ...)
   message = g_strdup_vprintf (format, args);
   va_end (args);
   printable = lactd_client_printable (message);
+  /* Above the live line: wipe it, print, draw it again below. */
+  live_line_clear (watch);
   g_print ("%s  %s\n", stamp, printable);
   fflush (stdout);
+  live_line_draw (watch);
 }
 
 static JsonObject *
@@ -344,10 +381,13 @@ on_progress (LactdManager1 *manager, const char *sensor, GVariant *live,
       g_free (watch->live_sensor);
       watch->live_sensor = g_strdup (sensor);
     }
-  print_text (watch, "progress %s: %s elapsed, %s, side %s, left %s, right %s",
-              sensor_address (watch, sensor), elapsed,
-              lactctl_dict_string (live, "phase", "?"),
-              lactctl_dict_string (live, "side", "?"), left, right);
+  if (watch->terminal)
+    live_line_draw (watch);
+  else
+    print_text (watch, "progress %s: %s elapsed, %s, side %s, left %s, right %s",
+                sensor_address (watch, sensor), elapsed,
+                lactctl_dict_string (live, "phase", "?"),
+                lactctl_dict_string (live, "side", "?"), left, right);
   event = event_new ("progress");
   json_object_set_string_member (event, "sensor", sensor);
   json_object_set_string_member (event, "address", sensor_address (watch, sensor));
@@ -642,6 +682,7 @@ lactctl_cmd_watch (LactctlApp *app, int argc, char **argv)
     }
 
   sensors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  watch.terminal = watch.format == WATCH_TEXT && lactctl_term_is_terminal (stdout);
   watch.app = app;
   watch.sensors = sensors;
   app->loop = g_main_loop_new (NULL, FALSE);
@@ -652,6 +693,7 @@ lactctl_cmd_watch (LactctlApp *app, int argc, char **argv)
                                              on_name_appeared, on_name_vanished,
                                              &watch, NULL);
   g_main_loop_run (app->loop);
+  live_line_clear (&watch);
 
   g_bus_unwatch_name (watch_id);
   g_source_remove (sigint_id);

@@ -5,44 +5,25 @@
  * characteristics are found by UUID under its path. While it is away and
  * an adapter is powered, a backup Device1.Connect loop runs with
  * exponential backoff and jitter besides bluetoothd's own auto-connect
- * (our GattProfile1 claims the service). Notifications arrive as Value
- * changes, subscribed before StartNotify and re-armed after bluetoothd
- * restarts.
+ * (our GattProfile1 claims the service): lactd-bluez-reconnect.c.
+ * Notifications arrive as Value changes, subscribed before StartNotify and
+ * re-armed after bluetoothd restarts. Every call to BlueZ has a timeout; a
+ * GATT call that times out, or finds no GATT client on a link BlueZ shows
+ * connected, takes the link down (not ready), to be disconnected and
+ * connected again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lactd-bluez"
 
-#include "lactd-bluez-private.h"
+#include "lactd-bluez-link-private.h"
 
-#define BACKOFF_MIN_S 1
-#define BACKOFF_MAX_S 300
 #define CHARS_TIMEOUT_S 5
-/* A link up this long without resolved services is stale (seen after
- * bluetoothd restarts while the kernel kept the LE link): start over. */
-#define RESOLVE_TIMEOUT_S 60
+/* bluetoothd answers a GATT call within its 30 s ATT timeout, and a
+ * Connect within the kernel's LE connection timeouts (20-40 s); these are
+ * for the calls it never answers. */
+#define GATT_CALL_TIMEOUT_MS 35000
 #define CONNECT_TIMEOUT_MS 60000
-
-struct _LactdBluezLink {
-  LactdLink parent_instance;
-
-  LactdBluez *bluez;
-  gulong handlers[3];
-  char *device_path;
-  char *char_paths[LACTD_N_CHARS];
-  guint value_subs[LACTD_N_CHARS];
-  gboolean want_notify[LACTD_N_CHARS];
-  gboolean armed[LACTD_N_CHARS];
-
-  guint backoff_s;
-  guint retry_id;
-  gboolean connecting;
-  gboolean wait_disconnect;   /* after le-connection-abort-by-local */
-  guint chars_timeout_id;
-  gboolean chars_missing;
-  guint resolve_timeout_id;
-  GCancellable *cancellable;
-};
 
 G_DEFINE_TYPE (LactdBluezLink, lactd_bluez_link, LACTD_TYPE_LINK)
 
@@ -59,31 +40,25 @@ is_encrypted (LactdChar ch)
          || ch == LACTD_CHAR_RACP || ch == LACTD_CHAR_DEVICE_TIME;
 }
 
-static const char *
-address (LactdBluezLink *self)
-{
-  return lactd_link_get_address (LACTD_LINK (self));
-}
-
 static void
 set_last_error (LactdBluezLink *self, const char *message)
 {
   lactd_link_set_last_error (LACTD_LINK (self), message);
 }
 
-static void
-set_bond_lost (LactdBluezLink *self)
+void
+lactd_bluez_link_set_bond_lost (LactdBluezLink *self)
 {
   g_autofree char *msg = g_strdup_printf (
       "bond lost: run `lactctl forget %s` then `lactctl pair %s`",
-      address (self), address (self));
+      link_address (self), link_address (self));
 
   set_last_error (self, msg);
 }
 
 /* Whether a BlueZ error means the sensor no longer has our keys. */
-static gboolean
-means_bond_lost (const GError *error)
+gboolean
+lactd_bluez_means_bond_lost (const GError *error)
 {
   g_autofree char *remote = g_dbus_error_get_remote_error (error);
   g_autofree char *lower = g_ascii_strdown (error->message, -1);
@@ -104,20 +79,23 @@ link_error (LactdBluezLink *self, LactdChar ch, const GError *error)
   GIOErrorEnum code = G_IO_ERROR_FAILED;
 
   g_dbus_error_strip_remote_error (copy);
-  if (is_encrypted (ch) && means_bond_lost (error))
+  if (is_encrypted (ch) && lactd_bluez_means_bond_lost (error))
     {
-      set_bond_lost (self);
+      lactd_bluez_link_set_bond_lost (self);
       code = G_IO_ERROR_PERMISSION_DENIED;
     }
-  else if (g_strcmp0 (copy->message, "Not connected") == 0)
+  else if (g_strcmp0 (copy->message, "Not connected") == 0
+           || g_strcmp0 (remote, "org.bluez.Error.NotConnected") == 0)
     code = G_IO_ERROR_NOT_CONNECTED;
   else if (g_ascii_strcasecmp (copy->message,
                                "Operation failed with ATT error: 0xfe") == 0)
     code = G_IO_ERROR_BUSY;   /* LSP: procedure already in progress */
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     code = G_IO_ERROR_CANCELLED;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    code = G_IO_ERROR_TIMED_OUT;
   return g_error_new (G_IO_ERROR, code, "%s %s: %s%s%s%s",
-                      address (self), lactd_char_name (ch), copy->message,
+                      link_address (self), lactd_char_name (ch), copy->message,
                       remote ? " (" : "", remote ? remote : "",
                       remote ? ")" : "");
 }
@@ -197,7 +175,18 @@ subscribe_value (LactdBluezLink *self, LactdChar ch)
 typedef struct {
   LactdChar ch;
   gboolean notify;
+  guint generation;   /* the link the call went out on */
 } CallData;
+
+/* Whether a call's failure means the link itself is broken: bluetoothd
+ * never answered, or has no GATT client although the device still
+ * counted as connected when the call went out. */
+static gboolean
+breaks_link (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+}
 
 static void
 gatt_call_done (GObject *source, GAsyncResult *res, gpointer data)
@@ -219,9 +208,18 @@ gatt_call_done (GObject *source, GAsyncResult *res, gpointer data)
     }
   if (error != NULL)
     {
-      g_task_return_error (task, link_error (self, cd->ch, error));
+      g_autoptr(GError) failure = link_error (self, cd->ch, error);
+      gboolean broken = breaks_link (failure)
+                        && cd->generation == self->generation;
+      g_autofree char *why = g_strdup (failure->message);
+
+      /* The caller hears of the failure first, then of the link going. */
+      g_task_return_error (task, g_steal_pointer (&failure));
+      if (broken)
+        lactd_bluez_link_fault (self, why);
       return;
     }
+  self->fault_backoff_s = 0;
   if (is_encrypted (cd->ch) &&
       g_str_has_prefix (lactd_link_get_last_error (LACTD_LINK (self)),
                         "bond lost"))
@@ -253,15 +251,17 @@ gatt_call (LactdBluezLink *self, LactdChar ch, const char *method,
   g_task_set_source_tag (task, tag);
   cd->ch = ch;
   cd->notify = notify;
+  cd->generation = self->generation;
   g_task_set_task_data (task, cd, g_free);
   if (params)
     g_variant_ref_sink (params);
   if (!lactd_link_get_ready (LACTD_LINK (self)))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                             "%s is not connected", address (self));
+                             "%s is not connected", link_address (self));
   else if (self->char_paths[ch] == NULL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                             "%s has no %s characteristic", address (self),
+                             "%s has no %s characteristic",
+                             link_address (self),
                              lactd_char_name (ch));
   else
     {
@@ -270,8 +270,9 @@ gatt_call (LactdBluezLink *self, LactdChar ch, const char *method,
       g_dbus_connection_call (lactd_bluez_get_connection (self->bluez),
                               BLUEZ_NAME, self->char_paths[ch],
                               BLUEZ_GATT_CHAR, method, params, reply_type,
-                              G_DBUS_CALL_FLAGS_NONE, 30000, cancellable,
-                              gatt_call_done, g_steal_pointer (&task));
+                              G_DBUS_CALL_FLAGS_NONE, self->call_timeout_ms,
+                              cancellable, gatt_call_done,
+                              g_steal_pointer (&task));
     }
   if (params)
     g_variant_unref (params);
@@ -330,145 +331,7 @@ rearm_done (GObject *source, GAsyncResult *res, gpointer data)
     g_debug ("re-arming notifications: %s", error->message);
 }
 
-/* ------------------------------------------------------- connection */
-
-static void evaluate (LactdBluezLink *self);
-static void do_connect (LactdBluezLink *self);
-
-static gboolean
-retry_cb (gpointer data)
-{
-  LactdBluezLink *self = data;
-
-  self->retry_id = 0;
-  do_connect (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_retry (LactdBluezLink *self)
-{
-  guint delay_ms;
-
-  if (self->retry_id)
-    return;
-  /* ±25 % jitter keeps several daemons (or sensors) from marching in
-   * step. */
-  delay_ms = (guint) (self->backoff_s * 1000 * g_random_double_range (0.75,
-                                                                     1.25));
-  g_debug ("%s: next connection attempt in %u ms", address (self), delay_ms);
-  self->retry_id = g_timeout_add (delay_ms, retry_cb, self);
-}
-
-static void
-back_off (LactdBluezLink *self)
-{
-  self->backoff_s = MIN (self->backoff_s * 2, BACKOFF_MAX_S);
-}
-
-static void
-connect_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  LactdBluezLink *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree char *remote = NULL;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
-                                         &error);
-  /* Cancelled when the link is disposed (or BlueZ went away): self may be
-   * gone, the call holds no reference so that a 60 s Connect does not
-   * keep a dropped link alive. */
-  if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->connecting = FALSE;
-  if (reply != NULL)
-    {
-      /* A Connect that "succeeds" without a link (bluetoothd right after
-       * a restart, over a link the kernel kept) must not be retried at
-       * the shortest interval forever. */
-      if (self->device_path
-          && !lactd_bluez_get_bool (self->bluez, self->device_path,
-                                    BLUEZ_DEVICE, "Connected"))
-        {
-          g_debug ("%s: Connect returned without a link", address (self));
-          back_off (self);
-          schedule_retry (self);
-        }
-      evaluate (self);
-      return;
-    }
-  remote = g_dbus_error_get_remote_error (error);
-  g_debug ("%s: Connect: %s", address (self), error->message);
-  if (g_strcmp0 (remote, "org.bluez.Error.AlreadyConnected") == 0)
-    ;
-  else if (g_strcmp0 (remote, "org.bluez.Error.InProgress") == 0)
-    {
-      /* bluetoothd (auto-connect) is already at it: wait for Connected;
-       * the retry after the backoff is only a safety net. */
-      back_off (self);
-      schedule_retry (self);
-    }
-  else if (g_strcmp0 (remote, "org.bluez.Error.NotReady") == 0)
-    ;   /* adapter off: evaluate() resumes when it is powered */
-  else if (means_bond_lost (error))
-    {
-      set_bond_lost (self);
-      back_off (self);
-      schedule_retry (self);
-    }
-  else
-    {
-      back_off (self);
-      /* After le-connection-abort-by-local, BlueZ may still show the
-       * link as up: wait for Connected=false before the next try. */
-      if (error->message && strstr (error->message,
-                                    "le-connection-abort-by-local")
-          && self->device_path
-          && lactd_bluez_get_bool (self->bluez, self->device_path,
-                                   BLUEZ_DEVICE, "Connected"))
-        self->wait_disconnect = TRUE;
-      else
-        schedule_retry (self);
-    }
-  evaluate (self);
-}
-
-static void
-do_connect (LactdBluezLink *self)
-{
-  if (self->connecting || self->device_path == NULL
-      || !lactd_bluez_device_adapter_powered (self->bluez, self->device_path)
-      || lactd_bluez_get_bool (self->bluez, self->device_path, BLUEZ_DEVICE,
-                               "Connected"))
-    return;
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  self->connecting = TRUE;
-  g_debug ("%s: connecting (backoff %u s)", address (self), self->backoff_s);
-  g_dbus_connection_call (lactd_bluez_get_connection (self->bluez),
-                          BLUEZ_NAME, self->device_path, BLUEZ_DEVICE,
-                          "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-                          CONNECT_TIMEOUT_MS, self->cancellable, connect_done,
-                          self);
-}
-
-static gboolean
-resolve_timeout_cb (gpointer data)
-{
-  LactdBluezLink *self = data;
-
-  self->resolve_timeout_id = 0;
-  if (self->device_path == NULL)
-    return G_SOURCE_REMOVE;
-  g_message ("%s: connected for %u s without resolved services: "
-             "disconnecting to start over", address (self),
-             RESOLVE_TIMEOUT_S);
-  g_dbus_connection_call (lactd_bluez_get_connection (self->bluez),
-                          BLUEZ_NAME, self->device_path, BLUEZ_DEVICE,
-                          "Disconnect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-                          10000, NULL, NULL, NULL);
-  return G_SOURCE_REMOVE;
-}
+/* ------------------------------------------------------------ state */
 
 static gboolean
 chars_timeout_cb (gpointer data)
@@ -506,22 +369,25 @@ find_chars (LactdBluezLink *self)
   return TRUE;
 }
 
-static void
-evaluate (LactdBluezLink *self)
+void
+lactd_bluez_link_evaluate (LactdBluezLink *self)
 {
   LactdLink *link = LACTD_LINK (self);
   const char *path = NULL;
   gboolean connected, resolved, powered, ready = FALSE;
 
   if (lactd_bluez_is_present (self->bluez))
-    path = lactd_bluez_find_device (self->bluez, address (self));
+    path = lactd_bluez_find_device (self->bluez, link_address (self));
   if (g_strcmp0 (path, self->device_path) != 0)
     {
-      g_debug ("%s: device object %s", address (self), path ? path : "gone");
+      g_debug ("%s: device object %s", link_address (self),
+               path ? path : "gone");
       unsubscribe_all (self);
       g_free (self->device_path);
       self->device_path = g_strdup (path);
       self->wait_disconnect = FALSE;
+      self->stale = FALSE;
+      g_clear_handle_id (&self->stale_timer_id, g_source_remove);
     }
   if (path == NULL)
     {
@@ -533,7 +399,7 @@ evaluate (LactdBluezLink *self)
     }
   {
     g_autofree char *name = lactd_bluez_dup_device_name (self->bluez,
-                                                         address (self));
+                                                         link_address (self));
     if (name)
       lactd_link_set_name (link, name);
   }
@@ -543,9 +409,15 @@ evaluate (LactdBluezLink *self)
                                    "ServicesResolved");
   powered = lactd_bluez_device_adapter_powered (self->bluez, path);
   if (!lactd_bluez_get_bool (self->bluez, path, BLUEZ_DEVICE, "Paired"))
-    set_bond_lost (self);
+    lactd_bluez_link_set_bond_lost (self);
+  /* A broken link stays unused until it is down; the next one is new. */
+  if (!connected)
+    {
+      self->stale = FALSE;
+      g_clear_handle_id (&self->stale_timer_id, g_source_remove);
+    }
 
-  if (connected && resolved)
+  if (connected && resolved && !self->stale)
     {
       if (find_chars (self))
         {
@@ -570,14 +442,13 @@ evaluate (LactdBluezLink *self)
   if (connected && !resolved)
     {
       if (self->resolve_timeout_id == 0)
-        self->resolve_timeout_id = g_timeout_add_seconds (RESOLVE_TIMEOUT_S,
-                                                          resolve_timeout_cb,
-                                                          self);
+        self->resolve_timeout_id = g_timeout_add_seconds (
+            RESOLVE_TIMEOUT_S, lactd_bluez_link_resolve_timeout_cb, self);
     }
   else
     g_clear_handle_id (&self->resolve_timeout_id, g_source_remove);
 
-  if (connected)
+  if (connected && !self->stale)
     {
       self->backoff_s = BACKOFF_MIN_S;
       g_clear_handle_id (&self->retry_id, g_source_remove);
@@ -588,12 +459,13 @@ evaluate (LactdBluezLink *self)
       if (!powered)
         g_clear_handle_id (&self->retry_id, g_source_remove);
       else if (!self->connecting)
-        schedule_retry (self);
+        lactd_bluez_link_schedule_retry (self);
     }
 
   if (ready && !lactd_link_get_ready (link))
     {
-      g_message ("%s: connected and ready", address (self));
+      g_message ("%s: connected and ready", link_address (self));
+      self->generation++;
       lactd_link_set_ready (link, TRUE);
       for (guint i = 0; i < LACTD_N_CHARS; i++)
         if (self->want_notify[i] && !self->armed[i])
@@ -602,7 +474,7 @@ evaluate (LactdBluezLink *self)
     }
   else if (!ready && lactd_link_get_ready (link))
     {
-      g_message ("%s: disconnected", address (self));
+      g_message ("%s: disconnected", link_address (self));
       lactd_link_set_ready (link, FALSE);
     }
 }
@@ -617,7 +489,7 @@ on_changed (LactdBluez *bluez, const char *path, const char *iface,
    * under our device. */
   if (g_str_equal (iface, BLUEZ_DEVICE) || g_str_equal (iface, BLUEZ_ADAPTER)
       || (self->device_path && g_str_has_prefix (path, self->device_path)))
-    evaluate (self);
+    lactd_bluez_link_evaluate (self);
 }
 
 static void
@@ -630,11 +502,14 @@ on_presence (LactdBluez *bluez, gboolean present, gpointer data)
       /* Notify sessions die with bluetoothd: re-arm on the next one. */
       unsubscribe_all (self);
       self->connecting = FALSE;
+      self->disconnecting = FALSE;
+      self->stale = FALSE;
+      g_clear_handle_id (&self->stale_timer_id, g_source_remove);
       g_cancellable_cancel (self->cancellable);
       g_object_unref (self->cancellable);
       self->cancellable = g_cancellable_new ();
     }
-  evaluate (self);
+  lactd_bluez_link_evaluate (self);
 }
 
 static void
@@ -644,7 +519,7 @@ link_request_connect (LactdLink *link)
 
   self->backoff_s = BACKOFF_MIN_S;
   g_clear_handle_id (&self->retry_id, g_source_remove);
-  do_connect (self);
+  lactd_bluez_link_connect (self);
 }
 
 static void
@@ -665,12 +540,13 @@ lactd_bluez_link_dispose (GObject *object)
       for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
         g_clear_signal_handler (&self->handlers[i], self->bluez);
       unsubscribe_all (self);
-      lactd_bluez_remove_known (self->bluez, address (self));
+      lactd_bluez_remove_known (self->bluez, link_address (self));
     }
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->chars_timeout_id, g_source_remove);
   g_clear_handle_id (&self->resolve_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->stale_timer_id, g_source_remove);
   g_clear_object (&self->bluez);
   G_OBJECT_CLASS (lactd_bluez_link_parent_class)->dispose (object);
 }
@@ -703,6 +579,8 @@ static void
 lactd_bluez_link_init (LactdBluezLink *self)
 {
   self->backoff_s = BACKOFF_MIN_S;
+  self->call_timeout_ms = GATT_CALL_TIMEOUT_MS;
+  self->connect_timeout_ms = CONNECT_TIMEOUT_MS;
   self->cancellable = g_cancellable_new ();
 }
 
@@ -710,10 +588,19 @@ LactdBluezLink *
 lactd_bluez_link_new (LactdBluez *bluez, const char *addr)
 {
   g_autofree char *up = g_ascii_strup (addr, -1);
+  const char *timeout_env = g_getenv ("LACTD_BLUEZ_TIMEOUT_MS");
   LactdBluezLink *self = g_object_new (LACTD_TYPE_BLUEZ_LINK, "address", up,
                                        NULL);
 
   self->bluez = g_object_ref (bluez);
+  /* For tests of calls that never answer (docs/architecture.md). */
+  if (timeout_env != NULL)
+    {
+      guint64 ms = g_ascii_strtoull (timeout_env, NULL, 10);
+
+      if (ms > 0 && ms <= G_MAXINT)
+        lactd_bluez_link_set_timeouts (self, (guint) ms, (guint) ms);
+    }
   lactd_bluez_add_known (bluez, up);
   self->handlers[0] = g_signal_connect (bluez, "changed",
                                         G_CALLBACK (on_changed), self);
@@ -722,7 +609,15 @@ lactd_bluez_link_new (LactdBluez *bluez, const char *addr)
   self->handlers[2] = g_signal_connect (bluez, "resumed",
                                         G_CALLBACK (on_resumed), self);
   /* Adopts a sensor that is already connected, or starts trying. */
-  evaluate (self);
+  lactd_bluez_link_evaluate (self);
   return self;
 }
 
+void
+lactd_bluez_link_set_timeouts (LactdBluezLink *self, guint call_ms,
+                               guint connect_ms)
+{
+  g_return_if_fail (LACTD_IS_BLUEZ_LINK (self));
+  self->call_timeout_ms = MAX (call_ms, 1u);
+  self->connect_timeout_ms = MAX (connect_ms, 1u);
+}

@@ -32,6 +32,10 @@ gboolean lactd_bluez_get_bool (LactdBluez *self, const char *path,
 /* The Device1 object of address: on a powered adapter if there is one,
  * connected ones first. NULL when BlueZ does not know the address. */
 const char *lactd_bluez_find_device (LactdBluez *self, const char *address);
+/* Reads an object's interface again (Properties.GetAll) into the cache,
+ * then emits "changed": for when BlueZ's answers contradict the cache. */
+void lactd_bluez_refresh (LactdBluez *self, const char *path,
+                          const char *iface);
 /* Every Device1 path with that address (owned array of borrowed paths). */
 GPtrArray *lactd_bluez_find_devices (LactdBluez *self, const char *address);
 /* The GattCharacteristic1 under device_path with that UUID, or NULL. */

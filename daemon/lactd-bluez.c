@@ -14,6 +14,9 @@
 #include "lactd-text.h"
 
 #define INIT_TIMEOUT_MS 2000
+/* GetManagedObjects: its timeout, and the pause before asking again. */
+#define OBJECTS_TIMEOUT_MS 10000
+#define OBJECTS_RETRY_S 2
 
 struct _LactdBluez {
   GObject parent_instance;
@@ -35,6 +38,7 @@ struct _LactdBluez {
   GTask *init_task;
   guint init_timeout;
   GSource *init_cancelled;     /* the init task's cancellable */
+  guint objects_retry;         /* GetManagedObjects again after a failure */
 };
 
 G_DEFINE_TYPE_WITH_CODE (LactdBluez, lactd_bluez, G_TYPE_OBJECT,
@@ -376,6 +380,65 @@ on_properties_changed (GDBusConnection *c, const char *sender,
     update_state (self);
 }
 
+typedef struct {
+  LactdBluez *bluez;
+  char *path;
+  char *iface;
+} Refresh;
+
+static void
+refresh_free (Refresh *r)
+{
+  g_object_unref (r->bluez);
+  g_free (r->path);
+  g_free (r->iface);
+  g_free (r);
+}
+
+static void
+refreshed (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Refresh *r = data;
+  LactdBluez *self = r->bluez;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) values = NULL;
+  GHashTable *ifaces, *table;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res,
+                                         &error);
+  ifaces = g_hash_table_lookup (self->objects, r->path);
+  table = ifaces ? g_hash_table_lookup (ifaces, r->iface) : NULL;
+  if (reply == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("re-reading %s: %s", r->path, error->message);
+    }
+  else if (table != NULL)
+    {
+      values = g_variant_get_child_value (reply, 0);
+      cache_merge (table, values);
+      g_signal_emit (self, signals[SIG_CHANGED], 0, r->path, r->iface);
+      if (g_str_equal (r->iface, BLUEZ_ADAPTER))
+        update_state (self);
+    }
+  refresh_free (r);
+}
+
+void
+lactd_bluez_refresh (LactdBluez *self, const char *path, const char *iface)
+{
+  Refresh *r = g_new0 (Refresh, 1);
+
+  r->bluez = g_object_ref (self);
+  r->path = g_strdup (path);
+  r->iface = g_strdup (iface);
+  g_dbus_connection_call (self->bus, BLUEZ_NAME, path, DBUS_PROPERTIES,
+                          "GetAll", g_variant_new ("(s)", iface),
+                          G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
+                          OBJECTS_TIMEOUT_MS, self->cancellable, refreshed, r);
+}
+
 static void
 on_prepare_for_sleep (GDBusConnection *c, const char *sender,
                       const char *path, const char *iface,
@@ -389,6 +452,18 @@ on_prepare_for_sleep (GDBusConnection *c, const char *sender,
       g_message ("resumed from suspend: reconnecting sensors");
       g_signal_emit (data, signals[SIG_RESUMED], 0);
     }
+}
+
+static void request_objects (LactdBluez *self);
+
+static gboolean
+objects_retry_cb (gpointer data)
+{
+  LactdBluez *self = data;
+
+  self->objects_retry = 0;
+  request_objects (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -408,7 +483,13 @@ got_managed_objects (GObject *source, GAsyncResult *res, gpointer data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_warning ("BlueZ GetManagedObjects: %s", error->message);
+          /* Without the objects no sensor is ever found: ask again (a
+           * bluetoothd too busy to answer in time, or starting up). */
+          g_warning ("BlueZ GetManagedObjects: %s; asking again in %u s",
+                     error->message, OBJECTS_RETRY_S);
+          g_clear_handle_id (&self->objects_retry, g_source_remove);
+          self->objects_retry = g_timeout_add_seconds (OBJECTS_RETRY_S,
+                                                       objects_retry_cb, self);
           init_done (self);
         }
       g_object_unref (self);
@@ -427,6 +508,19 @@ got_managed_objects (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 static void
+request_objects (LactdBluez *self)
+{
+  /* The signal subscriptions exist since construction, so nothing that
+   * happens between this call and its reply is missed. */
+  g_dbus_connection_call (self->bus, BLUEZ_NAME, "/", DBUS_OBJECT_MANAGER,
+                          "GetManagedObjects", NULL,
+                          G_VARIANT_TYPE ("(a{oa{sa{sv}}})"),
+                          G_DBUS_CALL_FLAGS_NONE, OBJECTS_TIMEOUT_MS,
+                          self->cancellable, got_managed_objects,
+                          g_object_ref (self));
+}
+
+static void
 bluez_appeared (GDBusConnection *c, const char *name, const char *owner,
                 gpointer data)
 {
@@ -439,13 +533,7 @@ bluez_appeared (GDBusConnection *c, const char *name, const char *owner,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  /* The signal subscriptions exist since construction, so nothing that
-   * happens between this call and its reply is missed. */
-  g_dbus_connection_call (self->bus, BLUEZ_NAME, "/", DBUS_OBJECT_MANAGER,
-                          "GetManagedObjects", NULL,
-                          G_VARIANT_TYPE ("(a{oa{sa{sv}}})"),
-                          G_DBUS_CALL_FLAGS_NONE, 10000, self->cancellable,
-                          got_managed_objects, g_object_ref (self));
+  request_objects (self);
   lactd_bluez_exports_register_agent (self->exports);
   g_signal_emit (self, signals[SIG_PRESENCE], 0, TRUE);
 }
@@ -463,6 +551,7 @@ bluez_vanished (GDBusConnection *c, const char *name, gpointer data)
   self->present = FALSE;
   g_clear_pointer (&self->owner, g_free);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->objects_retry, g_source_remove);
   lactd_bluez_exports_reset (self->exports);
   g_hash_table_iter_init (&it, self->objects);
   while (g_hash_table_iter_next (&it, &k, NULL))
@@ -514,6 +603,7 @@ lactd_bluez_dispose (GObject *object)
   if (self->init_cancelled != NULL)
     g_source_destroy (self->init_cancelled);
   g_clear_pointer (&self->init_cancelled, g_source_unref);
+  g_clear_handle_id (&self->objects_retry, g_source_remove);
   g_clear_object (&self->init_task);
   G_OBJECT_CLASS (lactd_bluez_parent_class)->dispose (object);
 }

@@ -114,5 +114,13 @@ G_DECLARE_FINAL_TYPE (LactdBluezLink, lactd_bluez_link, LACTD, BLUEZ_LINK,
  * LactdLink's "last-error". */
 LactdBluezLink *lactd_bluez_link_new (LactdBluez *bluez,
                                       const char *address);
+/* How long a GATT call and a Device1.Connect may go unanswered before the
+ * link gives up on them (defaults 35 s and 60 s; the environment variable
+ * LACTD_BLUEZ_TIMEOUT_MS sets both, for tests). A GATT call that times out
+ * or finds no GATT client ("Not connected") fails with
+ * G_IO_ERROR_TIMED_OUT or G_IO_ERROR_NOT_CONNECTED and takes the link
+ * down: it is disconnected and reconnected with backoff. */
+void lactd_bluez_link_set_timeouts (LactdBluezLink *self, guint call_ms,
+                                    guint connect_ms);
 
 G_END_DECLS

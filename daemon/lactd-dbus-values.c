@@ -1,6 +1,7 @@
-/* lactd-dbus-values.c — session, day-summary and live dictionaries, day
- * strings and object paths (goals: lactd-dbus-goal.c). The rules the
- * values obey are the model's (lactd-model.h).
+/* lactd-dbus-values.c — AddSession's dictionary, day-summary and live
+ * dictionaries, day strings and object paths (goals: lactd-dbus-goal.c;
+ * session dictionaries: lactd-dbus-sessions.c). The rules the values obey
+ * are the model's (lactd-model.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -88,68 +89,6 @@ add_volume (GVariantBuilder *builder, const char *key, gint64 tenths)
 }
 
 /* ----------------------------------------------------------- sessions */
-
-GVariant *
-lactd_session_to_variant (const LactdSession *session)
-{
-  GVariantBuilder builder;
-  const char *kind;
-
-  g_return_val_if_fail (session != NULL, NULL);
-  kind = lactd_session_kind_to_string (session->kind);
-  g_return_val_if_fail (kind != NULL, NULL);
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&builder, "{sv}", "id",
-                         g_variant_new_uint64 (session->id));
-  g_variant_builder_add (&builder, "{sv}", "source",
-                         g_variant_new_string (session->from_sensor ?
-                                               "sensor" : "manual"));
-  g_variant_builder_add (&builder, "{sv}", "sensor",
-                         g_variant_new_string (session->from_sensor ?
-                                               session->address : ""));
-  g_variant_builder_add (&builder, "{sv}", "seq",
-                         g_variant_new_uint32 (session->from_sensor ?
-                                               session->seq : 0));
-  g_variant_builder_add (&builder, "{sv}", "kind",
-                         g_variant_new_string (kind));
-  g_variant_builder_add (&builder, "{sv}", "start",
-                         g_variant_new_int64 (session->start));
-  g_variant_builder_add (&builder, "{sv}", "end",
-                         g_variant_new_int64 (lactd_session_end (session)));
-  g_variant_builder_add (&builder, "{sv}", "utc_offset",
-                         g_variant_new_int32 (session->utc_offset_min));
-  g_variant_builder_add (&builder, "{sv}", "duration_left",
-                         g_variant_new_uint32 (session->duration_left));
-  g_variant_builder_add (&builder, "{sv}", "duration_right",
-                         g_variant_new_uint32 (session->duration_right));
-  g_variant_builder_add (&builder, "{sv}", "double",
-                         g_variant_new_boolean (session->double_sided));
-  add_volume (&builder, "volume_left_ml", session->volume_left_tenths);
-  add_volume (&builder, "volume_right_ml", session->volume_right_tenths);
-  add_volume (&builder, "supplement_ml", session->supplement_tenths);
-  g_variant_builder_add (&builder, "{sv}", "interrupted",
-                         g_variant_new_boolean (session->interrupted));
-  g_variant_builder_add (&builder, "{sv}", "clock_unsynced",
-                         g_variant_new_boolean (session->clock_unsynced));
-  return g_variant_builder_end (&builder);
-}
-
-GVariant *
-lactd_sessions_to_variant (const GArray *sessions)
-{
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; sessions != NULL && i < sessions->len; i++)
-    {
-      const LactdSession *session =
-        &g_array_index (sessions, LactdSession, i);
-      g_variant_builder_add_value (&builder,
-                                   lactd_session_to_variant (session));
-    }
-  return g_variant_builder_end (&builder);
-}
 
 enum {
   SESSION_KEY_KIND,

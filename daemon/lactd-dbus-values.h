@@ -35,6 +35,20 @@ GVariant *lactd_session_to_variant (const LactdSession *session);
 /* aa{sv} of a GArray of LactdSession, in array order. */
 GVariant *lactd_sessions_to_variant (const GArray *sessions);
 
+/* The aa{sv} of a list, built one session at a time (straight from the
+ * store's rows, with no array of sessions in between); the dictionaries
+ * share every entry that repeats (lactd-dbus-sessions.c). expected is a
+ * hint. _end() returns the floating aa{sv} and frees the builder. */
+typedef struct _LactdSessionsBuilder LactdSessionsBuilder;
+LactdSessionsBuilder *lactd_sessions_builder_new (guint expected);
+void lactd_sessions_builder_add (LactdSessionsBuilder *builder,
+                                 const LactdSession *session);
+guint lactd_sessions_builder_get_count (LactdSessionsBuilder *builder);
+GVariant *lactd_sessions_builder_end (LactdSessionsBuilder *builder);
+void lactd_sessions_builder_free (LactdSessionsBuilder *builder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdSessionsBuilder,
+                               lactd_sessions_builder_free)
+
 /* AddSession's dictionary to a manual LactdSession (id 0, from_sensor
  * FALSE, address "", epoch 0, seq 0, not interrupted, clock synced).
  * Required: kind s, start x. Optional: utc_offset i (default: the local

@@ -54,7 +54,10 @@ struct _LactdLinkClass {
                                    GError             **error);
   /* Writes with response (ATT write request). Errors are G_IO_ERRORs:
    * BUSY for ATT 0xFE (an RACP procedure already in progress),
-   * PERMISSION_DENIED when the bond is lost, NOT_CONNECTED, else FAILED. */
+   * PERMISSION_DENIED when the bond is lost, NOT_CONNECTED, TIMED_OUT
+   * when the transport never answered, else FAILED. After TIMED_OUT or
+   * NOT_CONNECTED on a ready link the transport may take the link down
+   * ("ready" goes FALSE) and bring it back. */
   void     (*write_async)         (LactdLink           *self,
                                    LactdChar            ch,
                                    GBytes              *value,

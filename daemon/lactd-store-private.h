@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 /* The current schema version (PRAGMA user_version). */
-#define LACTD_STORE_SCHEMA_VERSION 2
+#define LACTD_STORE_SCHEMA_VERSION 3
 
 /* Unix seconds from 0001-01-01 (GDate julian day 1) to 1970-01-01:
  * (719163 - 1) days would be from day 1; adding 719163 days' worth keeps

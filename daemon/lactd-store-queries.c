@@ -52,26 +52,70 @@ check_day_range (guint32 first_julian, guint32 last_julian, GError **error)
   return TRUE;
 }
 
-/* Reads every row of a bound session query into a GArray. */
-static GArray *
-read_sessions (LactdStore *store, sqlite3_stmt *stmt, GError **error)
+/* Steps a bound session query, handing each row to func as a session
+ * read into one stack LactdSession (no array, no allocation per row). */
+static gboolean
+step_sessions (LactdStore *store, sqlite3_stmt *stmt, LactdSessionFunc func,
+               gpointer user_data, GError **error)
 {
-  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE,
-                                            sizeof (LactdSession));
+  LactdSession session;
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      LactdSession session;
       lactd_store_read_session (stmt, 0, &session);
-      g_array_append_val (sessions, session);
+      func (&session, user_data);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       lactd_store_set_sqlite_error (store, error, rc, "listing sessions");
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+list_stmt (LactdStore *store, gint64 from, gint64 to, GError **error)
+{
+  sqlite3_stmt *stmt = lactd_store_stmt (store, STMT_SESSION_LIST, error);
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, from);
+      sqlite3_bind_int64 (stmt, 2, to);
+    }
+  return stmt;
+}
+
+static sqlite3_stmt *
+page_stmt (LactdStore *store, gint64 before, guint count, GError **error)
+{
+  sqlite3_stmt *stmt = lactd_store_stmt (store, STMT_SESSION_PAGE, error);
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, before);
+      sqlite3_bind_int64 (stmt, 2, count);
+    }
+  return stmt;
+}
+
+static void
+append_session (const LactdSession *session, gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, *session);
+}
+
+/* Every row of a bound session query in a GArray. */
+static GArray *
+read_sessions (LactdStore *store, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE,
+                                            sizeof (LactdSession));
+
+  if (!step_sessions (store, stmt, append_session, sessions, error))
+    return NULL;
   return g_steal_pointer (&sessions);
 }
 
@@ -82,12 +126,20 @@ lactd_store_list_sessions (LactdStore *store, gint64 from, gint64 to,
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = lactd_store_stmt (store, STMT_SESSION_LIST, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  return read_sessions (store, stmt, error);
+  stmt = list_stmt (store, from, to, error);
+  return stmt != NULL ? read_sessions (store, stmt, error) : NULL;
+}
+
+gboolean
+lactd_store_foreach_session (LactdStore *store, gint64 from, gint64 to,
+                             LactdSessionFunc func, gpointer user_data,
+                             GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL && func != NULL, FALSE);
+  stmt = list_stmt (store, from, to, error);
+  return stmt != NULL && step_sessions (store, stmt, func, user_data, error);
 }
 
 gboolean
@@ -123,12 +175,20 @@ lactd_store_list_sessions_before (LactdStore *store, gint64 before,
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = lactd_store_stmt (store, STMT_SESSION_PAGE, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, before);
-  sqlite3_bind_int64 (stmt, 2, count);
-  return read_sessions (store, stmt, error);
+  stmt = page_stmt (store, before, count, error);
+  return stmt != NULL ? read_sessions (store, stmt, error) : NULL;
+}
+
+gboolean
+lactd_store_foreach_session_before (LactdStore *store, gint64 before,
+                                    guint count, LactdSessionFunc func,
+                                    gpointer user_data, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL && func != NULL, FALSE);
+  stmt = page_stmt (store, before, count, error);
+  return stmt != NULL && step_sessions (store, stmt, func, user_data, error);
 }
 
 /* A day-based query with its first two parameters bound: the UTC range

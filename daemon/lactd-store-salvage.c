@@ -12,10 +12,11 @@
  * lactd_store_remember_sensor() ...), which validates it: nothing invalid
  * enters the new store. The damaged file is never written.
  *
- * What is copied: sessions (manual and sensor; they get new ids, a sensor
- * session keeps its sensor, epoch and number), the sensors with their
- * epochs and acknowledged numbers, and the goal. Rejected records,
- * conflicts and the reminder state are not.
+ * What is copied: sessions (manual and sensor; they get new ids, above
+ * every id the damaged file used or handed out, since ids are never
+ * reused; a sensor session keeps its sensor, epoch and number), the
+ * sensors with their epochs and acknowledged numbers, and the goal.
+ * Rejected records, conflicts and the reminder state are not.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,6 +46,7 @@ typedef struct {
   LactdStore *store;
   GArray *manual;            /* LactdSession */
   GArray *sensor;            /* LactdSession, address and epoch set */
+  gint64 highest_id;         /* of the rows read and the file's sequence */
   guint rows_read;
   guint rows_invalid;
   guint stretches_skipped;
@@ -225,6 +227,8 @@ collect_session (Salvage *salvage, sqlite3_stmt *row)
   LactdSession session;
 
   salvage->rows_read++;
+  salvage->highest_id = MAX (salvage->highest_id,
+                             sqlite3_column_int64 (row, 0));
   if (!session_from_row (row, &session))
     {
       salvage->rows_invalid++;
@@ -445,6 +449,40 @@ restore_goal (Salvage *salvage, sqlite3_stmt *row)
                error->message);
 }
 
+/* ------------------------------------------------------ the new ids */
+
+static void
+note_sequence (Salvage *salvage, sqlite3_stmt *row)
+{
+  salvage->highest_id = MAX (salvage->highest_id,
+                             sqlite3_column_int64 (row, 0));
+}
+
+/* The fresh store hands out ids above every id the damaged file used:
+ * its highest row read, and its sequence (schema 3 on), which remembers
+ * deleted ones too. A row on an unreadable page may have had a higher
+ * id than both; it is lost with its page either way. */
+static void
+reserve_ids (Salvage *salvage)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  read_small_table (salvage, "SELECT seq FROM sqlite_sequence "
+                    "WHERE name = 'sessions'", note_sequence);
+  if (salvage->highest_id <= 0)
+    return;
+  sql = g_strdup_printf ("INSERT INTO sqlite_sequence (name, seq) "
+                         "SELECT 'sessions', 0 WHERE NOT EXISTS (SELECT 1 "
+                         "FROM sqlite_sequence WHERE name = 'sessions'); "
+                         "UPDATE sqlite_sequence SET seq = max(seq, "
+                         "%" G_GINT64_FORMAT ") WHERE name = 'sessions'",
+                         salvage->highest_id);
+  if (!lactd_store_exec (salvage->store, sql, &error))
+    g_warning ("Salvage %s: ids above %" G_GINT64_FORMAT " not reserved: %s",
+               salvage->path, salvage->highest_id, error->message);
+}
+
 /* -------------------------------------------------------------- all */
 
 guint
@@ -478,6 +516,7 @@ lactd_store_salvage (LactdStore *store, const char *damaged_path)
   read_small_table (&salvage, "SELECT value FROM settings "
                     "WHERE key = 'goal'", restore_goal);
   read_sessions (&salvage);
+  reserve_ids (&salvage);
   stored = store_manual (&salvage) + store_sensor_sessions (&salvage);
 
   g_message ("Salvage %s: %u sessions stored of %u rows read (%u malformed "

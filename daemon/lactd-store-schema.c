@@ -11,6 +11,10 @@
  * Version 2: volumes as integer tenths of a millilitre (exact sums),
  *            rejected_records and conflicts tables, the sensors'
  *            rejected_count and lost_count.
+ * Version 3: session ids are never reused: sessions.id is AUTOINCREMENT
+ *            (without it SQLite hands the id of a deleted highest row to
+ *            the next insert, and a client that remembers the highest id
+ *            it saw would miss that session). Every row keeps its id.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -132,9 +136,48 @@ static const char migrate_v1_to_v2[] =
   "CREATE UNIQUE INDEX rejected_records_key"
   "  ON rejected_records (address, epoch, seq) WHERE seq > 0;";
 
+/* Sessions are rebuilt again (AUTOINCREMENT cannot be added in place).
+ * Copying the rows with their ids sets sqlite_sequence to the highest id
+ * present, which the rename carries over; an id deleted from the top
+ * before this migration cannot be known any more (docs/architecture.md). */
+static const char migrate_v2_to_v3[] =
+  "CREATE TABLE sessions_v3 ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  source TEXT NOT NULL CHECK (source IN ('sensor', 'manual')),"
+  "  address TEXT NOT NULL DEFAULT '',"
+  "  epoch INTEGER NOT NULL DEFAULT 0,"
+  "  seq INTEGER NOT NULL DEFAULT 0,"
+  "  kind TEXT NOT NULL"
+  "    CHECK (kind IN ('pump', 'sns', 'hand', 'breastfeed')),"
+  "  start INTEGER NOT NULL,"
+  "  utc_offset_min INTEGER NOT NULL,"
+  "  duration_left INTEGER NOT NULL,"
+  "  duration_right INTEGER NOT NULL,"
+  "  double_sided INTEGER NOT NULL,"
+  "  interrupted INTEGER NOT NULL,"
+  "  clock_unsynced INTEGER NOT NULL,"
+  "  volume_left_tenths INTEGER,"   /* NULL: not measured */
+  "  volume_right_tenths INTEGER,"
+  "  supplement_tenths INTEGER,"
+  "  stored_at INTEGER NOT NULL);"
+  "INSERT INTO sessions_v3 (id, source, address, epoch, seq, kind, start,"
+  "  utc_offset_min, duration_left, duration_right, double_sided,"
+  "  interrupted, clock_unsynced, volume_left_tenths, volume_right_tenths,"
+  "  supplement_tenths, stored_at)"
+  "  SELECT id, source, address, epoch, seq, kind, start, utc_offset_min,"
+  "  duration_left, duration_right, double_sided, interrupted,"
+  "  clock_unsynced, volume_left_tenths, volume_right_tenths,"
+  "  supplement_tenths, stored_at FROM sessions ORDER BY id;"
+  "DROP TABLE sessions;"
+  "ALTER TABLE sessions_v3 RENAME TO sessions;"
+  "CREATE UNIQUE INDEX sessions_sensor_key ON sessions (address, epoch, seq)"
+  "  WHERE source = 'sensor';"
+  "CREATE INDEX sessions_start ON sessions (start);";
+
 static const char *const migrations[LACTD_STORE_SCHEMA_VERSION] = {
   schema_v1,          /* 0 -> 1 */
   migrate_v1_to_v2,   /* 1 -> 2 */
+  migrate_v2_to_v3,   /* 2 -> 3 */
 };
 
 static gboolean

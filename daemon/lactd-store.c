@@ -3,7 +3,8 @@
  * session helpers. The files themselves are lactd-store-file.c's, the
  * checks lactd-store-health.c's, the salvage lactd-store-salvage.c's.
  *
- * One connection per store, used from the main thread only. The database
+ * One connection per store, used from the main thread only (opened
+ * SQLITE_OPEN_NOMUTEX: no other thread may touch it). The database
  * runs in WAL mode with synchronous=NORMAL: a commit survives a crash of
  * the process, and the sync batches, which must survive power loss before
  * anything is acknowledged to a sensor, switch to synchronous=FULL (see
@@ -332,10 +333,14 @@ configure_db (LactdStore *store, GError **error)
 static gboolean
 open_connection (LactdStore *store, GError **error)
 {
-  /* NOFOLLOW: the path was checked, but not against a swap since. */
+  /* NOFOLLOW: the path was checked, but not against a swap since.
+   * NOMUTEX: the connection is only ever used from the thread that opened
+   * it (the weekly integrity check opens its own), so SQLite's
+   * per-connection mutex, taken by every sqlite3_column_*() call, buys
+   * nothing. */
   int rc = sqlite3_open_v2 (store->path, &store->db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-                            NULL);
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+                            SQLITE_OPEN_NOMUTEX, NULL);
 
   if (rc != SQLITE_OK)
     {

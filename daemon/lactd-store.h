@@ -247,6 +247,21 @@ gboolean lactd_store_count_sessions (LactdStore *store, gint64 from,
 GArray *lactd_store_list_sessions_before (LactdStore *store, gint64 before,
                                           guint count, GError **error);
 
+/* The same two lists without an array: func is called for each session
+ * as its row is read, in the same order; the session is only valid during
+ * the call. FALSE with an error when the query failed (func may have been
+ * called for the rows before). */
+typedef void (*LactdSessionFunc) (const LactdSession *session,
+                                  gpointer user_data);
+gboolean lactd_store_foreach_session (LactdStore *store, gint64 from,
+                                      gint64 to, LactdSessionFunc func,
+                                      gpointer user_data, GError **error);
+gboolean lactd_store_foreach_session_before (LactdStore *store,
+                                             gint64 before, guint count,
+                                             LactdSessionFunc func,
+                                             gpointer user_data,
+                                             GError **error);
+
 typedef struct {
   char day[11];              /* YYYY-MM-DD */
   guint32 sessions;

@@ -116,13 +116,17 @@ lsp_sim_sensor_add_relactation_month (LspSimSensor *self, guint days)
               double mean_ml = 1.0 + 29.0 * progress * progress;
               double spread = 1.0 + 9.0 * progress;
               guint duration = (guint) g_rand_int_range (rand, 900, 1500);
+              /* Drawn once each: MAX() would draw twice and could keep
+               * the second, negative draw (a huge unsigned volume). */
+              double left_ml = mean_ml + g_rand_double_range (rand, -spread, spread);
+              double right_ml = mean_ml + g_rand_double_range (rand, -spread, spread);
 
               record.kind = LSP_RECORD_KIND_PUMP;
               record.double_sided = TRUE;
               record.seconds_left = (guint16) duration;
               record.seconds_right = (guint16) duration;
-              record.volume_left = volume ((guint) MAX (0.0, 10.0 * (mean_ml + g_rand_double_range (rand, -spread, spread))));
-              record.volume_right = volume ((guint) MAX (0.0, 10.0 * (mean_ml + g_rand_double_range (rand, -spread, spread))));
+              record.volume_left = volume ((guint) (10.0 * MAX (0.0, left_ml)));
+              record.volume_right = volume ((guint) (10.0 * MAX (0.0, right_ml)));
               record.supplement = not_measured;
             }
           if (start < now)

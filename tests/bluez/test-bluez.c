@@ -606,6 +606,7 @@ add_tests (void)
   ADD ("two-sensors", test_two_sensors, NULL);
   ADD ("resume", test_resume, NULL);
 #undef ADD
+  add_fault_tests ();
 }
 
 int

@@ -72,3 +72,5 @@ void wait_values (Fixture *f, guint n);
 LactdLink *ready_link (Fixture *f, const char *address);
 void setup (Fixture *f, gconstpointer data);
 void teardown (Fixture *f, gconstpointer data);
+/* test-bluez-faults.c */
+void add_fault_tests (void);

@@ -227,6 +227,149 @@ test_sessions_to_variant (void)
   g_assert_cmpuint (g_variant_get_uint64 (id), ==, 43);
 }
 
+/* The dictionary as the contract spells it, built the plain way (one
+ * GVariantBuilder per session, nothing shared): the reference for the
+ * shared-entry builder. */
+static GVariant *
+reference_dict (const LactdSession *s)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "id", g_variant_new_uint64 (s->id));
+  g_variant_builder_add (&b, "{sv}", "source", g_variant_new_string (
+                           s->from_sensor ? "sensor" : "manual"));
+  g_variant_builder_add (&b, "{sv}", "sensor", g_variant_new_string (
+                           s->from_sensor ? s->address : ""));
+  g_variant_builder_add (&b, "{sv}", "seq", g_variant_new_uint32 (
+                           s->from_sensor ? s->seq : 0));
+  g_variant_builder_add (&b, "{sv}", "kind", g_variant_new_string (
+                           lactd_session_kind_to_string (s->kind)));
+  g_variant_builder_add (&b, "{sv}", "start", g_variant_new_int64 (s->start));
+  g_variant_builder_add (&b, "{sv}", "end",
+                         g_variant_new_int64 (lactd_session_end (s)));
+  g_variant_builder_add (&b, "{sv}", "utc_offset",
+                         g_variant_new_int32 (s->utc_offset_min));
+  g_variant_builder_add (&b, "{sv}", "duration_left",
+                         g_variant_new_uint32 (s->duration_left));
+  g_variant_builder_add (&b, "{sv}", "duration_right",
+                         g_variant_new_uint32 (s->duration_right));
+  g_variant_builder_add (&b, "{sv}", "double",
+                         g_variant_new_boolean (s->double_sided));
+  if (s->volume_left_tenths >= 0)
+    g_variant_builder_add (&b, "{sv}", "volume_left_ml", g_variant_new_double (
+                             s->volume_left_tenths / 10.0));
+  if (s->volume_right_tenths >= 0)
+    g_variant_builder_add (&b, "{sv}", "volume_right_ml", g_variant_new_double (
+                             s->volume_right_tenths / 10.0));
+  if (s->supplement_tenths >= 0)
+    g_variant_builder_add (&b, "{sv}", "supplement_ml", g_variant_new_double (
+                             s->supplement_tenths / 10.0));
+  g_variant_builder_add (&b, "{sv}", "interrupted",
+                         g_variant_new_boolean (s->interrupted));
+  g_variant_builder_add (&b, "{sv}", "clock_unsynced",
+                         g_variant_new_boolean (s->clock_unsynced));
+  return g_variant_builder_end (&b);
+}
+
+static LactdSession
+random_session (guint i)
+{
+  static const char *const sensors[] = { "C0:FF:EE:00:00:01",
+                                         "C0:FF:EE:00:00:02" };
+  LactdSession s = { 0 };
+
+  s.id = 1000 + i;
+  s.from_sensor = g_test_rand_int_range (0, 3) != 0;
+  if (s.from_sensor)
+    {
+      g_strlcpy (s.address, sensors[i % 2], sizeof s.address);
+      s.epoch = 7;
+      s.seq = i + 1;
+    }
+  s.kind = (LactdSessionKind) g_test_rand_int_range (0, 4);
+  s.start = SUMMER_START + (gint64) i * 3600;
+  /* Mostly in -720..840; a few outside, which are not interned. */
+  s.utc_offset_min = i % 50 == 0 ? -1000 + (gint32) i
+                                 : g_test_rand_int_range (-720, 841);
+  s.duration_left = (guint32) g_test_rand_int_range (0, 14401);
+  /* A sensor's value the API would refuse still goes out as stored. */
+  s.duration_right = i % 97 == 0 ? G_MAXUINT32 - i
+                                 : (guint32) g_test_rand_int_range (0, 60);
+  s.double_sided = g_test_rand_bit ();
+  s.interrupted = g_test_rand_int_range (0, 10) == 0;
+  s.clock_unsynced = g_test_rand_int_range (0, 10) == 0;
+  s.volume_left_tenths = g_test_rand_int_range (-1, 10001);
+  s.volume_right_tenths = g_test_rand_int_range (-1, 40);
+  s.supplement_tenths = g_test_rand_bit () ? LACTD_VOLUME_NONE
+                                           : g_test_rand_int_range (0, 10001);
+  return s;
+}
+
+/* The builder's reply equals the plain one value for value, in order,
+ * and repeated entries are one node referenced from every dictionary. */
+static void
+test_sessions_builder_shares (void)
+{
+  g_autoptr(GArray) sessions = g_array_new (FALSE, TRUE, sizeof (LactdSession));
+  g_autoptr(LactdSessionsBuilder) builder = lactd_sessions_builder_new (2);
+  g_autoptr(GVariant) list = NULL;
+  g_autoptr(GVariant) expected = NULL;
+  g_autoptr(GVariant) first = NULL;
+  g_autoptr(GVariant) second = NULL;
+  GVariantBuilder plain;
+
+  g_variant_builder_init (&plain, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < 600; i++)
+    {
+      LactdSession s = random_session (i);
+      g_array_append_val (sessions, s);
+      lactd_sessions_builder_add (builder, &s);
+      g_variant_builder_add_value (&plain, reference_dict (&s));
+    }
+  g_assert_cmpuint (lactd_sessions_builder_get_count (builder), ==, 600);
+  list = g_variant_ref_sink (lactd_sessions_builder_end (
+                               g_steal_pointer (&builder)));
+  expected = g_variant_ref_sink (g_variant_builder_end (&plain));
+
+  /* Shared, not copied: the "interrupted" entry (14th or later) of two
+   * sessions with the same flag is one node; ids are not shared. */
+  first = g_variant_get_child_value (list, 0);
+  for (guint i = 1; i < g_variant_n_children (list) && second == NULL; i++)
+    {
+      const LactdSession *a = &g_array_index (sessions, LactdSession, 0);
+      const LactdSession *b = &g_array_index (sessions, LactdSession, i);
+      if (a->interrupted == b->interrupted && a->kind == b->kind)
+        second = g_variant_get_child_value (list, i);
+    }
+  g_assert_nonnull (second);
+  {
+    g_autoptr(GVariant) kind_a = g_variant_get_child_value (first, 4);
+    g_autoptr(GVariant) kind_b = g_variant_get_child_value (second, 4);
+    g_autoptr(GVariant) id_a = g_variant_get_child_value (first, 0);
+    g_autoptr(GVariant) id_b = g_variant_get_child_value (second, 0);
+    g_assert_true (kind_a == kind_b);
+    g_assert_true (id_a != id_b);
+  }
+
+  g_assert_true (g_variant_equal (list, expected));
+  g_clear_pointer (&list, g_variant_unref);
+  list = g_variant_ref_sink (lactd_sessions_to_variant (sessions));
+  g_assert_true (g_variant_equal (list, expected));
+  for (guint i = 0; i < sessions->len; i += 37)
+    {
+      g_autoptr(GVariant) one = g_variant_ref_sink (lactd_session_to_variant (
+        &g_array_index (sessions, LactdSession, i)));
+      g_autoptr(GVariant) want = g_variant_get_child_value (expected, i);
+      g_assert_true (g_variant_equal (one, want));
+    }
+
+  /* A builder dropped half-way (a store error) frees what it made. */
+  builder = lactd_sessions_builder_new (0);
+  lactd_sessions_builder_add (builder, &g_array_index (sessions, LactdSession,
+                                                       0));
+}
+
 /* ------------------------------------------------- variant → session */
 
 static void
@@ -576,6 +719,8 @@ test_dbus_values_add_tests (void)
   g_test_add_func ("/dbus/session/to-variant/manual",
                    test_session_to_variant_manual);
   g_test_add_func ("/dbus/session/to-variant/list", test_sessions_to_variant);
+  g_test_add_func ("/dbus/session/to-variant/shared-entries",
+                   test_sessions_builder_shares);
   g_test_add_func ("/dbus/session/from-variant/minimal",
                    test_session_from_variant_minimal);
   g_test_add_func ("/dbus/session/from-variant/default-offset-winter",

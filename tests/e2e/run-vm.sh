@@ -6,10 +6,11 @@
 # guest's log and one line per scenario, and exits 0 only if every
 # scenario passed (77: the VM cannot run here, so meson skips).
 #
-# Environment: E2E_RETRY=0 (no second run after a failed one),
-# E2E_SCENARIOS (space-separated, default all), E2E_TIMEOUT
+# Environment: E2E_SCENARIOS (space-separated, default all), E2E_TIMEOUT
 # (seconds, default 900), E2E_BENCH=1 (also the sync-rate benchmark),
-# LACTD_E2E_CACHE (kernel cache, default ~/.cache/lactd-e2e).
+# E2E_CHURN (faults in the link-churn scenario, default 12),
+# LACTD_E2E_CACHE (kernel cache, default ~/.cache/lactd-e2e). A failed run
+# is never run again: its failure is the verdict.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -uo pipefail
@@ -20,23 +21,6 @@ build=$(cd "${1:?usage: run-vm.sh BUILD_DIR [OUT_DIR]}" && pwd)
 out=${2:-$build/e2e-run}
 timeout_s=${E2E_TIMEOUT:-900}
 
-# The emulated air (btvirt under TCG) has rare failures of its own, such as
-# a restarted peripheral's link that drops right after it came up. A failed
-# VM run is run once more from scratch; both runs print their verdicts, the
-# first run's files stay in OUT-first, and only a second run that passes
-# every scenario passes.
-if [[ -z ${E2E_RUN:-} ]]; then
-  E2E_RUN=1 "$0" "$@"
-  rc=$?
-  if [[ $rc -eq 1 && ${E2E_RETRY:-1} == 1 ]]; then
-    rm -rf "$out-first"
-    cp -a "$out" "$out-first"
-    echo "e2e: the first VM run failed (its files: $out-first); running it once more"
-    E2E_RUN=2 "$0" "$@"
-    rc=$?
-  fi
-  exit "$rc"
-fi
 # Clear the last run first, so a run that cannot start leaves no stale
 # verdicts for result.sh to report.
 rm -rf "$out"
@@ -67,6 +51,7 @@ E2E_SCENARIOS='${E2E_SCENARIOS:-}'
 E2E_BENCH='${E2E_BENCH:-0}'
 E2E_GUEST_TIMEOUT='$((timeout_s - 60))'
 E2E_BENCH_RECORDS='${E2E_BENCH_RECORDS:-1000}'
+E2E_CHURN='${E2E_CHURN:-12}'
 ENV
 
 start=$(date +%s)

@@ -317,6 +317,56 @@ sc_daemon_restart() {
   fi
 }
 
+# Repeats the link faults of link-lost and daemon-restart, one after the
+# other, E2E_CHURN times (default 12): 10 new records, then a fault; the
+# reconnection after it must sync them within 120 s: a rare fault on the reconnection path
+# shows up here in one VM run instead of one run in ten.
+churn_fault() {  # churn_fault N: one link fault, chosen by N
+  local central
+  case $(($1 % 4)) in
+    0) log "churn $1: lactd-sim restarts"
+       stop_sim
+       start_sim --scenario "backlog:$(expected_count)" ;;
+    1) log "churn $1: the central's adapter is power-cycled"
+       busctl --system set-property org.bluez /org/bluez/hci1 org.bluez.Adapter1 Powered b false
+       wait_for 20 sim_is connected 0
+       nap 2
+       busctl --system set-property org.bluez /org/bluez/hci1 org.bluez.Adapter1 Powered b true ;;
+    2) log "churn $1: the sensor's side disconnects"
+       central=$(bt_prop /org/bluez/hci1 Adapter1 Address | tr -d ' \t' | sed 's/^variant//')
+       busctl --system call org.bluez "/org/bluez/hci0/dev_${central//:/_}" \
+         org.bluez.Device1 Disconnect >/dev/null 2>&1 ;;
+    3) log "churn $1: lactd restarts"
+       stop_lactd
+       start_lactd ;;
+  esac
+}
+sc_link_churn() {
+  ((PAIRED)) || { result link-churn FAIL "skipped: not paired"; return; }
+  local n=${E2E_CHURN:-12} i want t0 fails=0 detail=""
+  for ((i = 0; i < n; i++)); do
+    # 10 new records first: the reconnection after the fault syncs them.
+    want=$(($(expected_count) + 10))
+    kill -USR2 "$SIM_PID"
+    wait_for 5 sim_ge next_seq $((want + 1))
+    churn_fault "$i"
+    t0=$SECONDS
+    if wait_for 120 sim_ge highest_deleted "$want"; then
+      log "churn $i: synced up to $want in $((SECONDS - t0)) s"
+    else
+      fails=$((fails + 1))
+      detail+="#$i: deleted up to $(sim_get highest_deleted), want $want ($(manual_connect_diag)); "
+      log "churn $i: NOT synced: ${detail##*#}"
+    fi
+  done
+  history_check
+  if ((fails == 0)) && [[ $(hist_get dupes) == 0 && $(hist_get contiguous) == 1 ]]; then
+    result link-churn PASS "$n link faults in a row, each followed by a sync within 120 s; $(hist_get count) sessions, none doubled"
+  else
+    result link-churn FAIL "$fails of $n faults not followed by a sync: ${detail%; }; dupes $(hist_get dupes), contiguous $(hist_get contiguous)"
+  fi
+}
+
 BTD_KILLED=0
 btd_replaced() { local p; p=$(bluetoothd_pid) && [[ $p != "$1" ]]; }
 sc_bluetoothd_restart() {
@@ -407,6 +457,7 @@ bench_sync_rate() {
 
 run_scenarios() {
   local s
+  # link-churn (E2E_CHURN faults in a row) runs only when named.
   # bluetoothd-restart runs only when named in E2E_SCENARIOS: after
   # daemon-restart has left an idle link up, the emulated air does not
   # recover from bluetoothd being killed (the kernel keeps the LE link,

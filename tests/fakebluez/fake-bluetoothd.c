@@ -109,6 +109,13 @@ static const char introspection_xml[] =
   "   <arg name='n' type='u' direction='in'/><arg name='action' type='s' direction='in'/>"
   "   <arg name='delay_ms' type='u' direction='in'/></method>"
   "  <method name='ClearFault'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='DropAfterResolved'><arg name='address' type='s' direction='in'/><arg name='n' type='u' direction='in'/></method>"
+  "  <method name='HangCalls'><arg name='address' type='s' direction='in'/><arg name='method' type='s' direction='in'/>"
+  "   <arg name='n' type='u' direction='in'/></method>"
+  "  <method name='BreakAtt'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='LinkUpSilently'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='DropLinkSilently'><arg name='address' type='s' direction='in'/></method>"
+  "  <method name='HangObjectManager'><arg name='n' type='u' direction='in'/></method>"
   "  <method name='ForgetBond'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='ResetEpoch'><arg name='address' type='s' direction='in'/><arg name='epoch' type='u' direction='in'/>"
   "   <arg name='backlog' type='u' direction='in'/></method>"
@@ -336,7 +343,7 @@ fobj_set (FObj *obj, const char *iface, const char *prop, GVariant *value,
       return;
     }
   g_hash_table_insert (h, g_strdup (prop), value);
-  if (!obj->exported)
+  if (!obj->exported || obj->fb->silent)
     return;
   g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&changed, "{sv}", prop, value);
@@ -649,7 +656,14 @@ root_method (FObj *obj, const char *iface, const char *method,
 {
   FakeBluez *fb = obj->fb;
 
-  if (g_str_equal (iface, "org.freedesktop.DBus.ObjectManager"))
+  if (g_str_equal (iface, "org.freedesktop.DBus.ObjectManager")
+      && fb->hang_objects > 0)
+    {
+      fb->hang_objects--;
+      g_message ("GetManagedObjects left unanswered");
+      g_ptr_array_add (fb->hung, g_object_ref (inv));
+    }
+  else if (g_str_equal (iface, "org.freedesktop.DBus.ObjectManager"))
     get_managed_objects (fb, inv);
   else if (g_str_equal (iface, "org.bluez.AgentManager1"))
     agent_manager_call (fb, method, params, inv);
@@ -750,6 +764,7 @@ main (int argc, char **argv)
                                       (GDestroyNotify) fake_sensor_free);
   fb.agents = g_ptr_array_new_with_free_func ((GDestroyNotify) fagent_free);
   fb.apps = g_ptr_array_new_with_free_func ((GDestroyNotify) fapp_free);
+  fb.hung = g_ptr_array_new_with_free_func (g_object_unref);
   fb.unplugged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) g_strfreev);
   fb.state_file = g_steal_pointer (&state);

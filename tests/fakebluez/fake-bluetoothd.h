@@ -118,6 +118,12 @@ struct _FSensor {
   guint records_sent;
   guint drop_after;         /* 0: off; else drop after that many records */
   guint drop_count;         /* records sent in the current report */
+  /* Faults on the link itself (fake-control.c HangCalls, DropAfterResolved,
+   * BreakAtt). */
+  GHashTable *hang;         /* method name → calls still to leave unanswered */
+  GPtrArray *hung;          /* GDBusMethodInvocation* never answered */
+  guint drop_after_resolved;  /* links still to drop right after resolving */
+  gboolean att_broken;      /* GATT answers "Not connected", link stays up */
   GArray *report_queue;     /* seqs still to send */
   guint report_source;
   guint8 report_opcode;
@@ -209,6 +215,9 @@ struct _FakeBluez {
   char *state_file;
   guint control_reg;
   GMainLoop *loop;
+  guint hang_objects;       /* GetManagedObjects calls to leave unanswered */
+  gboolean silent;          /* property changes without PropertiesChanged */
+  GPtrArray *hung;          /* such calls, never answered */
 };
 
 GDBusInterfaceInfo *fake_bluez_iface_info (FakeBluez *fb, const char *name);
@@ -230,6 +239,9 @@ void fake_device_forget_uuids (FDevice *dev);
 void fake_device_free (FDevice *dev);
 void fake_device_drop (FDevice *dev, gboolean by_host);
 void fake_device_autoconnect (FDevice *dev);
+/* The link comes up, resolved, without PropertiesChanged: a client's
+ * cached Connected is now stale (LinkUpSilently). */
+void fake_device_link_up_silently (FDevice *dev);
 
 /* fake-gatt.c */
 void fake_device_export_gatt (FDevice *dev);
@@ -274,6 +286,10 @@ gboolean fake_sensor_notify_raw (FSensor *sensor, const char *name,
                                  const guint8 *data, gsize len);
 guint32 fake_sensor_start_session (FSensor *sensor, guint seconds);
 GVariant *fake_sensor_describe (FSensor *sensor);
+/* Whether this call of method is one to leave unanswered (HangCalls);
+ * if so, keeps inv (never answered) when keep is TRUE. */
+gboolean fake_sensor_hangs (FSensor *sensor, const char *method,
+                            GDBusMethodInvocation *inv, gboolean keep);
 
 /* fake-faults.c */
 gboolean fake_fault_arm (FSensor *sensor, const char *event, guint n,

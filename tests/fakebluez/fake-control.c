@@ -26,6 +26,25 @@
  *                                   drops; back: auto-connect resumes
  *   DropLink(s)                     the sensor drops the link now
  *   DropAfterRecords(s, u k)        drop after k records of the next report
+ *   DropAfterResolved(s, u n)       the next n links drop right after
+ *                                   ServicesResolved, before any GATT call
+ *   HangCalls(s, s method, u n)     the next n calls of method ("Connect",
+ *                                   "ReadValue", "WriteValue",
+ *                                   "StartNotify") are never answered; a
+ *                                   Connect stays pending (no link) until a
+ *                                   Disconnect cancels it, as bluetoothd's
+ *   LinkUpSilently(s)               the link comes up and resolves without
+ *                                   PropertiesChanged (a client's cache
+ *                                   goes stale)
+ *   DropLinkSilently(s)             the link drops without PropertiesChanged
+ *                                   (bluetoothd 5.66 when a Connect's late
+ *                                   L2CAP completion set its state behind
+ *                                   the signals)
+ *   BreakAtt(s)                     the ATT bearer closes but the LE link
+ *                                   stays: GATT calls answer "Not
+ *                                   connected" while Connected and
+ *                                   ServicesResolved stay true, until the
+ *                                   link drops
  *   ForgetBond(s)                   the sensor lost its keys
  *   ResetEpoch(s, u epoch, u backlog)  store erased, numbering restarts
  *   AddRecords(s, u n)              n more stored sessions
@@ -51,6 +70,10 @@
  *                                   being notified: the ground truth of
  *                                   a loss), faults_fired, fault_armed,
  *                                   procedure_running
+ *                                   hung_calls (GATT calls left unanswered),
+ *                                   drop_after_resolved (drops still to do)
+ *   HangObjectManager(u n)          the next n GetManagedObjects calls are
+ *                                   never answered
  *   GetApplications() -> a(sas)     (adapter, GattProfile1 UUIDs)
  *   GetAgents() -> a(sss)           (path, capability, "default" or "")
  *
@@ -269,6 +292,8 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
       add_sensor (fb, params, inv);
       return;
     }
+  else if (g_str_equal (method, "HangObjectManager"))
+    g_variant_get (params, "(u)", &fb->hang_objects);
   else if (g_str_equal (method, "GetApplications"))
     {
       GVariantBuilder b;
@@ -306,6 +331,27 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
     each_device (fb, s, drop_remote);
   else if (g_str_equal (method, "DropAfterRecords"))
     g_variant_get (params, "(&su)", NULL, &s->drop_after);
+  else if (g_str_equal (method, "DropAfterResolved"))
+    g_variant_get (params, "(&su)", NULL, &s->drop_after_resolved);
+  else if (g_str_equal (method, "HangCalls"))
+    {
+      const char *name;
+      guint32 count;
+
+      g_variant_get (params, "(&s&su)", NULL, &name, &count);
+      g_hash_table_replace (s->hang, g_strdup (name),
+                            GUINT_TO_POINTER (count));
+    }
+  else if (g_str_equal (method, "LinkUpSilently"))
+    each_device (fb, s, fake_device_link_up_silently);
+  else if (g_str_equal (method, "DropLinkSilently"))
+    {
+      fb->silent = TRUE;
+      each_device (fb, s, drop_remote);
+      fb->silent = FALSE;
+    }
+  else if (g_str_equal (method, "BreakAtt"))
+    s->att_broken = s->connected_via != NULL;
   else if (g_str_equal (method, "ForgetBond"))
     {
       s->bond_lost = TRUE;

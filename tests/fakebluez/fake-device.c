@@ -45,6 +45,16 @@ resolve_cb (gpointer data)
   dev->resolved = TRUE;
   fobj_set (dev->obj, DEVICE1, "ServicesResolved",
             g_variant_new_boolean (TRUE), FALSE);
+  if (dev->sensor->drop_after_resolved > 0)
+    {
+      /* The link goes in the same breath: a client sees ServicesResolved,
+       * then Connected=false before its first call can be answered. */
+      dev->sensor->drop_after_resolved--;
+      g_message ("%s: dropping the link right after resolving",
+                 dev->sensor->address);
+      fake_device_drop (dev, FALSE);
+      return G_SOURCE_REMOVE;
+    }
   if (dev->sensor->late_gatt && !dev->gatt_exported)
     dev->resolve_source = g_timeout_add (300, late_gatt_cb, dev);
   return G_SOURCE_REMOVE;
@@ -117,9 +127,32 @@ start_connect (FDevice *dev, GDBusMethodInvocation *inv)
   dev->connect_pending = TRUE;
   dev->pending_connect = inv;
   s->connect_attempts++;
+  /* A Connect bluetoothd never completes: pending until a Disconnect
+   * cancels it. */
+  if (inv != NULL && fake_sensor_hangs (s, "Connect", inv, FALSE))
+    return;
   dev->connect_source = g_timeout_add (reachable ? s->connect_delay_ms
                                                  : s->fail_delay_ms,
                                        connect_done_cb, dev);
+}
+
+void
+fake_device_link_up_silently (FDevice *dev)
+{
+  if (dev->connected || dev->sensor->connected_via != NULL)
+    return;
+  dev->connected = TRUE;
+  dev->resolved = TRUE;
+  dev->sensor->connected_via = dev;
+  fake_device_export_gatt (dev);
+  dev->fb->silent = TRUE;
+  fobj_set (dev->obj, DEVICE1, "Connected", g_variant_new_boolean (TRUE),
+            FALSE);
+  fobj_set (dev->obj, DEVICE1, "ServicesResolved",
+            g_variant_new_boolean (TRUE), FALSE);
+  dev->fb->silent = FALSE;
+  g_message ("%s connected on %s (no PropertiesChanged)",
+             dev->sensor->address, dev->adapter->id);
 }
 
 void
@@ -327,12 +360,18 @@ device_method (FObj *obj, const char *iface, const char *method,
       if (!dev->adapter->powered)
         fake_bluez_emit_error (inv, "org.bluez.Error.NotReady",
                                "Resource Not Ready");
-      else if (dev->connect_pending || dev->pair_pending)
+      else if (dev->connect_pending && dev->pending_connect == NULL)
+        dev->pending_connect = inv;   /* joins bluetoothd's auto-connect */
+      else if (dev->connect_pending)
+        /* bluetoothd 5.66 for an LE Connect while its own attempt runs. */
+        fake_bluez_emit_error (inv, "org.bluez.Error.Failed",
+                               "Operation already in progress");
+      else if (dev->pair_pending)
         fake_bluez_emit_error (inv, "org.bluez.Error.InProgress",
                                "In Progress");
       else if (dev->connected)
-        fake_bluez_emit_error (inv, "org.bluez.Error.AlreadyConnected",
-                               "Already Connected");
+        /* bluetoothd 5.66 for an LE link that is up. */
+        g_dbus_method_invocation_return_value (inv, NULL);
       else
         start_connect (dev, inv);
     }
@@ -342,10 +381,12 @@ device_method (FObj *obj, const char *iface, const char *method,
         {
           g_clear_handle_id (&dev->connect_source, g_source_remove);
           dev->connect_pending = FALSE;
+          /* bluetoothd 5.66's answer to a Connect that a Disconnect
+           * cancels. */
           if (dev->pending_connect)
             fake_bluez_emit_error (g_steal_pointer (&dev->pending_connect),
                                    "org.bluez.Error.Failed",
-                                   "le-connection-abort-by-local");
+                                   "br-connection-canceled");
         }
       fake_device_drop (dev, TRUE);
       g_dbus_method_invocation_return_value (inv, NULL);

@@ -19,7 +19,9 @@
 static gboolean
 char_check_security (FChar *ch, GDBusMethodInvocation *inv)
 {
-  if (!ch->dev->connected)
+  /* bluetoothd's answer without a GATT client: no link, or an ATT bearer
+   * that closed while the LE link stays up. */
+  if (!ch->dev->connected || ch->dev->sensor->att_broken)
     {
       fake_bluez_emit_error (inv, "org.bluez.Error.Failed", "Not connected");
       return FALSE;
@@ -72,7 +74,8 @@ char_method (FObj *obj, const char *iface, const char *method,
 
       if (ch->dev->connected)
         fake_fault_hit (ch->dev->sensor, FAULT_READ);
-      if (!char_check_security (ch, inv))
+      if (!char_check_security (ch, inv)
+          || fake_sensor_hangs (ch->dev->sensor, method, inv, TRUE))
         return;
       value = fake_sensor_read (ch->dev->sensor, ch->uuid, &error);
       if (value == NULL)
@@ -96,7 +99,8 @@ char_method (FObj *obj, const char *iface, const char *method,
 
       if (ch->dev->connected && g_str_equal (ch->uuid, LSP_UUID_RACP))
         fake_fault_hit (ch->dev->sensor, FAULT_WRITE);
-      if (!char_check_security (ch, inv))
+      if (!char_check_security (ch, inv)
+          || fake_sensor_hangs (ch->dev->sensor, method, inv, TRUE))
         return;
       value = g_variant_get_child_value (params, 0);
       bytes = g_variant_get_data_as_bytes (value);
@@ -116,7 +120,8 @@ char_method (FObj *obj, const char *iface, const char *method,
                                  "Operation is not supported");
           return;
         }
-      if (!char_check_security (ch, inv))
+      if (!char_check_security (ch, inv)
+          || fake_sensor_hangs (ch->dev->sensor, method, inv, TRUE))
         return;
       if (fake_str_array_has (ch->notify_clients, sender))
         {

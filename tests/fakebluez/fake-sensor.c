@@ -38,6 +38,8 @@ fake_sensor_new (FakeBluez *fb, const char *address)
   s->malformed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   s->report_queue = g_array_new (FALSE, FALSE, sizeof (guint32));
   s->delivered = g_hash_table_new (NULL, NULL);
+  s->hang = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->hung = g_ptr_array_new_with_free_func (g_object_unref);
   return s;
 }
 
@@ -51,6 +53,9 @@ fake_sensor_free (FSensor *s)
   g_free (s->last_client);
   g_array_unref (s->report_queue);
   g_hash_table_unref (s->malformed);
+  g_hash_table_unref (s->hang);
+  /* Never answered: the caller has timed out, or is gone. */
+  g_ptr_array_unref (s->hung);
   g_free (s->address);
   g_free (s->name);
   g_strfreev (s->uuids);
@@ -421,9 +426,27 @@ fake_sensor_read (FSensor *s, const char *uuid, GError **error)
   return NULL;
 }
 
+gboolean
+fake_sensor_hangs (FSensor *s, const char *method, GDBusMethodInvocation *inv,
+                   gboolean keep)
+{
+  guint left = GPOINTER_TO_UINT (g_hash_table_lookup (s->hang, method));
+
+  if (left == 0)
+    return FALSE;
+  g_hash_table_replace (s->hang, g_strdup (method),
+                        GUINT_TO_POINTER (left - 1));
+  g_message ("%s: %s left unanswered", s->address, method);
+  if (keep)
+    g_ptr_array_add (s->hung, g_object_ref (inv));
+  return TRUE;
+}
+
 void
 fake_sensor_link_down (FSensor *s)
 {
+  /* A new link gets a new ATT bearer. */
+  s->att_broken = FALSE;
   /* An interrupted procedure simply ends; nothing is deleted. */
   g_array_set_size (s->report_queue, 0);
   g_clear_handle_id (&s->report_source, g_source_remove);
@@ -503,5 +526,8 @@ fake_sensor_describe (FSensor *s)
   g_variant_dict_insert (&d, "faults_fired", "u", s->faults_fired);
   g_variant_dict_insert (&d, "fault_armed", "b", s->fault_event != FAULT_NONE);
   g_variant_dict_insert (&d, "procedure_running", "b", s->procedure_running);
+  g_variant_dict_insert (&d, "hung_calls", "u", s->hung->len);
+  g_variant_dict_insert (&d, "drop_after_resolved", "u",
+                         s->drop_after_resolved);
   return g_variant_dict_end (&d);
 }

@@ -127,6 +127,32 @@ class ApiTest(LactdTestCase):
         self.assertEqual(self.call("History1", "ListSessions", "xx", 0, 0), [])
         self.assert_dbus_error(NOT_FOUND, self.call, "History1", "DeleteSession", "t", sid)
 
+    def test_ids_never_reused(self):
+        # Clients (lactd-mqtt) remember the highest id they saw: a session
+        # added after the highest was deleted must get a fresh id, also
+        # after a restart and after a crash.
+        self.start_daemon()
+        now = int(time.time())
+        first = self.add(manual(now - 7200))
+        highest = self.add(manual(now - 3600))
+        self.call("History1", "DeleteSession", "t", highest)
+        fresh = self.add(manual(now - 1800))
+        self.assertGreater(fresh, highest)
+
+        self.call("History1", "DeleteSession", "t", fresh)
+        self.stop_daemon()
+        self.start_daemon()
+        after_restart = self.add(manual(now - 900))
+        self.assertGreater(after_restart, fresh)
+
+        self.call("History1", "DeleteSession", "t", after_restart)
+        self.kill_daemon()
+        self.start_daemon()
+        after_crash = self.add(manual(now - 600))
+        self.assertGreater(after_crash, after_restart)
+        self.assertEqual([s["id"] for s in self.call("History1", "ListSessions", "xx", 0, 0)],
+                         [first, after_crash])
+
     def test_add_session_rejects_bad_input(self):
         self.start_daemon()
         now = int(time.time())

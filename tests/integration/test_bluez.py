@@ -140,13 +140,15 @@ class BluezTestCase(LactdTestCase):
         return reply[0] if len(reply) == 1 else reply
 
     def add_sensor(self, address, kind="pump", backlog=0, passkey_mode="none",
-                   name=None, records_per_tick=16, **options):
+                   name=None, records_per_tick=16, autoconnect=True,
+                   **options):
         """options: connect_delay_ms, resolve_delay_ms, fail_delay_ms (u),
         uuids (as), known_without_uuids (b)."""
         opts = {"backlog": GLib.Variant("u", backlog),
                 "passkey_mode": GLib.Variant("s", passkey_mode),
                 "passkey": GLib.Variant("u", 123456),
-                "records_per_tick": GLib.Variant("u", records_per_tick)}
+                "records_per_tick": GLib.Variant("u", records_per_tick),
+                "no_autoconnect": GLib.Variant("b", not autoconnect)}
         for key, value in options.items():
             kind = {"uuids": "as", "known_without_uuids": "b"}.get(key, "u")
             opts[key] = GLib.Variant(kind, value)
@@ -674,6 +676,64 @@ class BluezTest(BluezTestCase):
         seqs = sorted(s["seq"] for s in self.sessions())
         self.assertEqual(seqs, [1, 2, 3, 4, 5, 8, 9, 10])
         self.assertEqual(self.fake_sensor(PUMP)["highest_delete"], 10)
+
+    def start_daemon_short_timeouts(self):
+        """A daemon whose BlueZ calls time out after 2 s instead of 35 s
+        (GATT) and 60 s (Connect)."""
+        os.environ["LACTD_BLUEZ_TIMEOUT_MS"] = "2000"
+        try:
+            self.start_daemon()
+        finally:
+            del os.environ["LACTD_BLUEZ_TIMEOUT_MS"]
+
+    def test_calls_that_never_answer(self):
+        # The VM tier's failure: the reconnected link drops right after its
+        # services resolve, the next Connect never answers, and neither
+        # does the first read on the link after that. Each is timed out,
+        # cleaned up and retried; the records sync.
+        self.add_sensor(PUMP, backlog=5, autoconnect=False)
+        self.start_daemon_short_timeouts()
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 5)
+        self.ctl("AddRecords", "(su)", PUMP, 5)
+        self.ctl("DropAfterResolved", "(su)", PUMP, 1)
+        self.ctl("HangCalls", "(ssu)", PUMP, "Connect", 1)
+        self.ctl("HangCalls", "(ssu)", PUMP, "ReadValue", 1)
+        self.ctl("DropLink", "(s)", PUMP)
+        self.wait_synced(PUMP, 10, timeout=60)
+        self.assert_unique_seqs(PUMP, 10)
+        self.assertEqual(self.fake_sensor(PUMP)["hung_calls"], 1)
+        self.assertEqual(self.fake_sensor(PUMP)["drop_after_resolved"], 0)
+        self.assertEqual(self.sensor(PUMP)["LostRecords"], 0)
+        log = self.read_log()
+        self.assertIn("Connect did not answer", log)
+        self.assertIn("the link failed", log)
+        # A write and a subscription that never answer.
+        for method in ("WriteValue", "StartNotify"):
+            synced = len(self.sessions())
+            self.ctl("AddRecords", "(su)", PUMP, 3)
+            self.ctl("HangCalls", "(ssu)", PUMP, method, 1)
+            self.ctl("DropLink", "(s)", PUMP)
+            self.wait_synced(PUMP, synced + 3, timeout=60)
+            self.assertEqual(self.fake_sensor(PUMP)["hung_calls"],
+                             2 if method == "WriteValue" else 3)
+        self.assert_unique_seqs(PUMP, 16)
+
+    def test_gatt_client_gone_while_connected(self):
+        # bluetoothd answers "Not connected" while the device still shows
+        # Connected and ServicesResolved: the link is taken down and
+        # reconnected instead of leaving the sync failed for ever.
+        self.add_sensor(PUMP, backlog=4)
+        self.start_daemon()
+        self.pair(PUMP)
+        self.wait_synced(PUMP, 4)
+        self.ctl("AddRecords", "(su)", PUMP, 3)
+        self.ctl("BreakAtt", "(s)", PUMP)
+        self.assert_dbus_error("org.lactd.Error.SyncFailed", self.call,
+                               "Sensor1", "Sync", path=sensor_path(PUMP))
+        self.wait_synced(PUMP, 7, timeout=30)
+        self.assert_unique_seqs(PUMP, 7)
+        self.assertTrue(self.sensor(PUMP)["Connected"])
 
     def test_pair_errors(self):
         self.add_sensor(PUMP, passkey_mode="keyboard")

@@ -151,7 +151,7 @@ class StoreTest(LactdTestCase):
         self.start_daemon()
         self.stop_daemon()
         self.start_daemon()
-        self.assertIn("(schema version 2, closed cleanly)", self.read_log())
+        self.assertIn("(schema version 3, closed cleanly)", self.read_log())
         self.kill_daemon()
         self.start_daemon()
         self.assertIn("quick_check after an unclean shutdown", self.read_log())
@@ -211,7 +211,7 @@ class StoreTest(LactdTestCase):
         self.assert_eventually(
             lambda: "weekly integrity check found" in
             self.get_property("Manager1", "StoreRecovery"), timeout=30)
-        self.assertIn("(schema version 2, closed cleanly)", self.read_log())
+        self.assertIn("(schema version 3, closed cleanly)", self.read_log())
         self.assertRegex(self.get_property("Manager1", "StoreRecovery"),
                          r"^The weekly integrity check found the database %s "
                          r"damaged \(Page \d+: .+\); at lactd's next start it will be "

@@ -33,7 +33,7 @@ def check(db_path, max_ack):
             assert tables == 0, 'half-made schema: %d objects' % tables
             assert max_ack == 0
             return 0
-        assert version == 2, 'schema version %d' % version
+        assert version == 3, 'schema version %d' % version
         total, distinct = db.execute(
             'SELECT count(*), count(DISTINCT seq) FROM sessions '
             'WHERE address = ? AND epoch = ?', (SENSOR, EPOCH)).fetchone()

@@ -1,4 +1,4 @@
-/* test-store-files.c — the store's file: migration from schema 1, corrupt
+/* test-store-files.c — the store's file: migrations from schemas 1 and 2, corrupt
  * and truncated files moved aside, a full disk, paths that cannot be
  * written, the default path.
  *
@@ -82,12 +82,12 @@ test_migration_v1 (TempDir *t, gconstpointer data)
   g_assert_cmpint (store_test_sql_int (t->path, "PRAGMA user_version"), ==, 1);
 
   g_test_expect_message ("lactd-store", G_LOG_LEVEL_MESSAGE,
-                         "*migrated schema from version 1 to 2*");
+                         "*migrated schema from version 1 to 3*");
   store = lactd_store_open (t->path, &error);
   g_assert_no_error (error);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 2);
-  g_assert_cmpint (store_test_sql_int (t->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (store_test_sql_int (t->path, "PRAGMA user_version"), ==, 3);
   g_assert_null (lactd_store_get_recovered_path (store));
 
   sessions = lactd_store_list_sessions (store, 0, G_MAXINT64, &error);
@@ -155,7 +155,110 @@ test_migration_v1 (TempDir *t, gconstpointer data)
   g_clear_pointer (&store, lactd_store_free);
   store = lactd_store_open (t->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 3);
+}
+
+static void
+add_manual_at (LactdStore *store, gint64 start, guint64 *id)
+{
+  LactdSession s = store_test_session (start, 0);
+
+  *id = store_test_add (store, &s);
+}
+
+/* Schema 2 to 3 (ids never reused): every row keeps its id and values,
+ * the sequence continues above the highest id present, the indexes are
+ * back, and a deleted highest id is not handed out again, across a
+ * restart too. */
+static void
+test_migration_v2 (TempDir *t, gconstpointer data)
+{
+  static const guint64 expected_ids[] = { 1, 2, 4, 7 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql_path = g_build_filename (STORE_TEST_DATA_DIR,
+                                                "schema-v2.sql", NULL);
+  g_autofree char *sql = NULL;
+  g_autoptr(LactdStore) store = NULL;
+  g_autoptr(GArray) sessions = NULL;
+  LactdStoreBatch *batch;
+  LactdSession again;
+  LactdAddResult result;
+  guint32 ack = 0;
+  guint64 id = 0, deleted;
+  const LactdSession *s;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, &error));
+  g_assert_no_error (error);
+  sql_exec (t->path, sql);
+  g_assert_cmpint (store_test_sql_int (t->path, "PRAGMA user_version"), ==, 2);
+
+  g_test_expect_message ("lactd-store", G_LOG_LEVEL_MESSAGE,
+                         "*migrated schema from version 2 to 3*");
+  store = lactd_store_open (t->path, &error);
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (store_test_sql_int (t->path, "SELECT instr(sql, "
+                                       "'AUTOINCREMENT') > 0 FROM "
+                                       "sqlite_master WHERE name = "
+                                       "'sessions'"), ==, 1);
+  g_assert_cmpint (store_test_sql_int (t->path, "SELECT count(*) FROM "
+                                       "sqlite_master WHERE type = 'index' "
+                                       "AND tbl_name = 'sessions' AND name "
+                                       "IN ('sessions_sensor_key', "
+                                       "'sessions_start')"), ==, 2);
+  g_assert_cmpint (store_test_sql_int (t->path, "SELECT seq FROM "
+                                       "sqlite_sequence WHERE name = "
+                                       "'sessions'"), ==, 7);
+
+  sessions = lactd_store_list_sessions (store, 0, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, G_N_ELEMENTS (expected_ids));
+  for (guint i = 0; i < sessions->len; i++)
+    g_assert_cmpuint (g_array_index (sessions, LactdSession, i).id, ==,
+                      expected_ids[i]);
+  s = &g_array_index (sessions, LactdSession, 1);
+  g_assert_true (s->from_sensor);
+  g_assert_cmpint (s->kind, ==, LACTD_SESSION_KIND_SNS);
+  g_assert_cmpuint (s->seq, ==, 2);
+  g_assert_true (s->interrupted);
+  g_assert_cmpint (s->volume_left_tenths, ==, 903);
+  g_assert_cmpint (s->volume_right_tenths, ==, LACTD_VOLUME_NONE);
+  g_assert_cmpint (s->supplement_tenths, ==, 584);
+  s = &g_array_index (sessions, LactdSession, 2);
+  g_assert_true (s->double_sided);
+  g_assert_cmpuint (s->duration_right, ==, 1073);
+  s = &g_array_index (sessions, LactdSession, 3);
+  g_assert_false (s->from_sensor);
+  g_assert_cmpint (s->kind, ==, LACTD_SESSION_KIND_HAND);
+  g_assert_cmpint (s->utc_offset_min, ==, -300);
+
+  /* New ids continue above the highest. */
+  add_manual_at (store, T0 + 86400, &id);
+  g_assert_cmpuint (id, ==, 8);
+  deleted = id;
+
+  /* The sensor key's index still recognises a stored record. (The insert
+   * tried first may use up an id: ids have gaps, never repeats.) */
+  again = g_array_index (sessions, LactdSession, 2);
+  batch = lactd_store_batch_begin (store, TEST_SENSOR, 1, &error);
+  g_assert_true (lactd_store_batch_add_session (batch, &again, &result,
+                                                &error));
+  g_assert_cmpint (result, ==, LACTD_ADD_DUPLICATE);
+  g_assert_cmpuint (again.id, ==, 4);
+  g_assert_true (lactd_store_batch_commit (batch, &ack, &error));
+  g_assert_no_error (error);
+
+  /* A deleted highest id is not handed out again, after a restart too. */
+  g_assert_true (lactd_store_delete_session (store, deleted, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&store, lactd_store_free);
+  store = lactd_store_open (t->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 3);
+  add_manual_at (store, T0 + 86500, &id);
+  g_assert_cmpuint (id, >, deleted);
+  check_integrity (t->path);
 }
 
 static void
@@ -204,7 +307,7 @@ check_recovered (TempDir *t, const char *expected_content, gsize length)
   g_assert_no_error (error);
   g_assert_cmpmem (moved, moved_length, expected_content, length);
 
-  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (lactd_store_get_schema_version (store), ==, 3);
   sessions = lactd_store_list_sessions (store, 0, G_MAXINT64, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sessions->len, ==,
@@ -475,6 +578,7 @@ main (int argc, char **argv)
 #define ADD(path, func) \
   g_test_add (path, TempDir, NULL, temp_setup, func, temp_teardown)
   ADD ("/store/files/migration-v1", test_migration_v1);
+  ADD ("/store/files/migration-v2", test_migration_v2);
   ADD ("/store/files/newer-schema", test_newer_schema);
   ADD ("/store/files/corrupt-garbage", test_corrupt_garbage);
   ADD ("/store/files/corrupt-truncated", test_corrupt_truncated);

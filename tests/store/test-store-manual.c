@@ -1,5 +1,6 @@
 /* test-store-manual.c — manual sessions: every validation rule on both
- * sides of its boundary, deletion, and the pure session helpers.
+ * sides of its boundary, deletion, ids never reused, and the pure session
+ * helpers.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -168,6 +169,51 @@ test_delete (StoreFixture *f, gconstpointer data)
   g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_NOT_FOUND);
 }
 
+/* A deleted highest session's id is never handed out again, not even
+ * after the store is closed and opened again (a restart), nor once every
+ * session is gone: clients remember the highest id they saw. */
+static void
+test_ids_never_reused (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 ids[3], next;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      LactdSession s = store_test_session (NOW - 3600 + i * 600, 0);
+      ids[i] = store_test_add (f->store, &s);
+    }
+  g_assert_true (lactd_store_delete_session (f->store, ids[2], &error));
+  g_assert_no_error (error);
+  {
+    LactdSession s = store_test_session (NOW - 60, 0);
+    next = store_test_add (f->store, &s);
+  }
+  g_assert_cmpuint (next, >, ids[2]);
+
+  /* A restart: the store closed cleanly and opened again. */
+  g_assert_true (lactd_store_delete_session (f->store, next, &error));
+  g_clear_pointer (&f->store, lactd_store_free);
+  f->store = lactd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  {
+    LactdSession s = store_test_session (NOW - 30, 0);
+    guint64 after_restart = store_test_add (f->store, &s);
+    g_assert_cmpuint (after_restart, >, next);
+    next = after_restart;
+  }
+
+  /* Nothing left at all. */
+  g_assert_true (lactd_store_delete_session (f->store, next, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (ids) - 1; i++)
+    g_assert_true (lactd_store_delete_session (f->store, ids[i], &error));
+  g_assert_no_error (error);
+  {
+    LactdSession s = store_test_session (NOW - 10, 0);
+    g_assert_cmpuint (store_test_add (f->store, &s), >, next);
+  }
+}
+
 static void
 test_helpers (void)
 {
@@ -212,6 +258,7 @@ main (int argc, char **argv)
   ADD ("/store/manual/validation", test_validation);
   ADD ("/store/manual/round-trip", test_round_trip);
   ADD ("/store/manual/delete", test_delete);
+  ADD ("/store/manual/ids-never-reused", test_ids_never_reused);
 #undef ADD
   g_test_add_func ("/store/manual/helpers", test_helpers);
   return g_test_run ();

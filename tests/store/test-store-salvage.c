@@ -1,7 +1,8 @@
 /* test-store-salvage.c — a damaged store is moved aside and what it
  * still holds is salvaged into the new one through the validating API:
- * every session on a readable page, exactly as it was; sensors with their
- * epochs and acknowledged numbers; the goal; nothing invalid.
+ * every session on a readable page, exactly as it was, under an id above
+ * every id the damaged file used (ids are never reused); sensors with
+ * their epochs and acknowledged numbers; the goal; nothing invalid.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,7 +38,8 @@ varied_session (guint i)
 }
 
 /* Sessions from a sensor in batches of 100, every third batch entered by
- * hand instead, so ids interleave as in a real history. */
+ * hand instead, so ids interleave as in a real history; then one more by
+ * hand, deleted again: the file's sequence is at N_SESSIONS + 1. */
 static guint32
 fill_store (const char *path)
 {
@@ -78,6 +80,12 @@ fill_store (const char *path)
     }
   g_assert_true (lactd_store_set_acknowledged (store, TEST_SENSOR, EPOCH, ack,
                                                &error));
+  {
+    LactdSession last = varied_session (N_SESSIONS);
+    g_assert_cmpuint (store_test_add (store, &last), ==, N_SESSIONS + 1);
+    g_assert_true (lactd_store_delete_session (store, N_SESSIONS + 1,
+                                               &error));
+  }
   g_assert_true (lactd_store_checkpoint (store, &error));
   g_assert_no_error (error);
   return ack;
@@ -198,7 +206,11 @@ test_damaged_pages (StoreFixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (sessions->len, ==, N_SESSIONS - lost);
   for (guint i = 0; i < sessions->len; i++)
-    check_salvaged_session (&g_array_index (sessions, LactdSession, i));
+    {
+      check_salvaged_session (&g_array_index (sessions, LactdSession, i));
+      g_assert_cmpuint (g_array_index (sessions, LactdSession, i).id, >,
+                        N_SESSIONS + 1);
+    }
   expected = g_strdup_printf ("; %u sessions were salvaged from it into a "
                               "new database.", N_SESSIONS - lost);
   g_assert_true (g_str_has_suffix (lactd_store_get_recovery_note (store),
@@ -288,6 +300,9 @@ test_schema_v1_and_invalid_rows (StoreFixture *f, gconstpointer data)
                    1735722000);
   g_assert_cmpint (g_array_index (sessions, LactdSession, 4).supplement_tenths,
                    ==, 456);
+  /* No sequence in a schema-1 file: above its highest row (10). */
+  for (guint i = 0; i < sessions->len; i++)
+    g_assert_cmpuint (g_array_index (sessions, LactdSession, i).id, >, 10);
 }
 
 int

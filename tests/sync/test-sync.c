@@ -425,6 +425,8 @@ test_relactation_curve (void)
       LactdSession *s = &g_array_index (sessions, LactdSession, i);
 
       g_assert_cmpint (s->supplement_tenths, ==, LACTD_VOLUME_NONE);
+      /* Never more than the curve's top (30 mL ± 10), on any day. */
+      g_assert_cmpint (MAX (s->volume_left_tenths, s->volume_right_tenths), <=, 400);
       if (i < 8)
         {
           first_max = MAX (first_max, MAX (s->volume_left_tenths, s->volume_right_tenths));
