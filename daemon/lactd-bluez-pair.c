@@ -22,6 +22,7 @@ struct _Scan {
   GHashTable *found;       /* path → LactdFoundSensor* */
   GPtrArray *adapters;     /* adapter paths this scan holds */
   guint timeout_id;
+  GSource *cancelled;      /* the caller's cancellable ends it early */
   ScanDone done;
   gpointer data;
 };
@@ -35,6 +36,7 @@ struct _LactdBluezPairing {
   char *pair_address;
   gboolean passkey_refused;
   LactdBluezConfirm *confirm;  /* the pairing's numeric comparison */
+  GCancellable *cancellable;   /* discovery calls; cancelled when freed */
 };
 
 const char *
@@ -101,6 +103,23 @@ lactd_bluez_call_finish (GObject *source, GAsyncResult *res, GError **error)
   return reply != NULL;
 }
 
+/* The call's reply, FALSE when it failed. A cancelled call is TRUE in
+ * *cancelled: its receiver may be gone, the reply must not be used. */
+static gboolean
+call_finish_or_cancelled (GObject *source, GAsyncResult *res,
+                          gboolean *cancelled, GError **error)
+{
+  GError *local_error = NULL;
+
+  *cancelled = FALSE;
+  if (lactd_bluez_call_finish (source, res, &local_error))
+    return TRUE;
+  *cancelled = g_error_matches (local_error, G_IO_ERROR,
+                                G_IO_ERROR_CANCELLED);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
 /* ----------------------------------------------------------- discovery */
 
 static void
@@ -108,6 +127,7 @@ call_logged (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr(GError) error = NULL;
 
+  /* data is a static string: nothing of the pairing is touched. */
   if (!lactd_bluez_call_finish (source, res, &error))
     g_debug ("%s: %s", (const char *) data, error->message);
 }
@@ -118,8 +138,9 @@ adapter_call (LactdBluezPairing *pairing, const char *path,
 {
   g_dbus_connection_call (lactd_bluez_get_connection (pairing->bluez),
                           BLUEZ_NAME, path, BLUEZ_ADAPTER, method, params,
-                          NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
-                          call_logged, (gpointer) method);
+                          NULL, G_DBUS_CALL_FLAGS_NONE, 10000,
+                          pairing->cancellable, call_logged,
+                          (gpointer) method);
 }
 
 static void
@@ -247,6 +268,9 @@ static void
 scan_stop (Scan *scan)
 {
   g_clear_handle_id (&scan->timeout_id, g_source_remove);
+  if (scan->cancelled != NULL)
+    g_source_destroy (scan->cancelled);
+  g_clear_pointer (&scan->cancelled, g_source_unref);
   for (guint i = 0; i < scan->adapters->len; i++)
     discovery_unref (scan->pairing, scan->adapters->pdata[i]);
   g_ptr_array_set_size (scan->adapters, 0);
@@ -268,6 +292,16 @@ scan_timeout_cb (gpointer data)
   Scan *scan = data;
 
   scan->timeout_id = 0;
+  scan_stop (scan);
+  scan->done (scan);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+scan_cancelled_cb (GCancellable *cancellable, gpointer data)
+{
+  Scan *scan = data;
+
   scan_stop (scan);
   scan->done (scan);
   return G_SOURCE_REMOVE;
@@ -372,6 +406,14 @@ lactd_bluez_discover_async (LactdBluez *self, guint timeout_s,
       return;
     }
   g_message ("scanning for sensors for %u s", scan_s);
+  if (cancellable != NULL)
+    {
+      /* Ends as the timeout would (the task then answers CANCELLED). */
+      scan->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (scan->cancelled, G_SOURCE_FUNC (scan_cancelled_cb),
+                             scan, NULL);
+      g_source_attach (scan->cancelled, NULL);
+    }
   g_steal_pointer (&task);
   /* Devices heard just before the scan count as seen. */
   {
@@ -406,14 +448,29 @@ typedef struct {
   PairStep step;
   Scan *scan;
   guint timeout_id;
+  /* This pairing's BlueZ calls (Pair may take 90 s): cancelled when it
+   * ends, so that no late reply reaches a pairing that is over or freed. */
+  GCancellable *cancellable;
+  GSource *caller_cancelled;  /* the caller's cancellable ends it */
 } PairData;
+
+/* Everything of a pairing that could still call back. */
+static void
+pair_data_stop (PairData *pd)
+{
+  g_clear_pointer (&pd->scan, scan_free);
+  g_clear_handle_id (&pd->timeout_id, g_source_remove);
+  g_cancellable_cancel (pd->cancellable);
+  if (pd->caller_cancelled != NULL)
+    g_source_destroy (pd->caller_cancelled);
+  g_clear_pointer (&pd->caller_cancelled, g_source_unref);
+}
 
 static void
 pair_data_free (PairData *pd)
 {
-  if (pd->scan)
-    scan_free (pd->scan);
-  g_clear_handle_id (&pd->timeout_id, g_source_remove);
+  pair_data_stop (pd);
+  g_clear_object (&pd->cancellable);
   g_free (pd->address);
   g_free (pd->path);
   g_free (pd);
@@ -426,6 +483,7 @@ pair_end (LactdBluezPairing *pairing, GError *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&pairing->pair_task);
 
+  pair_data_stop (g_task_get_task_data (task));
   if (error)
     g_message ("%s", error->message);
   else
@@ -495,14 +553,39 @@ wait_paired_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Pair's failure, said in the words the user can act on. */
+static void
+pair_refused (LactdBluezPairing *pairing, const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (lactd_bluez_confirm_get_rejection (pairing->confirm) != NULL)
+    pair_fail (pairing, "%s",
+               lactd_bluez_confirm_get_rejection (pairing->confirm));
+  else if (pairing->passkey_refused)
+    pair_fail (pairing, "the sensor wants a passkey typed in, which lactd "
+                        "v1 cannot do (only Just Works or a displayed "
+                        "passkey)");
+  else
+    {
+      message = bluez_message (error);
+      pair_fail (pairing, "%s", message);
+    }
+}
+
 static void
 pair_replied (GObject *source, GAsyncResult *res, gpointer data)
 {
   LactdBluezPairing *pairing = data;
-  PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+  PairData *pd;
 
-  if (lactd_bluez_call_finish (source, res, &error) ||
+  if (!call_finish_or_cancelled (source, res, &cancelled, &error) &&
+      cancelled)
+    return;   /* the pairing is over, maybe freed with its LactdBluez */
+  pd = g_task_get_task_data (pairing->pair_task);
+  if (error == NULL ||
       lactd_bluez_is_error (error, "org.bluez.Error.AlreadyExists"))
     pd->step = STEP_TRUST;
   else if (lactd_bluez_is_error (error, "org.bluez.Error.InProgress"))
@@ -512,23 +595,9 @@ pair_replied (GObject *source, GAsyncResult *res, gpointer data)
       pd->timeout_id = g_timeout_add_seconds (WAIT_PAIRED_S,
                                               wait_paired_timeout, pairing);
     }
-  else if (lactd_bluez_confirm_get_rejection (pairing->confirm) != NULL)
-    {
-      pair_fail (pairing, "%s",
-                 lactd_bluez_confirm_get_rejection (pairing->confirm));
-      return;
-    }
-  else if (pairing->passkey_refused)
-    {
-      pair_fail (pairing, "the sensor wants a passkey typed in, which lactd "
-                          "v1 cannot do (only Just Works or a displayed "
-                          "passkey)");
-      return;
-    }
   else
     {
-      g_autofree char *message = bluez_message (error);
-      pair_fail (pairing, "%s", message);
+      pair_refused (pairing, error);
       return;
     }
   pair_advance (pairing);
@@ -538,15 +607,21 @@ static void
 trust_replied (GObject *source, GAsyncResult *res, gpointer data)
 {
   LactdBluezPairing *pairing = data;
-  PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+  PairData *pd;
 
-  if (!lactd_bluez_call_finish (source, res, &error))
+  if (!call_finish_or_cancelled (source, res, &cancelled, &error))
     {
-      g_autofree char *message = bluez_message (error);
+      g_autofree char *message = NULL;
+
+      if (cancelled)
+        return;
+      message = bluez_message (error);
       pair_fail (pairing, "could not mark it trusted: %s", message);
       return;
     }
+  pd = g_task_get_task_data (pairing->pair_task);
   pd->step = STEP_CONNECT;
   pair_advance (pairing);
 }
@@ -556,12 +631,17 @@ connect_replied (GObject *source, GAsyncResult *res, gpointer data)
 {
   LactdBluezPairing *pairing = data;
   g_autoptr(GError) error = NULL;
+  gboolean cancelled;
 
   /* Paired and trusted is what Pair promises; the link keeps trying to
    * connect. */
-  if (!lactd_bluez_call_finish (source, res, &error))
-    g_message ("paired %s but could not connect yet: %s",
-               pairing->pair_address, error->message);
+  if (!call_finish_or_cancelled (source, res, &cancelled, &error))
+    {
+      if (cancelled)
+        return;
+      g_message ("paired %s but could not connect yet: %s",
+                 pairing->pair_address, error->message);
+    }
   pair_end (pairing, NULL);
 }
 
@@ -621,7 +701,8 @@ pair_advance (LactdBluezPairing *pairing)
       g_message ("pairing %s", pd->address);
       g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, BLUEZ_DEVICE, "Pair",
                               NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-                              PAIR_TIMEOUT_MS, NULL, pair_replied, pairing);
+                              PAIR_TIMEOUT_MS, pd->cancellable, pair_replied,
+                              pairing);
       return;
     case STEP_WAIT_PAIRED:
       if (!lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Paired"))
@@ -634,8 +715,8 @@ pair_advance (LactdBluezPairing *pairing)
                               "Set",
                               g_variant_new ("(ssv)", BLUEZ_DEVICE, "Trusted",
                                              g_variant_new_boolean (TRUE)),
-                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
-                              trust_replied, pairing);
+                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000,
+                              pd->cancellable, trust_replied, pairing);
       return;
     case STEP_CONNECT:
       if (lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Connected"))
@@ -646,12 +727,25 @@ pair_advance (LactdBluezPairing *pairing)
       pd->step = STEP_BUSY;
       g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, BLUEZ_DEVICE,
                               "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-                              30000, NULL, connect_replied, pairing);
+                              30000, pd->cancellable, connect_replied, pairing);
       return;
     case STEP_BUSY:
     default:
       return;
     }
+}
+
+/* Manager1's caller went (or lactd stops): the pairing ends now, not when
+ * BlueZ answers a Pair that may take 90 s. */
+static gboolean
+pair_caller_cancelled (GCancellable *cancellable, gpointer data)
+{
+  LactdBluezPairing *pairing = data;
+
+  pair_end (pairing, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                  "pairing %s cancelled",
+                                  pairing->pair_address));
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -682,7 +776,16 @@ lactd_bluez_pair_async (LactdBluez *self, const char *address,
   pd->pairing = pairing;
   pd->address = g_ascii_strup (address, -1);
   pd->step = STEP_FIND;
+  pd->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, pd, (GDestroyNotify) pair_data_free);
+  if (cancellable != NULL)
+    {
+      pd->caller_cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (pd->caller_cancelled,
+                             G_SOURCE_FUNC (pair_caller_cancelled), pairing,
+                             NULL);
+      g_source_attach (pd->caller_cancelled, NULL);
+    }
   pairing->pair_task = g_steal_pointer (&task);
   pairing->pair_address = g_strdup (pd->address);
   pairing->passkey_refused = FALSE;
@@ -722,6 +825,7 @@ lactd_bluez_pairing_new (LactdBluez *bluez)
                                                 g_free, NULL);
   pairing->scans = g_ptr_array_new ();
   pairing->confirm = lactd_bluez_confirm_new (bluez);
+  pairing->cancellable = g_cancellable_new ();
   pairing->changed_id = g_signal_connect (bluez, "changed",
                                           G_CALLBACK (on_changed), pairing);
   return pairing;
@@ -739,6 +843,9 @@ lactd_bluez_pairing_free (LactdBluezPairing *pairing)
       Scan *scan = pairing->scans->pdata[0];
       scan_timeout_cb (scan);
     }
+  /* After the scans' StopDiscovery went out: their replies are dropped. */
+  g_cancellable_cancel (pairing->cancellable);
+  g_clear_object (&pairing->cancellable);
   g_ptr_array_unref (pairing->scans);
   g_hash_table_unref (pairing->discovering);
   lactd_bluez_confirm_free (pairing->confirm);

@@ -607,6 +607,7 @@ add_tests (void)
   ADD ("resume", test_resume, NULL);
 #undef ADD
   add_fault_tests ();
+  add_lifetime_tests ();
 }
 
 int

@@ -112,6 +112,7 @@ static const char introspection_xml[] =
   "  <method name='DropAfterResolved'><arg name='address' type='s' direction='in'/><arg name='n' type='u' direction='in'/></method>"
   "  <method name='HangCalls'><arg name='address' type='s' direction='in'/><arg name='method' type='s' direction='in'/>"
   "   <arg name='n' type='u' direction='in'/></method>"
+  "  <method name='AnswerHungCalls'><arg name='address' type='s' direction='in'/><arg name='n' type='u' direction='out'/></method>"
   "  <method name='BreakAtt'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='LinkUpSilently'><arg name='address' type='s' direction='in'/></method>"
   "  <method name='DropLinkSilently'><arg name='address' type='s' direction='in'/></method>"
