@@ -634,6 +634,7 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = NULL;
   g_autofree char *state = NULL;
   int autoconnect_ms = 300;
+  int hang_objects = 0;
   FakeBluez fb = { 0 };
   FObj *root;
   GOptionEntry entries[] = {
@@ -641,6 +642,9 @@ main (int argc, char **argv)
       "Save and restore adapters, bonds and sensors in FILE", "FILE" },
     { "autoconnect-ms", 0, 0, G_OPTION_ARG_INT, &autoconnect_ms,
       "Try to auto-connect bonded sensors every MS ms (default 300)", "MS" },
+    { "hang-object-manager", 0, 0, G_OPTION_ARG_INT, &hang_objects,
+      "Leave the first N GetManagedObjects unanswered (HangObjectManager "
+      "from the start)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
 
@@ -672,6 +676,7 @@ main (int argc, char **argv)
                                         (GDestroyNotify) g_strfreev);
   fb.state_file = g_steal_pointer (&state);
   fb.loop = g_main_loop_new (NULL, FALSE);
+  fb.hang_objects = (guint) MAX (hang_objects, 0);
 
   root = fobj_new (&fb, "/", NULL, root_method, NULL);
   /* "/" is not an object of the tree itself (no InterfacesAdded). */
