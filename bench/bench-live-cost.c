@@ -8,18 +8,19 @@
  * Everything happens in one process and one run, on a real
  * GDBusConnection to a private session bus (GTestDBus):
  *
- * daemon   The daemon's own code, linked from the objects of the lactd
- *          executable (lactd-sensor.c) and its modules: a LactdSimLink
- *          around an empty simulated pump, its LactdSync and a LactdSensor
- *          exported as /org/lactd/sensor/<ID> through a
- *          GDBusObjectManagerServer, with Manager1 exported on /org/lactd,
- *          exactly as lactd-daemon.c wires them. Each packet enters where
- *          every transport hands it over, lactd_link_emit_value() on the
+ * daemon   The daemon's own code, from its modules' libraries: a
+ *          LactdManager (Manager1, exported on /org/lactd, its object
+ *          manager on the bus) holding a LactdSimLink around an empty
+ *          simulated pump (lactd_manager_add_link(): its LactdSync and
+ *          LactdSensor, exported as /org/lactd/sensor/<ID>), exactly as
+ *          lactd-daemon.c wires them. Each packet enters where every
+ *          transport hands it over, lactd_link_emit_value() on the
  *          live-progress characteristic, and takes the daemon's path:
  *          LactdSync decodes it, LactdSensor builds the live dictionary,
  *          sets Sensor1.Live (PropertiesChanged, emitted from an idle) and
- *          emits Manager1.Progress. The main context is run dry after
- *          each packet so that idle emission is part of the packet.
+ *          hands it to the manager, which emits Manager1.Progress. The
+ *          main context is run dry after each packet so that idle
+ *          emission is part of the packet.
  * minimal  lsp_live_decode(), the same a{sv} built by hand,
  *          g_dbus_connection_emit_signal(Progress): the least any
  *          implementation of the contract's Progress could do.
@@ -57,12 +58,13 @@
 
 #include "lactd-dbus-values.h"
 #include "lactd-dbus.h"
-#include "lactd-sensor.h"
+#include "lactd-manager.h"
 #include "lactd-sim-link.h"
+#include "lactd-sim-transport.h"
 #include "lactd-store.h"
 #include "lsp.h"
 
-#define SIM_ADDRESS "5E:00:00:5E:00:01"
+#define SIM_ADDRESS LACTD_SIMULATED_ADDRESS
 #define OBJECT_PATH "/org/lactd"
 #define WARMUP 200u
 
@@ -72,10 +74,8 @@ typedef struct {
   GDBusConnection *bus;
   char *dir;
   LactdStore *store;
-  LactdManager1 *manager;
-  GDBusObjectManagerServer *object_manager;
+  LactdManager *manager;
   LactdSimLink *link;
-  LactdSensor *sensor;
   guint32 elapsed;           /* keeps every packet (and Live) different */
 } Harness;
 
@@ -129,6 +129,7 @@ setup_daemon (Harness *h)
   g_autoptr(GError) error = NULL;
   g_autoptr(LspSimSensor) pump = lsp_sim_sensor_new (LSP_SENSOR_KIND_PUMP, 64);
   g_autofree char *path = g_build_filename (h->dir, "live.db", NULL);
+  g_autoptr(LactdSimTransport) transport = NULL;
   gint64 deadline;
 
   h->store = lactd_store_open (path, &error);
@@ -137,19 +138,18 @@ setup_daemon (Harness *h)
                                     "pump", &error))
     g_error ("store: %s", error->message);
 
-  h->manager = lactd_manager1_skeleton_new ();
-  lactd_manager1_set_version (h->manager, "bench");
-  lactd_manager1_set_bluetooth_state (h->manager, "simulated");
+  transport = lactd_sim_transport_new ("demo", &error);
+  if (transport == NULL)
+    g_error ("transport: %s", error->message);
+  h->manager = lactd_manager_new (h->store, LACTD_TRANSPORT (transport));
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (h->manager),
                                          h->bus, OBJECT_PATH, &error))
     g_error ("export: %s", error->message);
-  h->object_manager = g_dbus_object_manager_server_new (OBJECT_PATH);
 
   h->link = lactd_sim_link_new_for_sensor (SIM_ADDRESS, pump);
-  h->sensor = lactd_sensor_new (h->store, LACTD_LINK (h->link), h->manager);
-  g_dbus_object_manager_server_export (h->object_manager,
-      G_DBUS_OBJECT_SKELETON (lactd_sensor_get_object (h->sensor)));
-  g_dbus_object_manager_server_set_connection (h->object_manager, h->bus);
+  lactd_manager_add_link (h->manager, LACTD_LINK (h->link));
+  g_dbus_object_manager_server_set_connection (
+      lactd_manager_get_object_manager (h->manager), h->bus);
 
   /* Connected and synced (nothing stored): the state a live session
    * finds in the daemon. */
@@ -352,10 +352,9 @@ main (int argc, char **argv)
     printf ("  %-14s wall %.1f / %.1f us per packet (n1 / n2 blocks)\n",
             path_names[p], wall[p][0], wall[p][1]);
 
-  g_dbus_object_manager_server_set_connection (h.object_manager, NULL);
-  g_clear_object (&h.sensor);
+  g_dbus_object_manager_server_set_connection (
+      lactd_manager_get_object_manager (h.manager), NULL);
   g_clear_object (&h.link);
-  g_clear_object (&h.object_manager);
   g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (h.manager));
   g_clear_object (&h.manager);
   g_clear_pointer (&h.store, lactd_store_free);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lactd-bluez-pair.h"
+#include "lactd-bluez-xml.h"
 #include "lsp.h"
 
 #define AGENT_PATH "/org/lactd/bluez/agent"
@@ -21,35 +22,10 @@
 struct _LactdBluezExports {
   LactdBluez *bluez;        /* owns us */
   GDBusConnection *bus;
-  GDBusNodeInfo *info;
   guint regs[3];
   GHashTable *app_adapters; /* adapter paths with our application */
   GCancellable *cancellable;
 };
-
-static const char exports_xml[] =
-  "<node>"
-  " <interface name='org.bluez.Agent1'>"
-  "  <method name='Release'/>"
-  "  <method name='RequestPinCode'><arg type='o' direction='in'/><arg type='s' direction='out'/></method>"
-  "  <method name='DisplayPinCode'><arg type='o' direction='in'/><arg type='s' direction='in'/></method>"
-  "  <method name='RequestPasskey'><arg type='o' direction='in'/><arg type='u' direction='out'/></method>"
-  "  <method name='DisplayPasskey'><arg type='o' direction='in'/><arg type='u' direction='in'/><arg type='q' direction='in'/></method>"
-  "  <method name='RequestConfirmation'><arg type='o' direction='in'/><arg type='u' direction='in'/></method>"
-  "  <method name='RequestAuthorization'><arg type='o' direction='in'/></method>"
-  "  <method name='AuthorizeService'><arg type='o' direction='in'/><arg type='s' direction='in'/></method>"
-  "  <method name='Cancel'/>"
-  " </interface>"
-  " <interface name='org.freedesktop.DBus.ObjectManager'>"
-  "  <method name='GetManagedObjects'><arg type='a{oa{sa{sv}}}' direction='out'/></method>"
-  "  <signal name='InterfacesAdded'><arg type='o'/><arg type='a{sa{sv}}'/></signal>"
-  "  <signal name='InterfacesRemoved'><arg type='o'/><arg type='as'/></signal>"
-  " </interface>"
-  " <interface name='org.bluez.GattProfile1'>"
-  "  <method name='Release'/>"
-  "  <property name='UUIDs' type='as' access='read'/>"
-  " </interface>"
-  "</node>";
 
 /* ------------------------------------------------------------- agent */
 
@@ -322,10 +298,11 @@ lactd_bluez_exports_new (LactdBluez *bluez, GDBusConnection *bus,
                          GError **error)
 {
   g_autoptr(LactdBluezExports) ex = g_new0 (LactdBluezExports, 1);
-  const struct { const char *path; const char *iface; } objs[] = {
-    { AGENT_PATH, "org.bluez.Agent1" },
-    { APP_PATH, "org.freedesktop.DBus.ObjectManager" },
-    { PROFILE_PATH, "org.bluez.GattProfile1" },
+  /* The interfaces as data/bluez/ describes them. */
+  const struct { const char *path; const GDBusInterfaceInfo *iface; } objs[] = {
+    { AGENT_PATH, &lactd_bluez_agent1_interface },
+    { APP_PATH, &lactd_bluez_object_manager_interface },
+    { PROFILE_PATH, &lactd_bluez_gatt_profile1_interface },
   };
 
   ex->bluez = bluez;
@@ -333,14 +310,11 @@ lactd_bluez_exports_new (LactdBluez *bluez, GDBusConnection *bus,
   ex->app_adapters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             NULL);
   ex->cancellable = g_cancellable_new ();
-  ex->info = g_dbus_node_info_new_for_xml (exports_xml, error);
-  if (ex->info == NULL)
-    return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (objs); i++)
     {
       ex->regs[i] = g_dbus_connection_register_object (
           bus, objs[i].path,
-          g_dbus_node_info_lookup_interface (ex->info, objs[i].iface),
+          (GDBusInterfaceInfo *) objs[i].iface,
           &vtable, ex, NULL, error);
       if (ex->regs[i] == 0)
         return NULL;
@@ -360,7 +334,6 @@ lactd_bluez_exports_free (LactdBluezExports *ex)
     g_cancellable_cancel (ex->cancellable);
   g_clear_object (&ex->cancellable);
   g_clear_pointer (&ex->app_adapters, g_hash_table_unref);
-  g_clear_pointer (&ex->info, g_dbus_node_info_unref);
   g_clear_object (&ex->bus);
   g_free (ex);
 }

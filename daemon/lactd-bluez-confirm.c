@@ -12,7 +12,6 @@
 #define G_LOG_DOMAIN "lactd-bluez"
 
 #include "lactd-bluez-pair.h"
-#include "lactd-error.h"
 
 /* Tests shorten the 60 s of the contract; nothing else should. */
 #define TIMEOUT_ENV "LACTD_TEST_CONFIRM_TIMEOUT_MS"
@@ -85,7 +84,8 @@ lactd_bluez_confirm_answer (LactdBluezConfirm *confirm, const char *address,
   if (confirm->pending == NULL
       || g_ascii_strcasecmp (confirm->address, address) != 0)
     {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,
+      g_set_error (error, LACTD_TRANSPORT_ERROR,
+                   LACTD_TRANSPORT_ERROR_NOT_FOUND,
                    "no pairing confirmation is pending for %s", address);
       return FALSE;
     }

@@ -6,7 +6,6 @@
 #define G_LOG_DOMAIN "lactd-bluez"
 
 #include "lactd-bluez-pair.h"
-#include "lactd-error.h"
 
 typedef struct {
   guint pending;
@@ -52,6 +51,9 @@ removed (GObject *source, GAsyncResult *res, gpointer data)
   forget_one_done (data, error);
 }
 
+/* One device being forgotten. Its calls hold the task (and so the
+ * LactdBluez) and pass the caller's cancellable: the caller (Manager1)
+ * cancels it when it goes. */
 typedef struct {
   GTask *task;
   char *device;
@@ -66,11 +68,16 @@ disconnected (GObject *source, GAsyncResult *res, gpointer data)
 
   if (!lactd_bluez_call_finish (source, res, &error))
     g_debug ("Disconnect %s: %s", one->device, error->message);
-  g_dbus_connection_call (G_DBUS_CONNECTION (source), BLUEZ_NAME,
-                          one->adapter, BLUEZ_ADAPTER, "RemoveDevice",
-                          g_variant_new ("(o)", one->device), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, removed,
-                          one->task);
+  /* Cancelled: the bond is left as it is, the caller hears why. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    forget_one_done (one->task, error);
+  else
+    g_dbus_connection_call (G_DBUS_CONNECTION (source), BLUEZ_NAME,
+                            one->adapter, BLUEZ_ADAPTER, "RemoveDevice",
+                            g_variant_new ("(o)", one->device), NULL,
+                            G_DBUS_CALL_FLAGS_NONE, 10000,
+                            g_task_get_cancellable (one->task), removed,
+                            one->task);
   g_free (one->device);
   g_free (one->adapter);
   g_free (one);
@@ -88,7 +95,8 @@ lactd_bluez_forget_async (LactdBluez *self, const char *address,
   g_task_set_source_tag (task, lactd_bluez_forget_async);
   if (!lactd_bluez_is_present (self))
     {
-      g_task_return_new_error (task, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
+      g_task_return_new_error (task, LACTD_TRANSPORT_ERROR,
+                               LACTD_TRANSPORT_ERROR_NO_ADAPTER,
                                "BlueZ (bluetoothd) is not running");
       return;
     }
@@ -113,8 +121,8 @@ lactd_bluez_forget_async (LactdBluez *self, const char *address,
       g_message ("forgetting %s (%s)", address, one->device);
       g_dbus_connection_call (lactd_bluez_get_connection (self), BLUEZ_NAME,
                               one->device, BLUEZ_DEVICE, "Disconnect", NULL,
-                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
-                              disconnected, one);
+                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000,
+                              cancellable, disconnected, one);
     }
   forget_one_done (g_steal_pointer (&task), NULL);
 }

@@ -25,7 +25,6 @@ struct _LactdBluezLink {
   guint value_subs[LACTD_N_CHARS];
   gboolean want_notify[LACTD_N_CHARS];
   gboolean armed[LACTD_N_CHARS];
-  char *last_error;
 
   guint call_timeout_ms;
   guint connect_timeout_ms;

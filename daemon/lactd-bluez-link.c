@@ -27,9 +27,6 @@
 
 G_DEFINE_TYPE (LactdBluezLink, lactd_bluez_link, LACTD_TYPE_LINK)
 
-enum { PROP_0, PROP_LAST_ERROR, N_PROPS };
-static GParamSpec *props[N_PROPS];
-
 /* Without these the sensor is no LSP sensor; the rest are optional. */
 static const LactdChar required[] = {
   LACTD_CHAR_FEATURES, LACTD_CHAR_LIVE_PROGRESS, LACTD_CHAR_SESSION_RECORD,
@@ -46,13 +43,7 @@ is_encrypted (LactdChar ch)
 static void
 set_last_error (LactdBluezLink *self, const char *message)
 {
-  if (g_strcmp0 (self->last_error, message ? message : "") == 0)
-    return;
-  g_free (self->last_error);
-  self->last_error = g_strdup (message ? message : "");
-  if (*self->last_error)
-    g_message ("%s: %s", link_address (self), self->last_error);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
+  lactd_link_set_last_error (LACTD_LINK (self), message);
 }
 
 void
@@ -229,7 +220,9 @@ gatt_call_done (GObject *source, GAsyncResult *res, gpointer data)
       return;
     }
   self->fault_backoff_s = 0;
-  if (is_encrypted (cd->ch) && g_str_has_prefix (self->last_error, "bond lost"))
+  if (is_encrypted (cd->ch) &&
+      g_str_has_prefix (lactd_link_get_last_error (LACTD_LINK (self)),
+                        "bond lost"))
     set_last_error (self, NULL);
   if (cd->notify)
     {
@@ -538,22 +531,6 @@ on_resumed (LactdBluez *bluez, gpointer data)
 /* ------------------------------------------------------------ GObject */
 
 static void
-lactd_bluez_link_get_property (GObject *object, guint id, GValue *value,
-                               GParamSpec *pspec)
-{
-  LactdBluezLink *self = LACTD_BLUEZ_LINK (object);
-
-  switch (id)
-    {
-    case PROP_LAST_ERROR:
-      g_value_set_string (value, self->last_error);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
-    }
-}
-
-static void
 lactd_bluez_link_dispose (GObject *object)
 {
   LactdBluezLink *self = LACTD_BLUEZ_LINK (object);
@@ -581,7 +558,6 @@ lactd_bluez_link_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->device_path);
-  g_free (self->last_error);
   G_OBJECT_CLASS (lactd_bluez_link_parent_class)->finalize (object);
 }
 
@@ -591,24 +567,17 @@ lactd_bluez_link_class_init (LactdBluezLinkClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   LactdLinkClass *link_class = LACTD_LINK_CLASS (klass);
 
-  object_class->get_property = lactd_bluez_link_get_property;
   object_class->dispose = lactd_bluez_link_dispose;
   object_class->finalize = lactd_bluez_link_finalize;
   link_class->read_async = link_read_async;
   link_class->write_async = link_write_async;
   link_class->start_notify_async = link_start_notify_async;
   link_class->request_connect = link_request_connect;
-
-  props[PROP_LAST_ERROR] =
-    g_param_spec_string ("last-error", NULL, NULL, "",
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
 lactd_bluez_link_init (LactdBluezLink *self)
 {
-  self->last_error = g_strdup ("");
   self->backoff_s = BACKOFF_MIN_S;
   self->call_timeout_ms = GATT_CALL_TIMEOUT_MS;
   self->connect_timeout_ms = CONNECT_TIMEOUT_MS;
@@ -642,13 +611,6 @@ lactd_bluez_link_new (LactdBluez *bluez, const char *addr)
   /* Adopts a sensor that is already connected, or starts trying. */
   lactd_bluez_link_evaluate (self);
   return self;
-}
-
-const char *
-lactd_bluez_link_get_last_error (LactdBluezLink *self)
-{
-  g_return_val_if_fail (LACTD_IS_BLUEZ_LINK (self), NULL);
-  return self->last_error;
 }
 
 void

@@ -1,52 +1,18 @@
-/* lactd-bluez-pair.c — Manager1.Discover/Pair on top of BlueZ: discovery
- * with an LSP UUID filter on every powered adapter, and pairing one LSP
- * sensor at a time (Pair unless Paired, Trusted = true, Connect).
+/* lactd-bluez-pair.c — Manager1.Pair on top of BlueZ: pairing one LSP
+ * sensor at a time (Pair unless Paired, Trusted = true, Connect), with a
+ * scan first when BlueZ does not know it yet (lactd-bluez-discover.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lactd-bluez"
 
-#include "lactd-bluez-pair.h"
-#include "lactd-error.h"
+#include "lactd-bluez-pairing-private.h"
+#include "lactd-model.h"
 #include "lsp.h"
 
 #define PAIR_SCAN_S 10
 #define PAIR_TIMEOUT_MS 90000
 #define WAIT_PAIRED_S 60
-
-typedef struct _Scan Scan;
-typedef void (*ScanDone) (Scan *scan);
-
-struct _Scan {
-  LactdBluezPairing *pairing;
-  GHashTable *found;       /* path → LactdBluezFound* */
-  GPtrArray *adapters;     /* adapter paths this scan holds */
-  guint timeout_id;
-  ScanDone done;
-  gpointer data;
-};
-
-struct _LactdBluezPairing {
-  LactdBluez *bluez;       /* owns us */
-  gulong changed_id;
-  GHashTable *discovering; /* adapter path → number of scans */
-  GPtrArray *scans;        /* Scan* (not owned) */
-  GTask *pair_task;
-  char *pair_address;
-  gboolean passkey_refused;
-  LactdBluezConfirm *confirm;  /* the pairing's numeric comparison */
-};
-
-void
-lactd_bluez_found_free (LactdBluezFound *found)
-{
-  if (found == NULL)
-    return;
-  g_free (found->address);
-  g_free (found->name);
-  g_free (found->path);
-  g_free (found);
-}
 
 const char *
 lactd_bluez_pairing_address (LactdBluez *self)
@@ -112,287 +78,21 @@ lactd_bluez_call_finish (GObject *source, GAsyncResult *res, GError **error)
   return reply != NULL;
 }
 
-/* ----------------------------------------------------------- discovery */
-
-static void
-call_logged (GObject *source, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!lactd_bluez_call_finish (source, res, &error))
-    g_debug ("%s: %s", (const char *) data, error->message);
-}
-
-static void
-adapter_call (LactdBluezPairing *pairing, const char *path,
-              const char *method, GVariant *params)
-{
-  g_dbus_connection_call (lactd_bluez_get_connection (pairing->bluez),
-                          BLUEZ_NAME, path, BLUEZ_ADAPTER, method, params,
-                          NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
-                          call_logged, (gpointer) method);
-}
-
-static void
-discovery_ref (LactdBluezPairing *pairing, const char *adapter)
-{
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (pairing->discovering,
-                                                   adapter));
-
-  g_hash_table_insert (pairing->discovering, g_strdup (adapter),
-                       GUINT_TO_POINTER (n + 1));
-  if (n == 0)
-    {
-      GVariantBuilder filter;
-      const char *uuids[] = { LSP_UUID_SERVICE, NULL };
-
-      g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
-      g_variant_builder_add (&filter, "{sv}", "UUIDs",
-                             g_variant_new_strv (uuids, -1));
-      g_variant_builder_add (&filter, "{sv}", "Transport",
-                             g_variant_new_string ("le"));
-      /* Calls on one connection are handled in order: the filter is in
-       * place before discovery starts. */
-      adapter_call (pairing, adapter, "SetDiscoveryFilter",
-                    g_variant_new ("(a{sv})", &filter));
-      adapter_call (pairing, adapter, "StartDiscovery", NULL);
-      g_debug ("discovery started on %s", adapter);
-    }
-}
-
-static void
-discovery_unref (LactdBluezPairing *pairing, const char *adapter)
-{
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (pairing->discovering,
-                                                   adapter));
-
-  if (n > 1)
-    {
-      g_hash_table_insert (pairing->discovering, g_strdup (adapter),
-                           GUINT_TO_POINTER (n - 1));
-      return;
-    }
-  g_hash_table_remove (pairing->discovering, adapter);
-  if (n == 1 && lactd_bluez_is_present (pairing->bluez))
-    {
-      adapter_call (pairing, adapter, "StopDiscovery", NULL);
-      g_debug ("discovery stopped on %s", adapter);
-    }
-}
-
-typedef enum {
-  UUIDS_NONE,     /* BlueZ knows no service of the device yet */
-  UUIDS_LSP,      /* the LSP service is among them */
-  UUIDS_OTHER,    /* services are known, the LSP service is not one */
-} UuidsVerdict;
-
-static UuidsVerdict
-device_uuids (LactdBluez *bluez, const char *path)
-{
-  GVariant *uuids = lactd_bluez_get_prop (bluez, path, BLUEZ_DEVICE, "UUIDs");
-  g_autofree const char **list = NULL;
-
-  if (uuids == NULL || !g_variant_is_of_type (uuids, G_VARIANT_TYPE_STRING_ARRAY))
-    return UUIDS_NONE;
-  list = g_variant_get_strv (uuids, NULL);
-  for (guint i = 0; list[i]; i++)
-    if (g_ascii_strcasecmp (list[i], LSP_UUID_SERVICE) == 0)
-      return UUIDS_LSP;
-  return list[0] != NULL ? UUIDS_OTHER : UUIDS_NONE;
-}
-
+/* The call's reply, FALSE when it failed. A cancelled call is TRUE in
+ * *cancelled: its receiver may be gone, the reply must not be used. */
 static gboolean
-offers_lsp (LactdBluez *bluez, const char *path)
+call_finish_or_cancelled (GObject *source, GAsyncResult *res,
+                          gboolean *cancelled, GError **error)
 {
-  return device_uuids (bluez, path) == UUIDS_LSP;
-}
+  GError *local_error = NULL;
 
-/* Whether the device at path may be paired as an LSP sensor: TRUE when it
- * advertises the service; FALSE with *refuse set when it certainly does
- * not; FALSE alone when BlueZ knows none of its services yet (a device
- * seen by a passive scan, or heard before its scan response): the pairing
- * scan, filtered on the LSP service, waits for its advertisement. */
-static gboolean
-device_is_lsp (LactdBluez *bluez, const char *path, gboolean *refuse)
-{
-  UuidsVerdict verdict = device_uuids (bluez, path);
-
-  /* A paired or resolved device's list comes from its GATT database. */
-  *refuse = verdict == UUIDS_OTHER
-            || (verdict == UUIDS_NONE
-                && (lactd_bluez_get_bool (bluez, path, BLUEZ_DEVICE, "Paired")
-                    || lactd_bluez_get_bool (bluez, path, BLUEZ_DEVICE,
-                                             "ServicesResolved")));
-  return verdict == UUIDS_LSP;
-}
-
-static void
-scan_consider (Scan *scan, const char *path)
-{
-  LactdBluez *bluez = scan->pairing->bluez;
-  GVariant *rssi = lactd_bluez_get_prop (bluez, path, BLUEZ_DEVICE, "RSSI");
-  const char *address = lactd_bluez_address_of (bluez, path);
-  LactdBluezFound *found;
-
-  /* RSSI is present only for a device heard advertising. */
-  if (address == NULL || rssi == NULL || !offers_lsp (bluez, path))
-    return;
-  found = g_hash_table_lookup (scan->found, path);
-  if (found == NULL)
-    {
-      found = g_new0 (LactdBluezFound, 1);
-      found->address = g_ascii_strup (address, -1);
-      found->path = g_strdup (path);
-      g_hash_table_insert (scan->found, found->path, found);
-      g_debug ("discovered %s (%s)", found->address, path);
-    }
-  g_free (found->name);
-  found->name = lactd_bluez_dup_device_name (bluez, address);
-  if (found->name == NULL)
-    found->name = g_strdup ("");
-  if (g_variant_is_of_type (rssi, G_VARIANT_TYPE_INT16))
-    found->rssi = g_variant_get_int16 (rssi);
-}
-
-static void
-scan_stop (Scan *scan)
-{
-  g_clear_handle_id (&scan->timeout_id, g_source_remove);
-  for (guint i = 0; i < scan->adapters->len; i++)
-    discovery_unref (scan->pairing, scan->adapters->pdata[i]);
-  g_ptr_array_set_size (scan->adapters, 0);
-  g_ptr_array_remove (scan->pairing->scans, scan);
-}
-
-static void
-scan_free (Scan *scan)
-{
-  scan_stop (scan);
-  g_ptr_array_unref (scan->adapters);
-  g_hash_table_unref (scan->found);
-  g_free (scan);
-}
-
-static gboolean
-scan_timeout_cb (gpointer data)
-{
-  Scan *scan = data;
-
-  scan->timeout_id = 0;
-  scan_stop (scan);
-  scan->done (scan);
-  return G_SOURCE_REMOVE;
-}
-
-/* Starts discovery on every powered adapter; FALSE if there is none. */
-static Scan *
-scan_start (LactdBluezPairing *pairing, guint timeout_s, ScanDone done,
-            gpointer data)
-{
-  g_autoptr(GPtrArray) adapters = lactd_bluez_list_adapters (pairing->bluez,
-                                                             TRUE);
-  Scan *scan;
-
-  if (adapters->len == 0)
-    return NULL;
-  scan = g_new0 (Scan, 1);
-  scan->pairing = pairing;
-  scan->found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                       (GDestroyNotify) lactd_bluez_found_free);
-  scan->adapters = g_ptr_array_new_with_free_func (g_free);
-  scan->done = done;
-  scan->data = data;
-  for (guint i = 0; i < adapters->len; i++)
-    {
-      g_ptr_array_add (scan->adapters, g_strdup (adapters->pdata[i]));
-      discovery_ref (pairing, adapters->pdata[i]);
-    }
-  g_ptr_array_add (pairing->scans, scan);
-  scan->timeout_id = g_timeout_add_seconds (timeout_s, scan_timeout_cb, scan);
-  return scan;
-}
-
-static gint
-by_rssi (gconstpointer a, gconstpointer b)
-{
-  const LactdBluezFound *fa = *(LactdBluezFound * const *) a;
-  const LactdBluezFound *fb = *(LactdBluezFound * const *) b;
-
-  return (int) fb->rssi - (int) fa->rssi;
-}
-
-static void
-discover_done (Scan *scan)
-{
-  g_autoptr(GTask) task = scan->data;
-  GPtrArray *result = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) lactd_bluez_found_free);
-  GHashTableIter it;
-  gpointer v;
-
-  g_hash_table_iter_init (&it, scan->found);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    {
-      g_hash_table_iter_steal (&it);
-      g_ptr_array_add (result, v);
-    }
-  g_ptr_array_sort (result, by_rssi);
-  scan_free (scan);
-  g_task_return_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static gboolean
-no_adapter_error (LactdBluez *bluez, GError **error)
-{
-  const char *state = lactd_bluez_get_state (bluez);
-
-  if (g_str_equal (state, LACTD_BLUEZ_STATE_READY))
-    return FALSE;
-  g_set_error (error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER, "%s",
-               g_str_equal (state, LACTD_BLUEZ_STATE_OFF)
-               ? "the Bluetooth adapter is powered off"
-               : g_str_equal (state, LACTD_BLUEZ_STATE_NO_ADAPTER)
-               ? "there is no Bluetooth adapter"
-               : "BlueZ (bluetoothd) is not running");
-  return TRUE;
-}
-
-void
-lactd_bluez_discover_async (LactdBluez *self, guint timeout_s,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data)
-{
-  LactdBluezPairing *pairing = lactd_bluez_get_pairing (self);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  GError *error = NULL;
-  Scan *scan;
-
-  g_task_set_source_tag (task, lactd_bluez_discover_async);
-  if (no_adapter_error (self, &error)
-      || (scan = scan_start (pairing, CLAMP (timeout_s, 1, 60), discover_done,
-                             task)) == NULL)
-    {
-      if (error == NULL)
-        g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
-                     "no powered Bluetooth adapter");
-      g_task_return_error (task, error);
-      return;
-    }
-  g_message ("scanning for sensors for %u s", CLAMP (timeout_s, 1, 60));
-  g_steal_pointer (&task);
-  /* Devices heard just before the scan count as seen. */
-  {
-    g_autoptr(GPtrArray) devices = lactd_bluez_list_devices (self);
-    for (guint i = 0; i < devices->len; i++)
-      scan_consider (scan, devices->pdata[i]);
-  }
-}
-
-GPtrArray *
-lactd_bluez_discover_finish (LactdBluez *self, GAsyncResult *result,
-                             GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  *cancelled = FALSE;
+  if (lactd_bluez_call_finish (source, res, &local_error))
+    return TRUE;
+  *cancelled = g_error_matches (local_error, G_IO_ERROR,
+                                G_IO_ERROR_CANCELLED);
+  g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 /* ------------------------------------------------------------- pairing */
@@ -413,14 +113,29 @@ typedef struct {
   PairStep step;
   Scan *scan;
   guint timeout_id;
+  /* This pairing's BlueZ calls (Pair may take 90 s): cancelled when it
+   * ends, so that no late reply reaches a pairing that is over or freed. */
+  GCancellable *cancellable;
+  GSource *caller_cancelled;  /* the caller's cancellable ends it */
 } PairData;
+
+/* Everything of a pairing that could still call back. */
+static void
+pair_data_stop (PairData *pd)
+{
+  g_clear_pointer (&pd->scan, lactd_bluez_scan_free);
+  g_clear_handle_id (&pd->timeout_id, g_source_remove);
+  g_cancellable_cancel (pd->cancellable);
+  if (pd->caller_cancelled != NULL)
+    g_source_destroy (pd->caller_cancelled);
+  g_clear_pointer (&pd->caller_cancelled, g_source_unref);
+}
 
 static void
 pair_data_free (PairData *pd)
 {
-  if (pd->scan)
-    scan_free (pd->scan);
-  g_clear_handle_id (&pd->timeout_id, g_source_remove);
+  pair_data_stop (pd);
+  g_clear_object (&pd->cancellable);
   g_free (pd->address);
   g_free (pd->path);
   g_free (pd);
@@ -433,6 +148,7 @@ pair_end (LactdBluezPairing *pairing, GError *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&pairing->pair_task);
 
+  pair_data_stop (g_task_get_task_data (task));
   if (error)
     g_message ("%s", error->message);
   else
@@ -458,7 +174,8 @@ pair_fail (LactdBluezPairing *pairing, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  pair_end (pairing, g_error_new (LACTD_ERROR, LACTD_ERROR_PAIRING_FAILED,
+  pair_end (pairing, g_error_new (LACTD_TRANSPORT_ERROR,
+                                  LACTD_TRANSPORT_ERROR_PAIRING_FAILED,
                                   "pairing %s failed: %s",
                                   pairing->pair_address, message));
 }
@@ -466,7 +183,8 @@ pair_fail (LactdBluezPairing *pairing, const char *format, ...)
 static void
 pair_refuse_not_lsp (LactdBluezPairing *pairing)
 {
-  pair_end (pairing, g_error_new (LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
+  pair_end (pairing, g_error_new (LACTD_TRANSPORT_ERROR,
+                                  LACTD_TRANSPORT_ERROR_NOT_A_SENSOR,
                                   "%s is not an LSP sensor: it does not "
                                   "advertise the LSP service %s",
                                   pairing->pair_address, LSP_UUID_SERVICE));
@@ -479,7 +197,7 @@ pair_scan_done (Scan *scan)
   PairData *pd = g_task_get_task_data (pairing->pair_task);
 
   pd->scan = NULL;
-  scan_free (scan);
+  lactd_bluez_scan_free (scan);
   if (pd->step != STEP_FIND)
     return;
   if (lactd_bluez_find_device (pairing->bluez, pd->address) != NULL)
@@ -500,14 +218,39 @@ wait_paired_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Pair's failure, said in the words the user can act on. */
+static void
+pair_refused (LactdBluezPairing *pairing, const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (lactd_bluez_confirm_get_rejection (pairing->confirm) != NULL)
+    pair_fail (pairing, "%s",
+               lactd_bluez_confirm_get_rejection (pairing->confirm));
+  else if (pairing->passkey_refused)
+    pair_fail (pairing, "the sensor wants a passkey typed in, which lactd "
+                        "v1 cannot do (only Just Works or a displayed "
+                        "passkey)");
+  else
+    {
+      message = bluez_message (error);
+      pair_fail (pairing, "%s", message);
+    }
+}
+
 static void
 pair_replied (GObject *source, GAsyncResult *res, gpointer data)
 {
   LactdBluezPairing *pairing = data;
-  PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+  PairData *pd;
 
-  if (lactd_bluez_call_finish (source, res, &error) ||
+  if (!call_finish_or_cancelled (source, res, &cancelled, &error) &&
+      cancelled)
+    return;   /* the pairing is over, maybe freed with its LactdBluez */
+  pd = g_task_get_task_data (pairing->pair_task);
+  if (error == NULL ||
       lactd_bluez_is_error (error, "org.bluez.Error.AlreadyExists"))
     pd->step = STEP_TRUST;
   else if (lactd_bluez_is_error (error, "org.bluez.Error.InProgress"))
@@ -517,23 +260,9 @@ pair_replied (GObject *source, GAsyncResult *res, gpointer data)
       pd->timeout_id = g_timeout_add_seconds (WAIT_PAIRED_S,
                                               wait_paired_timeout, pairing);
     }
-  else if (lactd_bluez_confirm_get_rejection (pairing->confirm) != NULL)
-    {
-      pair_fail (pairing, "%s",
-                 lactd_bluez_confirm_get_rejection (pairing->confirm));
-      return;
-    }
-  else if (pairing->passkey_refused)
-    {
-      pair_fail (pairing, "the sensor wants a passkey typed in, which lactd "
-                          "v1 cannot do (only Just Works or a displayed "
-                          "passkey)");
-      return;
-    }
   else
     {
-      g_autofree char *message = bluez_message (error);
-      pair_fail (pairing, "%s", message);
+      pair_refused (pairing, error);
       return;
     }
   pair_advance (pairing);
@@ -543,15 +272,21 @@ static void
 trust_replied (GObject *source, GAsyncResult *res, gpointer data)
 {
   LactdBluezPairing *pairing = data;
-  PairData *pd = g_task_get_task_data (pairing->pair_task);
   g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+  PairData *pd;
 
-  if (!lactd_bluez_call_finish (source, res, &error))
+  if (!call_finish_or_cancelled (source, res, &cancelled, &error))
     {
-      g_autofree char *message = bluez_message (error);
+      g_autofree char *message = NULL;
+
+      if (cancelled)
+        return;
+      message = bluez_message (error);
       pair_fail (pairing, "could not mark it trusted: %s", message);
       return;
     }
+  pd = g_task_get_task_data (pairing->pair_task);
   pd->step = STEP_CONNECT;
   pair_advance (pairing);
 }
@@ -561,12 +296,17 @@ connect_replied (GObject *source, GAsyncResult *res, gpointer data)
 {
   LactdBluezPairing *pairing = data;
   g_autoptr(GError) error = NULL;
+  gboolean cancelled;
 
   /* Paired and trusted is what Pair promises; the link keeps trying to
    * connect. */
-  if (!lactd_bluez_call_finish (source, res, &error))
-    g_message ("paired %s but could not connect yet: %s",
-               pairing->pair_address, error->message);
+  if (!call_finish_or_cancelled (source, res, &cancelled, &error))
+    {
+      if (cancelled)
+        return;
+      g_message ("paired %s but could not connect yet: %s",
+                 pairing->pair_address, error->message);
+    }
   pair_end (pairing, NULL);
 }
 
@@ -578,7 +318,7 @@ pair_find (LactdBluezPairing *pairing, PairData *pd)
   const char *path = lactd_bluez_find_device (pairing->bluez, pd->address);
   gboolean refuse = FALSE;
 
-  if (path != NULL && device_is_lsp (pairing->bluez, path, &refuse))
+  if (path != NULL && lactd_bluez_device_is_lsp (pairing->bluez, path, &refuse))
     return path;
   if (refuse)
     {
@@ -586,7 +326,7 @@ pair_find (LactdBluezPairing *pairing, PairData *pd)
       return NULL;
     }
   if (pd->scan == NULL)
-    pd->scan = scan_start (pairing, PAIR_SCAN_S, pair_scan_done, NULL);
+    pd->scan = lactd_bluez_scan_start (pairing, PAIR_SCAN_S, pair_scan_done, NULL);
   if (pd->scan == NULL)
     pair_fail (pairing, "no powered Bluetooth adapter");
   return NULL;
@@ -613,7 +353,7 @@ pair_advance (LactdBluezPairing *pairing)
       pd->path = g_strdup (path);
       pd->step = STEP_PAIR;
       if (pd->scan)
-        g_clear_pointer (&pd->scan, scan_free);
+        g_clear_pointer (&pd->scan, lactd_bluez_scan_free);
       G_GNUC_FALLTHROUGH;
     case STEP_PAIR:
       if (lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Paired"))
@@ -626,7 +366,8 @@ pair_advance (LactdBluezPairing *pairing)
       g_message ("pairing %s", pd->address);
       g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, BLUEZ_DEVICE, "Pair",
                               NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-                              PAIR_TIMEOUT_MS, NULL, pair_replied, pairing);
+                              PAIR_TIMEOUT_MS, pd->cancellable, pair_replied,
+                              pairing);
       return;
     case STEP_WAIT_PAIRED:
       if (!lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Paired"))
@@ -639,8 +380,8 @@ pair_advance (LactdBluezPairing *pairing)
                               "Set",
                               g_variant_new ("(ssv)", BLUEZ_DEVICE, "Trusted",
                                              g_variant_new_boolean (TRUE)),
-                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
-                              trust_replied, pairing);
+                              NULL, G_DBUS_CALL_FLAGS_NONE, 10000,
+                              pd->cancellable, trust_replied, pairing);
       return;
     case STEP_CONNECT:
       if (lactd_bluez_get_bool (bluez, pd->path, BLUEZ_DEVICE, "Connected"))
@@ -651,12 +392,25 @@ pair_advance (LactdBluezPairing *pairing)
       pd->step = STEP_BUSY;
       g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, BLUEZ_DEVICE,
                               "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-                              30000, NULL, connect_replied, pairing);
+                              30000, pd->cancellable, connect_replied, pairing);
       return;
     case STEP_BUSY:
     default:
       return;
     }
+}
+
+/* Manager1's caller went (or lactd stops): the pairing ends now, not when
+ * BlueZ answers a Pair that may take 90 s. */
+static gboolean
+pair_caller_cancelled (GCancellable *cancellable, gpointer data)
+{
+  LactdBluezPairing *pairing = data;
+
+  pair_end (pairing, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                  "pairing %s cancelled",
+                                  pairing->pair_address));
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -672,12 +426,13 @@ lactd_bluez_pair_async (LactdBluez *self, const char *address,
   g_task_set_source_tag (task, lactd_bluez_pair_async);
   if (pairing->pair_task != NULL)
     {
-      g_task_return_new_error (task, LACTD_ERROR, LACTD_ERROR_BUSY,
+      g_task_return_new_error (task, LACTD_TRANSPORT_ERROR,
+                               LACTD_TRANSPORT_ERROR_BUSY,
                                "another pairing (%s) is in progress",
                                pairing->pair_address);
       return;
     }
-  if (no_adapter_error (self, &error))
+  if (lactd_bluez_no_adapter_error (self, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -686,7 +441,16 @@ lactd_bluez_pair_async (LactdBluez *self, const char *address,
   pd->pairing = pairing;
   pd->address = g_ascii_strup (address, -1);
   pd->step = STEP_FIND;
+  pd->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, pd, (GDestroyNotify) pair_data_free);
+  if (cancellable != NULL)
+    {
+      pd->caller_cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (pd->caller_cancelled,
+                             G_SOURCE_FUNC (pair_caller_cancelled), pairing,
+                             NULL);
+      g_source_attach (pd->caller_cancelled, NULL);
+    }
   pairing->pair_task = g_steal_pointer (&task);
   pairing->pair_address = g_strdup (pd->address);
   pairing->passkey_refused = FALSE;
@@ -712,7 +476,7 @@ on_changed (LactdBluez *bluez, const char *path, const char *iface,
   if (!g_str_equal (iface, BLUEZ_DEVICE))
     return;
   for (guint i = 0; i < pairing->scans->len; i++)
-    scan_consider (pairing->scans->pdata[i], path);
+    lactd_bluez_scan_consider (pairing->scans->pdata[i], path);
   pair_advance (pairing);
 }
 
@@ -726,6 +490,7 @@ lactd_bluez_pairing_new (LactdBluez *bluez)
                                                 g_free, NULL);
   pairing->scans = g_ptr_array_new ();
   pairing->confirm = lactd_bluez_confirm_new (bluez);
+  pairing->cancellable = g_cancellable_new ();
   pairing->changed_id = g_signal_connect (bluez, "changed",
                                           G_CALLBACK (on_changed), pairing);
   return pairing;
@@ -741,8 +506,11 @@ lactd_bluez_pairing_free (LactdBluezPairing *pairing)
   while (pairing->scans->len > 0)
     {
       Scan *scan = pairing->scans->pdata[0];
-      scan_timeout_cb (scan);
+      lactd_bluez_scan_end (scan);
     }
+  /* After the scans' StopDiscovery went out: their replies are dropped. */
+  g_cancellable_cancel (pairing->cancellable);
+  g_clear_object (&pairing->cancellable);
   g_ptr_array_unref (pairing->scans);
   g_hash_table_unref (pairing->discovering);
   lactd_bluez_confirm_free (pairing->confirm);

@@ -17,15 +17,25 @@ G_BEGIN_DECLS
 #define DBUS_PROPERTIES "org.freedesktop.DBus.Properties"
 #define DBUS_OBJECT_MANAGER "org.freedesktop.DBus.ObjectManager"
 
+/* lactd-bluez-transport.c: LactdBluez as a LactdTransport. */
+void lactd_bluez_transport_iface_init (LactdTransportInterface *iface);
+
 gboolean lactd_bluez_is_present (LactdBluez *self);
 /* Whether sender is the unique name owning org.bluez right now. */
 gboolean lactd_bluez_is_owner (LactdBluez *self, const char *sender);
+/* The cache of BlueZ's objects (lactd-bluez.c keeps it): path → (iface →
+ * (prop → GVariant)). Read through the queries below
+ * (lactd-bluez-objects.c). */
+GHashTable *lactd_bluez_get_objects (LactdBluez *self);
 /* A cached property (borrowed), NULL when the object, interface or
  * property is unknown. */
 GVariant *lactd_bluez_get_prop (LactdBluez *self, const char *path,
                                 const char *iface, const char *prop);
 gboolean lactd_bluez_get_bool (LactdBluez *self, const char *path,
                                const char *iface, const char *prop);
+/* A string or object path property (borrowed), else NULL. */
+const char *lactd_bluez_get_string (LactdBluez *self, const char *path,
+                                    const char *iface, const char *prop);
 /* The Device1 object of address: on a powered adapter if there is one,
  * connected ones first. NULL when BlueZ does not know the address. */
 const char *lactd_bluez_find_device (LactdBluez *self, const char *address);

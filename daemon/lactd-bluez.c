@@ -7,8 +7,6 @@
  */
 #define G_LOG_DOMAIN "lactd-bluez"
 
-#include <string.h>
-
 #include "lactd-bluez-private.h"
 #include "lactd-bluez-pair.h"
 #include "lactd-text.h"
@@ -37,18 +35,28 @@ struct _LactdBluez {
 
   GTask *init_task;
   guint init_timeout;
+  GSource *init_cancelled;     /* the init task's cancellable */
   guint objects_retry;         /* GetManagedObjects again after a failure */
 };
 
-G_DEFINE_TYPE (LactdBluez, lactd_bluez, G_TYPE_OBJECT)
+/* path → (iface → (prop → GVariant)), for lactd-bluez-objects.c. */
+GHashTable *
+lactd_bluez_get_objects (LactdBluez *self)
+{
+  return self->objects;
+}
+
+G_DEFINE_TYPE_WITH_CODE (LactdBluez, lactd_bluez, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (LACTD_TYPE_TRANSPORT,
+                             lactd_bluez_transport_iface_init))
 
 enum { PROP_0, PROP_STATE, N_PROPS };
-static GParamSpec *props[N_PROPS];
 
-enum { SIG_PAIRING_PASSKEY, SIG_CHANGED, SIG_PRESENCE, SIG_RESUMED, N_SIGS };
+enum { SIG_CHANGED, SIG_PRESENCE, SIG_RESUMED, N_SIGS };
 static guint signals[N_SIGS];
 
 /* ---------------------------------------------------------- the cache */
+/* Its queries are in lactd-bluez-objects.c. */
 
 static GHashTable *
 new_prop_table (void)
@@ -69,153 +77,12 @@ cache_merge (GHashTable *table, GVariant *dict)
     g_hash_table_insert (table, g_strdup (k), v);
 }
 
-GVariant *
-lactd_bluez_get_prop (LactdBluez *self, const char *path, const char *iface,
-                      const char *prop)
-{
-  GHashTable *ifaces = g_hash_table_lookup (self->objects, path);
-  GHashTable *table = ifaces ? g_hash_table_lookup (ifaces, iface) : NULL;
-
-  return table ? g_hash_table_lookup (table, prop) : NULL;
-}
-
-gboolean
-lactd_bluez_get_bool (LactdBluez *self, const char *path, const char *iface,
-                      const char *prop)
-{
-  GVariant *v = lactd_bluez_get_prop (self, path, iface, prop);
-
-  return v && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)
-         && g_variant_get_boolean (v);
-}
-
-static const char *
-get_string (LactdBluez *self, const char *path, const char *iface,
-            const char *prop)
-{
-  GVariant *v = lactd_bluez_get_prop (self, path, iface, prop);
-
-  if (v && (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)
-            || g_variant_is_of_type (v, G_VARIANT_TYPE_OBJECT_PATH)))
-    return g_variant_get_string (v, NULL);
-  return NULL;
-}
-
-const char *
-lactd_bluez_address_of (LactdBluez *self, const char *path)
-{
-  return get_string (self, path, BLUEZ_DEVICE, "Address");
-}
-
-gboolean
-lactd_bluez_device_adapter_powered (LactdBluez *self, const char *device_path)
-{
-  const char *adapter = get_string (self, device_path, BLUEZ_DEVICE,
-                                    "Adapter");
-
-  return adapter && lactd_bluez_get_bool (self, adapter, BLUEZ_ADAPTER,
-                                          "Powered");
-}
-
-static GPtrArray *
-list_with (LactdBluez *self, const char *iface, const char *bool_prop)
-{
-  GPtrArray *list = g_ptr_array_new ();
-  GHashTableIter it;
-  gpointer k, v;
-
-  g_hash_table_iter_init (&it, self->objects);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    if (g_hash_table_contains (v, iface)
-        && (bool_prop == NULL
-            || lactd_bluez_get_bool (self, k, iface, bool_prop)))
-      g_ptr_array_add (list, k);
-  return list;
-}
-
-GPtrArray *
-lactd_bluez_list_adapters (LactdBluez *self, gboolean powered)
-{
-  return list_with (self, BLUEZ_ADAPTER, powered ? "Powered" : NULL);
-}
-
-GPtrArray *
-lactd_bluez_list_devices (LactdBluez *self)
-{
-  return list_with (self, BLUEZ_DEVICE, NULL);
-}
-
-GPtrArray *
-lactd_bluez_find_devices (LactdBluez *self, const char *address)
-{
-  GPtrArray *found = g_ptr_array_new ();
-  GHashTableIter it;
-  gpointer k;
-
-  g_hash_table_iter_init (&it, self->objects);
-  while (g_hash_table_iter_next (&it, &k, NULL))
-    {
-      const char *a = lactd_bluez_address_of (self, k);
-      if (a && g_ascii_strcasecmp (a, address) == 0)
-        g_ptr_array_add (found, k);
-    }
-  return found;
-}
-
-const char *
-lactd_bluez_find_device (LactdBluez *self, const char *address)
-{
-  g_autoptr(GPtrArray) all = lactd_bluez_find_devices (self, address);
-  const char *best = NULL;
-  int best_score = -1;
-
-  /* Device paths embed hciN: the same sensor may be known on several
-   * adapters. Prefer the one it is connected through, then a powered one,
-   * then a paired one. */
-  for (guint i = 0; i < all->len; i++)
-    {
-      const char *p = all->pdata[i];
-      int score = 4 * lactd_bluez_get_bool (self, p, BLUEZ_DEVICE, "Connected")
-                  + 2 * lactd_bluez_device_adapter_powered (self, p)
-                  + lactd_bluez_get_bool (self, p, BLUEZ_DEVICE, "Paired");
-      if (score > best_score)
-        {
-          best = p;
-          best_score = score;
-        }
-    }
-  return best;
-}
-
-const char *
-lactd_bluez_find_char (LactdBluez *self, const char *device_path,
-                       const char *uuid)
-{
-  GHashTableIter it;
-  gpointer k;
-  gsize n = strlen (device_path);
-
-  g_hash_table_iter_init (&it, self->objects);
-  while (g_hash_table_iter_next (&it, &k, NULL))
-    {
-      const char *path = k;
-      const char *u;
-
-      if (strncmp (path, device_path, n) != 0 || path[n] != '/')
-        continue;
-      u = get_string (self, path, BLUEZ_GATT_CHAR, "UUID");
-      if (u && g_ascii_strcasecmp (u, uuid) == 0)
-        return path;
-    }
-  return NULL;
-}
-
 /* ---------------------------------------------------------- the state */
 
 static void
 update_state (LactdBluez *self)
 {
-  const char *state = LACTD_BLUEZ_STATE_NO_BLUEZ;
+  const char *state = LACTD_TRANSPORT_STATE_NO_BLUEZ;
 
   if (self->present)
     {
@@ -231,14 +98,14 @@ update_state (LactdBluez *self)
             powered |= lactd_bluez_get_bool (self, k, BLUEZ_ADAPTER,
                                              "Powered");
           }
-      state = !any ? LACTD_BLUEZ_STATE_NO_ADAPTER
-              : powered ? LACTD_BLUEZ_STATE_READY : LACTD_BLUEZ_STATE_OFF;
+      state = !any ? LACTD_TRANSPORT_STATE_NO_ADAPTER
+              : powered ? LACTD_TRANSPORT_STATE_READY : LACTD_TRANSPORT_STATE_OFF;
     }
   if (g_strcmp0 (state, self->state) == 0)
     return;
   self->state = state;
   g_message ("Bluetooth state: %s", state);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
+  lactd_transport_notify_state (LACTD_TRANSPORT (self));
 }
 
 static void
@@ -247,6 +114,9 @@ init_done (LactdBluez *self)
   g_autoptr(GTask) task = g_steal_pointer (&self->init_task);
 
   g_clear_handle_id (&self->init_timeout, g_source_remove);
+  if (self->init_cancelled != NULL)
+    g_source_destroy (self->init_cancelled);
+  g_clear_pointer (&self->init_cancelled, g_source_unref);
   if (task != NULL)
     g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
@@ -259,6 +129,13 @@ init_timeout_cb (gpointer data)
   self->init_timeout = 0;
   g_message ("BlueZ did not answer within 2 s; going on as %s", self->state);
   init_done (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+init_cancelled_cb (GCancellable *cancellable, gpointer data)
+{
+  init_done (data);
   return G_SOURCE_REMOVE;
 }
 
@@ -588,6 +465,9 @@ lactd_bluez_dispose (GObject *object)
   g_clear_pointer (&self->pairing, lactd_bluez_pairing_free);
   g_clear_pointer (&self->exports, lactd_bluez_exports_free);
   g_clear_handle_id (&self->init_timeout, g_source_remove);
+  if (self->init_cancelled != NULL)
+    g_source_destroy (self->init_cancelled);
+  g_clear_pointer (&self->init_cancelled, g_source_unref);
   g_clear_handle_id (&self->objects_retry, g_source_remove);
   g_clear_object (&self->init_task);
   G_OBJECT_CLASS (lactd_bluez_parent_class)->dispose (object);
@@ -614,16 +494,9 @@ lactd_bluez_class_init (LactdBluezClass *klass)
   object_class->dispose = lactd_bluez_dispose;
   object_class->finalize = lactd_bluez_finalize;
 
-  props[PROP_STATE] =
-    g_param_spec_string ("bluetooth-state", NULL, NULL,
-                         LACTD_BLUEZ_STATE_NO_BLUEZ,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, props);
+  g_object_class_override_property (object_class, PROP_STATE,
+                                    "bluetooth-state");
 
-  signals[SIG_PAIRING_PASSKEY] =
-    g_signal_new ("pairing-passkey", G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                  G_TYPE_STRING, G_TYPE_UINT, G_TYPE_BOOLEAN);
   signals[SIG_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2,
@@ -644,7 +517,7 @@ lactd_bluez_init (LactdBluez *self)
   self->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_hash_table_unref);
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->state = LACTD_BLUEZ_STATE_NO_BLUEZ;
+  self->state = LACTD_TRANSPORT_STATE_NO_BLUEZ;
   self->pairing = lactd_bluez_pairing_new (self);
 }
 
@@ -656,9 +529,14 @@ got_system_bus (GObject *source, GAsyncResult *res, gpointer data)
   LactdBluez *self = g_task_get_task_data (task);
 
   self->bus = g_bus_get_finish (res, &error);
+  if (self->bus == NULL && g_task_return_error_if_cancelled (task))
+    return;
   if (self->bus == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      /* Without a system bus there is no BlueZ: history, goals and
+       * reminders still work, as they do when bluetoothd is stopped. */
+      g_warning ("Bluetooth is unavailable: %s", error->message);
+      g_task_return_pointer (task, g_object_ref (self), g_object_unref);
       return;
     }
   self->exports = lactd_bluez_exports_new (self, self->bus, &error);
@@ -683,6 +561,15 @@ got_system_bus (GObject *source, GAsyncResult *res, gpointer data)
       G_DBUS_SIGNAL_FLAGS_NONE, on_prepare_for_sleep, self, NULL);
   self->init_task = g_steal_pointer (&task);
   self->init_timeout = g_timeout_add (INIT_TIMEOUT_MS, init_timeout_cb, self);
+  /* Start-up may be cut short (SIGTERM): the wait ends at once. */
+  if (g_task_get_cancellable (self->init_task) != NULL)
+    {
+      self->init_cancelled =
+        g_cancellable_source_new (g_task_get_cancellable (self->init_task));
+      g_source_set_callback (self->init_cancelled,
+                             G_SOURCE_FUNC (init_cancelled_cb), self, NULL);
+      g_source_attach (self->init_cancelled, NULL);
+    }
   self->watch_id = g_bus_watch_name_on_connection (
       self->bus, BLUEZ_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, bluez_appeared,
       bluez_vanished, self, NULL);
@@ -741,9 +628,9 @@ lactd_bluez_dup_device_name (LactdBluez *self, const char *address)
 
   if (path == NULL)
     return NULL;
-  name = get_string (self, path, BLUEZ_DEVICE, "Alias");
+  name = lactd_bluez_get_string (self, path, BLUEZ_DEVICE, "Alias");
   if (name == NULL)
-    name = get_string (self, path, BLUEZ_DEVICE, "Name");
+    name = lactd_bluez_get_string (self, path, BLUEZ_DEVICE, "Name");
   /* Any local user can set an Alias, any device nearby advertise a Name. */
   return name != NULL ? lactd_text_clean_name (name) : NULL;
 }
@@ -782,6 +669,6 @@ lactd_bluez_emit_pairing_passkey (LactdBluez *self, const char *address,
 {
   g_message ("pairing %s: passkey %06u%s", address, passkey,
              confirm ? ", to confirm" : "");
-  g_signal_emit (self, signals[SIG_PAIRING_PASSKEY], 0, address, passkey,
-                 confirm);
+  lactd_transport_emit_pairing_passkey (LACTD_TRANSPORT (self), address,
+                                        passkey, confirm);
 }

@@ -1,11 +1,13 @@
-/* lactd-bluez.h — lactd's link to BlueZ on the system bus.
+/* lactd-bluez.h — the BlueZ transport: lactd's way to sensors through
+ * BlueZ on the system bus.
  *
  * LactdBluez follows org.bluez (adapters, devices, GATT objects through
  * ObjectManager), registers lactd's pairing agent and a GattProfile1 that
  * makes bluetoothd auto-connect bonded sensors, and runs discovery,
- * pairing and forgetting. LactdBluezLink is the LactdLink of one paired
- * sensor over BlueZ: it finds the sensor by address on any adapter, keeps
- * it connected (with backoff) and moves GATT values.
+ * pairing and forgetting; it is a LactdTransport (lactd-bluez-transport.c).
+ * LactdBluezLink is the LactdLink of one paired sensor over BlueZ: it
+ * finds the sensor by address on any adapter, keeps it connected (with
+ * backoff) and moves GATT values.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,26 +15,19 @@
 
 #include <gio/gio.h>
 
-#include "lactd-link.h"
+#include "lactd-transport.h"
 
 G_BEGIN_DECLS
-
-/* Values of the "bluetooth-state" property (Manager1.BluetoothState). */
-#define LACTD_BLUEZ_STATE_READY      "ready"
-#define LACTD_BLUEZ_STATE_OFF        "off"
-#define LACTD_BLUEZ_STATE_NO_ADAPTER "no-adapter"
-#define LACTD_BLUEZ_STATE_NO_BLUEZ   "no-bluez"
 
 #define LACTD_TYPE_BLUEZ (lactd_bluez_get_type ())
 G_DECLARE_FINAL_TYPE (LactdBluez, lactd_bluez, LACTD, BLUEZ, GObject)
 
-/* Properties:
- *   "bluetooth-state"  s  one of LACTD_BLUEZ_STATE_*, notified on change
+/* Properties (LactdTransport's):
+ *   "bluetooth-state"  s  "ready", "off", "no-adapter" or "no-bluez"
  * Signals:
- *   "pairing-passkey" (const char *address, guint passkey, gboolean
- *     confirm): during Pair, the sensor shows a passkey
- *     (Manager1.PairingPasskey); with confirm, bluetoothd's numeric
- *     comparison waits for lactd_bluez_confirm_pairing().
+ *   "pairing-passkey" (LactdTransport's): during Pair, the sensor shows a
+ *     passkey (Manager1.PairingPasskey); with confirm, bluetoothd's
+ *     numeric comparison waits for lactd_bluez_confirm_pairing().
  *   "changed" (const char *object_path, const char *interface): a BlueZ
  *     object was added, removed or changed (for LactdBluezLink).
  *   "presence-changed" (gboolean present): org.bluez came or went.
@@ -41,7 +36,9 @@ G_DECLARE_FINAL_TYPE (LactdBluez, lactd_bluez, LACTD, BLUEZ, GObject)
 
 /* Connects to the system bus and learns BlueZ's state; completes when the
  * state is known, or after at most 2 s (then with "no-bluez" unless BlueZ
- * answered). Fails only when the system bus cannot be reached. */
+ * answered). Without a system bus it completes at once and stays
+ * "no-bluez": Discover and Pair then fail with NO_ADAPTER. Fails only when
+ * cancelled. */
 void lactd_bluez_new_async (GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data);
@@ -51,20 +48,10 @@ LactdBluez *lactd_bluez_new_finish (GAsyncResult  *result,
 const char *lactd_bluez_get_state (LactdBluez *self);
 GDBusConnection *lactd_bluez_get_connection (LactdBluez *self);
 
-/* One sensor seen by Discover. */
-typedef struct {
-  char *address;   /* "XX:XX:XX:XX:XX:XX" */
-  char *name;      /* Alias, else Name, else "" */
-  char *path;      /* BlueZ device object path */
-  gint16 rssi;     /* dBm; 0 when unknown */
-} LactdBluezFound;
-
-void lactd_bluez_found_free (LactdBluezFound *found);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LactdBluezFound, lactd_bluez_found_free)
-
 /* Scans every powered adapter for timeout_s seconds for devices offering
- * the LSP service. The result is a GPtrArray of LactdBluezFound (owning),
- * strongest signal first. LACTD_ERROR_NO_ADAPTER when there is no powered
+ * the LSP service. The result is a GPtrArray of LactdFoundSensor (owning;
+ * name: Alias, else Name, else ""; path: the BlueZ device), strongest
+ * signal first. LACTD_TRANSPORT_ERROR_NO_ADAPTER when there is no powered
  * adapter or BlueZ is not running. */
 void lactd_bluez_discover_async (LactdBluez          *self,
                                  guint                timeout_s,
@@ -77,9 +64,9 @@ GPtrArray *lactd_bluez_discover_finish (LactdBluez    *self,
 
 /* Pairs (unless already paired), trusts and connects the sensor. Scans for
  * up to 10 s when BlueZ does not know the address yet, or knows none of
- * its services yet. Errors: LACTD_ERROR_BUSY (another pairing runs),
- * LACTD_ERROR_NO_ADAPTER, LACTD_ERROR_INVALID_ARGS (the device does not
- * advertise the LSP service), LACTD_ERROR_PAIRING_FAILED (with BlueZ's
+ * its services yet. Errors (LACTD_TRANSPORT_ERROR): BUSY (another pairing
+ * runs), NO_ADAPTER, NOT_A_SENSOR (the device does not advertise the LSP
+ * service), PAIRING_FAILED (with BlueZ's
  * reason, or why a passkey comparison was rejected). */
 void lactd_bluez_pair_async (LactdBluez          *self,
                              const char          *address,
@@ -92,7 +79,7 @@ gboolean lactd_bluez_pair_finish (LactdBluez    *self,
 
 /* The answer to the numeric comparison of the running pairing
  * ("pairing-passkey" with confirm): accept lets bluetoothd go on, refusing
- * makes the pairing fail. LACTD_ERROR_NOT_FOUND when no comparison is
+ * makes the pairing fail. LACTD_TRANSPORT_ERROR_NOT_FOUND when no comparison is
  * pending for address. Unanswered, it is rejected after 60 s. */
 gboolean lactd_bluez_confirm_pairing (LactdBluez  *self,
                                       const char  *address,
@@ -123,14 +110,10 @@ char *lactd_bluez_dup_device_name (LactdBluez *self, const char *address);
 G_DECLARE_FINAL_TYPE (LactdBluezLink, lactd_bluez_link, LACTD, BLUEZ_LINK,
                       LactdLink)
 
-/* Properties (besides LactdLink's):
- *   "last-error"  s  "" or what the user must do, e.g. after a lost bond
- *                    "bond lost: run `lactctl forget ADDRESS` then
- *                    `lactctl pair ADDRESS`" (Sensor1.LastError).
- */
+/* A lost bond, or a sensor without the LSP characteristics, is said in
+ * LactdLink's "last-error". */
 LactdBluezLink *lactd_bluez_link_new (LactdBluez *bluez,
                                       const char *address);
-const char *lactd_bluez_link_get_last_error (LactdBluezLink *self);
 /* How long a GATT call and a Device1.Connect may go unanswered before the
  * link gives up on them (defaults 35 s and 60 s; the environment variable
  * LACTD_BLUEZ_TIMEOUT_MS sets both, for tests). A GATT call that times out

@@ -1,6 +1,7 @@
-/* lactd-daemon.c — the owner object: store, sensors, goals and the D-Bus
- * service, wired in the order the contract asks for (store open and
- * sensors loaded before the bus name is taken).
+/* lactd-daemon.c — composition: the store, the transport, Manager1,
+ * History1 and Goals1 wired together in the order the contract asks for
+ * (store open and sensors loaded before the bus name is taken). It names
+ * no concrete transport and implements no D-Bus interface.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,26 +11,20 @@
 
 #include "lactd-daemon.h"
 
-#include "lactd-bluez.h"
 #include "lactd-clock.h"
-#include "lactd-dbus.h"
-#include "lactd-dbus-values.h"
-#include "lactd-error.h"
 #include "lactd-goals.h"
 #include "lactd-history.h"
-#include "lactd-pair-caller.h"
-#include "lactd-sensor.h"
-#include "lactd-sim-link.h"
+#include "lactd-manager.h"
 #include "lactd-store-upkeep.h"
+#include "lactd-transports.h"
 
 #define LACTD_BUS_NAME "org.lactd"
-#define LACTD_OBJECT_PATH "/org/lactd"
 
 struct _LactdDaemon {
   GObject parent_instance;
 
   char *db_path;
-  char *simulate;                     /* NULL: BlueZ */
+  char *simulate;                     /* the transport's option */
   gboolean replace;
 
   LactdStore *store;
@@ -39,16 +34,13 @@ struct _LactdDaemon {
   guint sleep_subscription;
   guint name_id;
 
-  GDBusObjectManagerServer *object_manager;
-  LactdManager1 *manager;
+  LactdTransport *transport;
+  LactdManager *manager;
   LactdHistory *history;
   LactdClock *clock;
+  LactdGoalTracker *tracker;
   LactdGoals *goals;
-  LactdBluez *bluez;                  /* NULL when simulating */
-
-  GHashTable *sensors;                /* address → LactdSensor */
   guint goals_refresh_id;             /* idle: sessions were stored */
-  LactdPairCaller *pair_caller;       /* while a Pair runs (one at a time) */
 };
 
 G_DEFINE_TYPE (LactdDaemon, lactd_daemon, G_TYPE_OBJECT)
@@ -56,47 +48,7 @@ G_DEFINE_TYPE (LactdDaemon, lactd_daemon, G_TYPE_OBJECT)
 enum { SIGNAL_QUIT, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-/* The simulated sensor's address: a locally administered one, so it can
- * never be mistaken for a real device. */
-#define SIM_ADDRESS "5E:00:00:5E:00:01"
-
-/* ------------------------------------------------------------- sensors */
-
-static int
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
-}
-
-static void
-update_sensors_property (LactdDaemon *self)
-{
-  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->sensors);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (paths,
-                     (gpointer) lactd_sensor_get_object_path (value));
-  g_ptr_array_sort (paths, compare_paths);
-  g_ptr_array_add (paths, NULL);
-  lactd_manager1_set_sensors (self->manager,
-                              (const char *const *) paths->pdata);
-}
-
-static gboolean
-any_live_session (LactdDaemon *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->sensors);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (lactd_sensor_get_live_active (value))
-      return TRUE;
-  return FALSE;
-}
+/* ------------------------------------------------------------ wiring */
 
 static gboolean
 refresh_goals_cb (gpointer user_data)
@@ -104,13 +56,13 @@ refresh_goals_cb (gpointer user_data)
   LactdDaemon *self = user_data;
 
   self->goals_refresh_id = 0;
-  lactd_goals_session_stored (self->goals);
+  lactd_goal_tracker_session_stored (self->tracker);
   return G_SOURCE_REMOVE;
 }
 
 static void
-on_sensor_session_stored (LactdSensor *sensor, gpointer session,
-                          LactdDaemon *self)
+on_session_stored (LactdManager *manager, const LactdSession *session,
+                   LactdDaemon *self)
 {
   lactd_history_announce (self->history, session);
   /* A backlog stores thousands of sessions in a burst: goals are
@@ -121,409 +73,33 @@ on_sensor_session_stored (LactdSensor *sensor, gpointer session,
 }
 
 static void
-on_sensor_live_active (LactdSensor *sensor, gboolean active,
-                       LactdDaemon *self)
+on_live_changed (LactdManager *manager, gboolean any, LactdDaemon *self)
 {
-  lactd_goals_set_live_active (self->goals, any_live_session (self));
+  lactd_goal_tracker_set_live_active (self->tracker, any);
 }
 
 static void
-on_sensor_battery (LactdSensor *sensor, guint percent, LactdDaemon *self)
+on_battery_changed (LactdManager *manager, const char *address,
+                    guint percent, LactdDaemon *self)
 {
-  if (percent <= 100)
-    lactd_goals_battery_level (self->goals, lactd_sensor_get_address (sensor),
-                               (guint8) percent);
+  lactd_goal_tracker_battery_level (self->tracker, address,
+                                    (guint8) percent);
 }
 
+/* DailySummary counts night sessions by the goal's window. */
 static void
-on_link_error (LactdBluezLink *link, GParamSpec *pspec, LactdSensor *sensor)
+on_goal_changed (GObject *tracker, GParamSpec *pspec, LactdDaemon *self)
 {
-  lactd_sensor_set_link_error (sensor, lactd_bluez_link_get_last_error (link));
-}
+  LactdNightWindow night =
+    lactd_goal_night_window (lactd_goal_tracker_get_goal (self->tracker));
 
-static LactdSensor *
-add_sensor (LactdDaemon *self, LactdLink *link)
-{
-  LactdSensor *sensor = lactd_sensor_new (self->store, link, self->manager);
-
-  g_signal_connect_object (sensor, "session-stored",
-                           G_CALLBACK (on_sensor_session_stored), self, 0);
-  g_signal_connect_object (sensor, "live-active-changed",
-                           G_CALLBACK (on_sensor_live_active), self, 0);
-  g_signal_connect_object (sensor, "battery-changed",
-                           G_CALLBACK (on_sensor_battery), self, 0);
-  if (LACTD_IS_BLUEZ_LINK (link))
-    {
-      g_signal_connect_object (link, "notify::last-error",
-                               G_CALLBACK (on_link_error), sensor, 0);
-      lactd_sensor_set_link_error (sensor,
-          lactd_bluez_link_get_last_error (LACTD_BLUEZ_LINK (link)));
-    }
-  g_hash_table_insert (self->sensors,
-                       g_strdup (lactd_sensor_get_address (sensor)), sensor);
-  /* Announced through InterfacesAdded when exported. */
-  g_dbus_object_manager_server_export (
-      self->object_manager,
-      G_DBUS_OBJECT_SKELETON (lactd_sensor_get_object (sensor)));
-  update_sensors_property (self);
-  g_message ("Sensor %s at %s", lactd_sensor_get_address (sensor),
-             lactd_sensor_get_object_path (sensor));
-  return sensor;
-}
-
-static void
-remove_sensor (LactdDaemon *self, LactdSensor *sensor)
-{
-  g_autofree char *address = g_strdup (lactd_sensor_get_address (sensor));
-
-  g_dbus_object_manager_server_unexport (self->object_manager,
-                                         lactd_sensor_get_object_path (sensor));
-  g_hash_table_remove (self->sensors, address);
-  update_sensors_property (self);
-  lactd_goals_set_live_active (self->goals, any_live_session (self));
-}
-
-static LactdLink *
-create_link (LactdDaemon *self, const char *address, GError **error)
-{
-  if (self->simulate != NULL)
-    return LACTD_LINK (lactd_sim_link_new (address, self->simulate, error));
-  if (self->bluez == NULL)
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER,
-                   "no system bus, so no BlueZ to reach %s through", address);
-      return NULL;
-    }
-  return LACTD_LINK (lactd_bluez_link_new (self->bluez, address));
-}
-
-static gboolean
-load_sensors (LactdDaemon *self, GError **error)
-{
-  g_autoptr(GPtrArray) rows = lactd_store_list_sensors (self->store, error);
-
-  if (rows == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      LactdSensorRow *row = g_ptr_array_index (rows, i);
-      g_autoptr(LactdLink) link = NULL;
-      g_autoptr(GError) link_error = NULL;
-
-      /* A simulated daemon shows only its simulated sensor, and a real one
-       * never shows the simulated sensor: they cannot mix by accident. */
-      if ((self->simulate != NULL) != (g_strcmp0 (row->address, SIM_ADDRESS) == 0))
-        continue;
-
-      link = create_link (self, row->address, &link_error);
-      if (link == NULL)
-        {
-          g_warning ("Cannot set up sensor %s: %s", row->address,
-                     link_error->message);
-          continue;
-        }
-      add_sensor (self, link);
-    }
-  return TRUE;
-}
-
-/* ------------------------------------------------------------ Manager1 */
-
-/* TRUE (and the call answered) when there is no BlueZ to ask at all. */
-static gboolean
-answered_without_bluez (LactdDaemon *self, GDBusMethodInvocation *invocation)
-{
-  if (self->bluez != NULL)
-    return FALSE;
-  g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
-      LACTD_ERROR_NO_ADAPTER, "Bluetooth is unavailable: no system bus");
-  return TRUE;
-}
-
-static void
-discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
-  LactdDaemon *self = g_object_get_data (G_OBJECT (invocation), "lactd-daemon");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) found = NULL;
-  GVariantBuilder builder;
-
-  found = lactd_bluez_discover_finish (LACTD_BLUEZ (source), result, &error);
-  if (found == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return;
-    }
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssn)"));
-  for (guint i = 0; i < found->len; i++)
-    {
-      LactdBluezFound *d = g_ptr_array_index (found, i);
-      LactdSensor *known = g_hash_table_lookup (self->sensors, d->address);
-      g_autofree char *kind = NULL;
-
-      if (known != NULL)
-        {
-          LactdObjectSkeleton *object = lactd_sensor_get_object (known);
-          g_autoptr(LactdSensor1) iface = lactd_object_get_sensor1 (LACTD_OBJECT (object));
-          kind = g_strdup (lactd_sensor1_get_kind (iface));
-        }
-      if (kind == NULL || (g_strcmp0 (kind, "pump") != 0 &&
-                           g_strcmp0 (kind, "sns") != 0))
-        {
-          g_free (kind);
-          kind = g_strdup ("unknown");
-        }
-      g_variant_builder_add (&builder, "(ssssn)", d->address,
-                             d->name != NULL ? d->name : "", kind,
-                             d->path, d->rssi);
-    }
-  lactd_manager1_complete_discover (self->manager,
-                                    invocation,
-                                    g_variant_builder_end (&builder));
-}
-
-static gboolean
-handle_discover (LactdManager1 *manager, GDBusMethodInvocation *invocation,
-                 guint timeout_seconds, LactdDaemon *self)
-{
-  if (timeout_seconds < 1 || timeout_seconds > 60)
-    {
-      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
-          LACTD_ERROR_INVALID_ARGS,
-          "timeout_seconds: %u is outside 1-60", timeout_seconds);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
-  if (self->simulate != NULL)
-    {
-      /* The simulated sensor is the only one in range. */
-      GVariantBuilder builder;
-      LactdSensor *sensor = g_hash_table_lookup (self->sensors, SIM_ADDRESS);
-
-      g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssn)"));
-      if (sensor != NULL)
-        {
-          g_autoptr(LactdSensor1) iface =
-            lactd_object_get_sensor1 (LACTD_OBJECT (lactd_sensor_get_object (sensor)));
-          g_variant_builder_add (&builder, "(ssssn)", SIM_ADDRESS,
-                                 lactd_sensor1_get_name (iface),
-                                 lactd_sensor1_get_kind (iface), "", (gint16) -40);
-        }
-      lactd_manager1_complete_discover (manager, invocation,
-                                        g_variant_builder_end (&builder));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
-  if (answered_without_bluez (self, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
-  lactd_bluez_discover_async (self->bluez, timeout_seconds, NULL,
-                              discover_done, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static void
-pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
-  LactdDaemon *self = g_object_get_data (G_OBJECT (invocation), "lactd-daemon");
-  const char *address = g_object_get_data (G_OBJECT (invocation), "lactd-address");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LactdLink) link = NULL;
-  g_autofree char *name = NULL;
-  LactdSensor *sensor;
-
-  g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
-  if (!lactd_bluez_pair_finish (LACTD_BLUEZ (source), result, &error))
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return;
-    }
-
-  name = lactd_bluez_dup_device_name (self->bluez, address);
-  if (!lactd_store_remember_sensor (self->store, address,
-                                    name != NULL ? name : "", "unknown",
-                                    &error))
-    {
-      lactd_error_from_store (&error);
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return;
-    }
-
-  sensor = g_hash_table_lookup (self->sensors, address);
-  if (sensor == NULL)
-    {
-      link = create_link (self, address, &error);
-      if (link == NULL)
-        {
-          g_dbus_method_invocation_return_error_literal (
-              invocation, LACTD_ERROR,
-              LACTD_ERROR_PAIRING_FAILED, error->message);
-          return;
-        }
-      sensor = add_sensor (self, link);
-    }
-  g_message ("Paired with %s (%s)", address, name);
-  lactd_link_request_connect (lactd_sensor_get_link (sensor));
-  lactd_manager1_complete_pair (self->manager, invocation,
-                                lactd_sensor_get_object_path (sensor));
-}
-
-static gboolean
-handle_pair (LactdManager1 *manager, GDBusMethodInvocation *invocation,
-             const char *address_arg, LactdDaemon *self)
-{
-  g_autoptr(GError) error = NULL;
-  char address[LACTD_ADDRESS_STRLEN];
-  LactdSensor *sensor;
-
-  if (!lactd_address_normalize (address_arg, address, &error))
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
-  /* Pairing an already paired sensor returns its path. */
-  sensor = g_hash_table_lookup (self->sensors, address);
-  if (sensor != NULL)
-    {
-      lactd_manager1_complete_pair (manager, invocation,
-                                    lactd_sensor_get_object_path (sensor));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  if (self->simulate != NULL)
-    {
-      g_dbus_method_invocation_return_error (invocation, LACTD_ERROR,
-          LACTD_ERROR_PAIRING_FAILED,
-          "%s: no such sensor; this daemon runs with its simulated sensor "
-          "only (%s)", address, SIM_ADDRESS);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  if (self->pair_caller != NULL)
-    {
-      g_dbus_method_invocation_return_error_literal (invocation, LACTD_ERROR,
-          LACTD_ERROR_BUSY, "another pairing is in progress");
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
-  if (answered_without_bluez (self, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  /* Only this caller may answer a passkey comparison. */
-  self->pair_caller = lactd_pair_caller_new (
-      self->bus, self->bluez, g_dbus_method_invocation_get_sender (invocation));
-  g_object_set_data (G_OBJECT (invocation), "lactd-daemon", self);
-  g_object_set_data_full (G_OBJECT (invocation), "lactd-address",
-                          g_strdup (address), g_free);
-  lactd_bluez_pair_async (self->bluez, address, NULL, pair_done,
-                          invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-handle_confirm_pairing (LactdManager1 *manager,
-                        GDBusMethodInvocation *invocation,
-                        const char *address_arg, gboolean accept,
-                        LactdDaemon *self)
-{
-  g_autoptr(GError) error = NULL;
-  char address[LACTD_ADDRESS_STRLEN];
-  gboolean ok = lactd_address_normalize (address_arg, address, &error);
-
-  if (ok && self->pair_caller == NULL)
-    {
-      g_set_error (&error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,
-                   "no pairing confirmation is pending for %s", address);
-      ok = FALSE;
-    }
-  if (ok)
-    ok = lactd_pair_caller_confirm (self->pair_caller,
-                                    g_dbus_method_invocation_get_sender (invocation),
-                                    address, accept, &error);
-  if (ok)
-    lactd_manager1_complete_confirm_pairing (manager, invocation);
-  else
-    g_dbus_method_invocation_return_gerror (invocation, error);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static LactdSensor *
-sensor_for_path (LactdDaemon *self, const char *path, GError **error)
-{
-  char address[LACTD_ADDRESS_STRLEN];
-  LactdSensor *sensor;
-
-  if (!lactd_address_from_object_path (path, address, error))
-    return NULL;
-  sensor = g_hash_table_lookup (self->sensors, address);
-  if (sensor == NULL)
-    g_set_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,
-                 "%s is not a paired sensor", path);
-  return sensor;
-}
-
-static void
-forget_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GDBusMethodInvocation *invocation = user_data;  /* consumed by the reply */
-  g_autoptr(GError) error = NULL;
-
-  if (!lactd_bluez_forget_finish (LACTD_BLUEZ (source), result, &error))
-    g_message ("BlueZ could not remove the bond: %s", error->message);
-  lactd_manager1_complete_forget (
-      LACTD_MANAGER1 (g_object_get_data (G_OBJECT (invocation), "lactd-manager")),
-      invocation);
-}
-
-static gboolean
-handle_forget (LactdManager1 *manager, GDBusMethodInvocation *invocation,
-               const char *path, LactdDaemon *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  LactdSensor *sensor = sensor_for_path (self, path, &error);
-
-  if (sensor == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  address = g_strdup (lactd_sensor_get_address (sensor));
-  if (!lactd_store_forget_sensor (self->store, address, &error))
-    {
-      lactd_error_from_store (&error);
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  remove_sensor (self, sensor);
-  g_message ("Forgot sensor %s; its sessions stay", address);
-
-  if (self->bluez == NULL)
-    {
-      lactd_manager1_complete_forget (manager, invocation);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  g_object_set_data (G_OBJECT (invocation), "lactd-manager", manager);
-  lactd_bluez_forget_async (self->bluez, address, NULL, forget_done,
-                            invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* ------------------------------------------------------------- goals */
-
-static LactdNightWindow
-current_night_window (gpointer user_data)
-{
-  LactdDaemon *self = user_data;
-  return lactd_goal_night_window (lactd_goals_get_goal (self->goals));
+  lactd_history_set_night_window (self->history, &night);
 }
 
 static void
 on_history_changed (LactdHistory *history, LactdDaemon *self)
 {
-  lactd_goals_session_stored (self->goals);
+  lactd_goal_tracker_session_stored (self->tracker);
 }
 
 static void
@@ -539,84 +115,31 @@ on_prepare_for_sleep (GDBusConnection *connection, const char *sender,
   if (going_to_sleep)
     return;
   g_message ("Resumed from suspend: re-evaluating reminders and links");
-  /* The BlueZ link watches the same signal for its reconnections. */
-  lactd_goals_resume (self->goals);
-}
-
-/* ---------------------------------------------------------- bluetooth */
-
-static void
-on_bluetooth_state (GObject *object, GParamSpec *pspec, LactdDaemon *self)
-{
-  lactd_manager1_set_bluetooth_state (self->manager,
-                                      lactd_bluez_get_state (self->bluez));
+  /* The BlueZ transport watches the same signal for its reconnections. */
+  lactd_goal_tracker_resume (self->tracker);
 }
 
 static void
-on_pairing_passkey (LactdBluez *bluez, const char *address, guint passkey,
-                    gboolean confirm, LactdDaemon *self)
+wire (LactdDaemon *self)
 {
-  lactd_manager1_emit_pairing_passkey (self->manager, address, passkey,
-                                       confirm);
-}
-
-static void
-bluez_ready (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **result_out = user_data;
-
-  *result_out = g_object_ref (result);
-}
-
-static gboolean
-start_bluetooth (LactdDaemon *self, GError **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (self->simulate != NULL)
-    {
-      g_autoptr(LspSimSensor) probe = NULL;
-
-      /* A mistyped scenario fails start-up instead of running without a
-       * sensor. */
-      probe = lsp_sim_sensor_new_for_scenario (self->simulate, error);
-      if (probe == NULL)
-        return FALSE;
-      g_message ("Simulated sensor, scenario '%s': nothing from Bluetooth",
-                 self->simulate);
-      lactd_manager1_set_bluetooth_state (self->manager, "simulated");
-      if (!lactd_store_remember_sensor (self->store, SIM_ADDRESS,
-                                        "lactd simulated sensor", "unknown",
-                                        error))
-        return FALSE;
-      return TRUE;
-    }
-
-  /* Learn BlueZ's state before taking the name; LactdBluez never waits
-   * longer than the contract's 2 s for org.bluez. */
-  {
-    g_autoptr(GAsyncResult) result = NULL;
-
-    lactd_bluez_new_async (NULL, bluez_ready, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    self->bluez = lactd_bluez_new_finish (result, &local_error);
-    if (self->bluez == NULL)
-      {
-        /* Without a system bus there is no BlueZ: history, goals and
-         * reminders still work, as they do when bluetoothd is stopped. */
-        g_warning ("Bluetooth is unavailable: %s", local_error->message);
-        lactd_manager1_set_bluetooth_state (self->manager, "no-bluez");
-        return TRUE;
-      }
-  }
-  g_signal_connect_object (self->bluez, "notify::bluetooth-state",
-                           G_CALLBACK (on_bluetooth_state), self, 0);
-  g_signal_connect_object (self->bluez, "pairing-passkey",
-                           G_CALLBACK (on_pairing_passkey), self, 0);
-  lactd_manager1_set_bluetooth_state (self->manager,
-                                      lactd_bluez_get_state (self->bluez));
-  return TRUE;
+  g_signal_connect_object (self->manager, "session-stored",
+                           G_CALLBACK (on_session_stored), self, 0);
+  g_signal_connect_object (self->manager, "live-changed",
+                           G_CALLBACK (on_live_changed), self, 0);
+  g_signal_connect_object (self->manager, "battery-changed",
+                           G_CALLBACK (on_battery_changed), self, 0);
+  g_signal_connect_object (self->history, "sessions-changed",
+                           G_CALLBACK (on_history_changed), self, 0);
+  g_signal_connect_object (self->tracker, "notify::goal",
+                           G_CALLBACK (on_goal_changed), self, 0);
+  /* Suspend and resume come from logind on the system bus; without one
+   * (tests, a container) there is simply nothing to watch. */
+  if (self->system_bus != NULL)
+    self->sleep_subscription = g_dbus_connection_signal_subscribe (
+        self->system_bus, "org.freedesktop.login1",
+        "org.freedesktop.login1.Manager", "PrepareForSleep",
+        "/org/freedesktop/login1", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+        on_prepare_for_sleep, self, NULL);
 }
 
 /* ---------------------------------------------------------- bus name */
@@ -629,7 +152,7 @@ on_name_acquired (GDBusConnection *connection, const char *name,
 
   g_message ("Owning %s", name);
   /* Reminders and the integrity check only once a client can hear them. */
-  lactd_goals_start (self->goals);
+  lactd_goal_tracker_start (self->tracker);
   lactd_store_upkeep_start (self->store_upkeep);
 }
 
@@ -659,17 +182,12 @@ on_bus_closed (GDBusConnection *connection, gboolean remote_peer_vanished,
 /* GDBus's default for a bus connection is to raise SIGTERM when it
  * closes, which ended lactd with status 0 (no restart by systemd):
  * instead the "closed" signal quits with a failure. */
-static GDBusConnection *
-get_bus (LactdDaemon *self, GBusType type, GError **error)
+static void
+watch_bus (LactdDaemon *self, GDBusConnection *bus)
 {
-  GDBusConnection *bus = g_bus_get_sync (type, NULL, error);
-
-  if (bus == NULL)
-    return NULL;
   g_dbus_connection_set_exit_on_close (bus, FALSE);
   g_signal_connect_object (bus, "closed", G_CALLBACK (on_bus_closed), self,
                            0);
-  return bus;
 }
 
 static void
@@ -684,90 +202,174 @@ own_name (LactdDaemon *self)
                                                 on_name_lost, self, NULL);
 }
 
+/* Every interface on /org/lactd, then the sensors under it. */
 static gboolean
 export_objects (LactdDaemon *self, GError **error)
 {
-  if (!g_dbus_interface_skeleton_export (
-          G_DBUS_INTERFACE_SKELETON (self->manager), self->bus,
-          LACTD_OBJECT_PATH, error))
-    return FALSE;
-  if (!g_dbus_interface_skeleton_export (
-          G_DBUS_INTERFACE_SKELETON (lactd_history_get_interface (self->history)),
-          self->bus, LACTD_OBJECT_PATH, error))
-    return FALSE;
-  if (!g_dbus_interface_skeleton_export (
-          G_DBUS_INTERFACE_SKELETON (self->goals),
-          self->bus, LACTD_OBJECT_PATH, error))
-    return FALSE;
-  g_dbus_object_manager_server_set_connection (self->object_manager, self->bus);
+  GDBusInterfaceSkeleton *skeletons[] = {
+    G_DBUS_INTERFACE_SKELETON (self->manager),
+    G_DBUS_INTERFACE_SKELETON (self->history),
+    G_DBUS_INTERFACE_SKELETON (self->goals),
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (skeletons); i++)
+    if (!g_dbus_interface_skeleton_export (skeletons[i], self->bus,
+                                           LACTD_OBJECT_PATH, error))
+      return FALSE;
+  g_dbus_object_manager_server_set_connection (
+      lactd_manager_get_object_manager (self->manager), self->bus);
   return TRUE;
 }
 
-gboolean
-lactd_daemon_start (LactdDaemon *self, GError **error)
+/* ---------------------------------------------------------- start-up */
+
+/* Start-up runs in the main loop, one asynchronous step after the other
+ * (session bus, store, system bus, goals and History1, transport, then
+ * Manager1 and the name), every step under the caller's cancellable, so
+ * that a SIGTERM ends it at once. */
+
+/* The store's dependants: goals and History1. */
+static gboolean
+start_goals_and_history (LactdDaemon *self, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
-  /* The bus first (--replace looks there for the lactd holding the
-   * store), the name only once everything is ready. */
-  self->bus = get_bus (self, G_BUS_TYPE_SESSION, error);
-  if (self->bus == NULL)
-    return FALSE;
-  self->store = lactd_store_open_replacing (self->db_path,
-                                            self->replace ? self->bus : NULL,
-                                            LACTD_BUS_NAME, error);
-  if (self->store == NULL)
-    return FALSE;
-  g_message ("Database %s", self->db_path);
-
-  /* Suspend and resume come from logind on the system bus; without one
-   * (tests, a container) there is simply nothing to watch. */
-  self->system_bus = get_bus (self, G_BUS_TYPE_SYSTEM, &local_error);
-  if (self->system_bus == NULL)
-    g_debug ("No system bus: %s", local_error->message);
+  LactdNightWindow night;
 
   self->clock = lactd_real_clock_new (error);
   if (self->clock == NULL)
     return FALSE;
-  self->goals = lactd_goals_new (self->store, self->clock, error);
-  if (self->goals == NULL)
+  self->tracker = lactd_goal_tracker_new (self->store, self->clock, error);
+  if (self->tracker == NULL)
     return FALSE;
-  self->history = lactd_history_new (self->store, current_night_window, self);
-  g_signal_connect_object (self->history, "sessions-changed",
-                           G_CALLBACK (on_history_changed), self, 0);
+  self->goals = lactd_goals_new (self->tracker);
+  night = lactd_goal_night_window (lactd_goal_tracker_get_goal (self->tracker));
+  self->history = lactd_history_new (self->store, &night);
+  return TRUE;
+}
 
-  self->manager = lactd_manager1_skeleton_new ();
-  lactd_manager1_set_version (self->manager, VERSION);
-  self->store_upkeep = lactd_store_upkeep_new (self->store, self->manager);
-  lactd_manager1_set_bluetooth_state (self->manager, "no-bluez");
-  g_signal_connect (self->manager, "handle-discover",
-                    G_CALLBACK (handle_discover), self);
-  g_signal_connect (self->manager, "handle-pair",
-                    G_CALLBACK (handle_pair), self);
-  g_signal_connect (self->manager, "handle-forget",
-                    G_CALLBACK (handle_forget), self);
-  g_signal_connect (self->manager, "handle-confirm-pairing",
-                    G_CALLBACK (handle_confirm_pairing), self);
-  self->object_manager = g_dbus_object_manager_server_new (LACTD_OBJECT_PATH);
-
-  if (!start_bluetooth (self, error))
+/* With the transport: the sensors, the exports, and only then the name. */
+static gboolean
+start_manager (LactdDaemon *self, GError **error)
+{
+  self->manager = lactd_manager_new (self->store, self->transport);
+  self->store_upkeep = lactd_store_upkeep_new (self->store,
+                                               LACTD_MANAGER1 (self->manager));
+  if (!lactd_manager_load_sensors (self->manager, error))
     return FALSE;
-  if (!load_sensors (self, error))
-    return FALSE;
-  update_sensors_property (self);
-
-  if (self->system_bus != NULL)
-    self->sleep_subscription = g_dbus_connection_signal_subscribe (
-        self->system_bus, "org.freedesktop.login1",
-        "org.freedesktop.login1.Manager", "PrepareForSleep",
-        "/org/freedesktop/login1", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-        on_prepare_for_sleep, self, NULL);
-
+  wire (self);
   if (!export_objects (self, error))
     return FALSE;
-
   own_name (self);
   return TRUE;
+}
+
+static void
+transport_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  self->transport = lactd_transport_new_for_options_finish (result, &error);
+  /* A transport cut short still answers: the name must not be asked for. */
+  if (self->transport != NULL && g_task_return_error_if_cancelled (task))
+    return;
+  if (self->transport == NULL || !start_manager (self, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Suspend and resume come from logind on the system bus; without one
+ * (tests, a container) there is simply nothing to watch. */
+static void
+system_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  self->system_bus = g_bus_get_finish (result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (self->system_bus != NULL)
+    watch_bus (self, self->system_bus);
+  else
+    g_debug ("No system bus: %s", error->message);
+  g_clear_error (&error);
+  if (!start_goals_and_history (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* BlueZ's state is known within the contract's 2 s. */
+  lactd_transport_new_for_options_async (self->simulate, cancellable,
+                                         transport_ready,
+                                         g_steal_pointer (&task));
+}
+
+static void
+store_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  self->store = lactd_store_open_replacing_finish (result, &error);
+  if (self->store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_message ("Database %s", self->db_path);
+  g_bus_get (G_BUS_TYPE_SYSTEM, cancellable, system_bus_ready,
+             g_steal_pointer (&task));
+}
+
+/* The session bus first (--replace looks there for the lactd holding
+ * the store), the name only once everything is ready. */
+static void
+session_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LactdDaemon *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  self->bus = g_bus_get_finish (result, &error);
+  if (self->bus == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  watch_bus (self, self->bus);
+  lactd_store_open_replacing_async (self->db_path,
+                                    self->replace ? self->bus : NULL,
+                                    LACTD_BUS_NAME, cancellable, store_ready,
+                                    g_steal_pointer (&task));
+}
+
+void
+lactd_daemon_start_async (LactdDaemon *self, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (LACTD_IS_DAEMON (self));
+  g_task_set_source_tag (task, lactd_daemon_start_async);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_bus_get (G_BUS_TYPE_SESSION, cancellable, session_bus_ready,
+             g_steal_pointer (&task));
+}
+
+gboolean
+lactd_daemon_start_finish (LactdDaemon *self, GAsyncResult *result,
+                           GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -793,15 +395,13 @@ lactd_daemon_dispose (GObject *object)
     g_dbus_connection_signal_unsubscribe (self->system_bus,
                                           self->sleep_subscription);
   self->sleep_subscription = 0;
-  g_clear_pointer (&self->sensors, g_hash_table_unref);
   g_clear_object (&self->store_upkeep);
-  g_clear_object (&self->object_manager);
+  g_clear_object (&self->manager);
   g_clear_object (&self->history);
   g_clear_object (&self->goals);
+  g_clear_object (&self->tracker);
   g_clear_object (&self->clock);
-  g_clear_object (&self->bluez);
-  g_clear_pointer (&self->pair_caller, lactd_pair_caller_free);
-  g_clear_object (&self->manager);
+  g_clear_object (&self->transport);
   /* Closed (and its lock released) while this lactd is still on the bus:
    * a replacing lactd opens the store as soon as this one has left. */
   g_clear_pointer (&self->store, lactd_store_free);
@@ -837,8 +437,6 @@ lactd_daemon_class_init (LactdDaemonClass *klass)
 static void
 lactd_daemon_init (LactdDaemon *self)
 {
-  self->sensors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         g_object_unref);
 }
 
 LactdDaemon *

@@ -21,11 +21,18 @@ G_DECLARE_FINAL_TYPE (LactdDaemon, lactd_daemon, LACTD, DAEMON, GObject)
  * restarts it), not when a replacing lactd took the name. */
 LactdDaemon *lactd_daemon_new (const char *db_path, const char *simulate,
                                gboolean replace);
-/* Opens the store, loads sensors, learns BlueZ's state (at most 2 s),
- * exports the objects and only then asks for the bus name. A store held
- * by another lactd is LACTD_STORE_ERROR_LOCKED, except with --replace
- * when that lactd owns org.lactd on this bus: it is stopped first. */
-gboolean lactd_daemon_start (LactdDaemon *self, GError **error);
+/* Opens the store, loads sensors, learns the transport's state (BlueZ's
+ * at most 2 s), exports the objects and only then asks for the bus name:
+ * all inside the running main loop, never waiting in a loop of its own.
+ * A store held by another lactd is LACTD_STORE_ERROR_LOCKED, except with
+ * --replace when that lactd owns org.lactd on this bus: it is stopped
+ * first. Cancelling (a SIGTERM during start-up) ends it at once with
+ * G_IO_ERROR_CANCELLED, before the name is asked for. */
+void lactd_daemon_start_async (LactdDaemon *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+gboolean lactd_daemon_start_finish (LactdDaemon *self, GAsyncResult *result,
+                                    GError **error);
 /* Releases the name and closes the store cleanly. */
 void lactd_daemon_stop (LactdDaemon *self);
 

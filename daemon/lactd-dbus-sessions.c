@@ -65,8 +65,9 @@ static const char *const key_names[N_KEYS] = {
  * packed into one hash key (fits a 32-bit pointer): raw < 2^27. */
 #define RAW_BITS 27
 #define RAW_LIMIT (1u << RAW_BITS)
-/* utc_offset's raw value: minutes + this, so -720..840 is non-negative. */
-#define OFFSET_BIAS 720
+/* utc_offset's raw value: minutes + this, so the model's range of offsets
+ * is non-negative. */
+#define OFFSET_BIAS (-LACTD_MIN_UTC_OFFSET_MIN)
 
 struct _LactdSessionsBuilder {
   GVariant *keys[N_KEYS];   /* the key strings, shared by every entry */

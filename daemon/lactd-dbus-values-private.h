@@ -32,10 +32,4 @@ gboolean lactd_dict_collect (GVariant *dict, const LactdDictKey *keys,
                              gsize n_keys, LactdDictValues *found,
                              GError **error);
 
-/* INVALID_ARGS "<key>: <value> is outside <min>-<max><unit>" when out of
- * range. */
-gboolean lactd_check_u32_range (const char *key, guint32 value, guint32 min,
-                                guint32 max, const char *unit,
-                                GError **error);
-
 G_END_DECLS

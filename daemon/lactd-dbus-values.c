@@ -1,6 +1,7 @@
 /* lactd-dbus-values.c — AddSession's dictionary, day-summary and live
- * dictionaries, day strings, addresses and object paths (goals:
- * lactd-dbus-goal.c; session dictionaries: lactd-dbus-sessions.c).
+ * dictionaries, day strings and object paths (goals: lactd-dbus-goal.c;
+ * session dictionaries: lactd-dbus-sessions.c). The rules the values obey
+ * are the model's (lactd-model.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +9,6 @@
 
 #include "lactd-dbus-values.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "lactd-dbus-values-private.h"
@@ -76,47 +76,7 @@ lactd_dict_collect (GVariant *dict, const LactdDictKey *keys, gsize n_keys,
   return TRUE;
 }
 
-gboolean
-lactd_check_u32_range (const char *key, guint32 value, guint32 min,
-                       guint32 max, const char *unit, GError **error)
-{
-  if (value < min || value > max)
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "%s: %u is outside %u-%u%s", key, value, min, max, unit);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ------------------------------------------------------------ volumes */
-
-double
-lactd_tenths_to_ml (gint64 tenths)
-{
-  return (double) tenths / 10.0;
-}
-
-/* A volume from the API (mL, double) to the store's tenths. */
-static gboolean
-volume_from_ml (const char *key, double ml, gint32 *tenths_out,
-                GError **error)
-{
-  if (!isfinite (ml))
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "%s: %.15g is not a finite number", key, ml);
-      return FALSE;
-    }
-  if (ml < 0.0 || ml > LACTD_MAX_VOLUME_ML)
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "%s: %.15g is outside 0-1000 mL", key, ml);
-      return FALSE;
-    }
-  *tenths_out = (gint32) lround (ml * 10.0);
-  return TRUE;
-}
 
 static void
 add_volume (GVariantBuilder *builder, const char *key, gint64 tenths)
@@ -177,8 +137,9 @@ optional_volume (const LactdDictValues *found, int index, gint32 *tenths_out,
   *tenths_out = LACTD_VOLUME_NONE;
   if (value == NULL)
     return TRUE;
-  return volume_from_ml (session_keys[index].name,
-                         g_variant_get_double (value), tenths_out, error);
+  return lactd_volume_from_ml (session_keys[index].name,
+                               g_variant_get_double (value), tenths_out,
+                               error);
 }
 
 static gboolean
@@ -191,15 +152,64 @@ optional_duration (const LactdDictValues *found, int index,
   if (value == NULL)
     return TRUE;
   *seconds_out = g_variant_get_uint32 (value);
-  if (*seconds_out > LACTD_MAX_DURATION_S)
+  return lactd_check_duration (session_keys[index].name, *seconds_out, error);
+}
+
+/* kind and start: both required. */
+static gboolean
+session_kind_and_start (const LactdDictValues *found, gint64 now,
+                        LactdSession *session, GError **error)
+{
+  const char *kind;
+
+  for (int i = SESSION_KEY_KIND; i <= SESSION_KEY_START; i++)
+    {
+      if (found->values[i] == NULL)
+        {
+          g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
+                       "missing required key '%s'", session_keys[i].name);
+          return FALSE;
+        }
+    }
+  kind = g_variant_get_string (found->values[SESSION_KEY_KIND], NULL);
+  if (!lactd_session_kind_from_string (kind, &session->kind))
     {
       g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "%s: %u s is more than %u s",
-                   session_keys[index].name, *seconds_out,
-                   LACTD_MAX_DURATION_S);
+                   "kind: '%s' is not one of pump, sns, hand, breastfeed",
+                   kind);
       return FALSE;
     }
-  return TRUE;
+  session->start = g_variant_get_int64 (found->values[SESSION_KEY_START]);
+  return lactd_check_manual_start (session->start, now, error);
+}
+
+/* The optional keys, each checked by the model's rule. */
+static gboolean
+session_optional_values (const LactdDictValues *found, LactdSession *session,
+                         GError **error)
+{
+  GVariant *offset = found->values[SESSION_KEY_UTC_OFFSET];
+
+  session->utc_offset_min = offset != NULL
+    ? g_variant_get_int32 (offset)
+    : local_offset_minutes_at (session->start);
+  if (offset != NULL && !lactd_check_utc_offset (session->utc_offset_min,
+                                                 error))
+    return FALSE;
+  if (!optional_duration (found, SESSION_KEY_DURATION_LEFT,
+                          &session->duration_left, error) ||
+      !optional_duration (found, SESSION_KEY_DURATION_RIGHT,
+                          &session->duration_right, error))
+    return FALSE;
+  if (found->values[SESSION_KEY_DOUBLE] != NULL)
+    session->double_sided =
+      g_variant_get_boolean (found->values[SESSION_KEY_DOUBLE]);
+  return optional_volume (found, SESSION_KEY_VOLUME_LEFT,
+                          &session->volume_left_tenths, error) &&
+         optional_volume (found, SESSION_KEY_VOLUME_RIGHT,
+                          &session->volume_right_tenths, error) &&
+         optional_volume (found, SESSION_KEY_SUPPLEMENT,
+                          &session->supplement_tenths, error);
 }
 
 gboolean
@@ -207,99 +217,20 @@ lactd_session_from_variant (GVariant *dict, gint64 now, LactdSession *out,
                             GError **error)
 {
   g_auto(LactdDictValues) found = { { NULL } };
+  /* A manual entry: no sensor, no id yet, trustworthy clock. */
   LactdSession session = { 0 };
-  const char *kind;
 
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!lactd_dict_collect (dict, session_keys, N_SESSION_KEYS, &found,
-                           error))
-    return FALSE;
-
-  for (int i = SESSION_KEY_KIND; i <= SESSION_KEY_START; i++)
+                           error) ||
+      !session_kind_and_start (&found, now, &session, error) ||
+      !session_optional_values (&found, &session, error))
     {
-      if (found.values[i] == NULL)
-        {
-          g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                       "missing required key '%s'", session_keys[i].name);
-          return FALSE;
-        }
-    }
-
-  kind = g_variant_get_string (found.values[SESSION_KEY_KIND], NULL);
-  if (!lactd_session_kind_from_string (kind, &session.kind))
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "kind: '%s' is not one of pump, sns, hand, breastfeed",
-                   kind);
+      lactd_error_from_model (error);
       return FALSE;
     }
-
-  session.start = g_variant_get_int64 (found.values[SESSION_KEY_START]);
-  if (session.start < LACTD_MIN_START)
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "start: %" G_GINT64_FORMAT " is before 2020-01-01 "
-                   "(%" G_GINT64_FORMAT ")",
-                   session.start, (gint64) LACTD_MIN_START);
-      return FALSE;
-    }
-  if (session.start > now + LACTD_MAX_START_AHEAD_S)
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "start: %" G_GINT64_FORMAT " is more than %d s after now "
-                   "(%" G_GINT64_FORMAT ")",
-                   session.start, LACTD_MAX_START_AHEAD_S, now);
-      return FALSE;
-    }
-
-  if (found.values[SESSION_KEY_UTC_OFFSET] != NULL)
-    {
-      session.utc_offset_min =
-        g_variant_get_int32 (found.values[SESSION_KEY_UTC_OFFSET]);
-      if (session.utc_offset_min < LACTD_MIN_UTC_OFFSET_MIN ||
-          session.utc_offset_min > LACTD_MAX_UTC_OFFSET_MIN)
-        {
-          g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                       "utc_offset: %d min is outside %d..%d min",
-                       session.utc_offset_min, LACTD_MIN_UTC_OFFSET_MIN,
-                       LACTD_MAX_UTC_OFFSET_MIN);
-          return FALSE;
-        }
-    }
-  else
-    {
-      session.utc_offset_min = local_offset_minutes_at (session.start);
-    }
-
-  if (!optional_duration (&found, SESSION_KEY_DURATION_LEFT,
-                          &session.duration_left, error) ||
-      !optional_duration (&found, SESSION_KEY_DURATION_RIGHT,
-                          &session.duration_right, error))
-    return FALSE;
-
-  if (found.values[SESSION_KEY_DOUBLE] != NULL)
-    session.double_sided =
-      g_variant_get_boolean (found.values[SESSION_KEY_DOUBLE]);
-
-  if (!optional_volume (&found, SESSION_KEY_VOLUME_LEFT,
-                        &session.volume_left_tenths, error) ||
-      !optional_volume (&found, SESSION_KEY_VOLUME_RIGHT,
-                        &session.volume_right_tenths, error) ||
-      !optional_volume (&found, SESSION_KEY_SUPPLEMENT,
-                        &session.supplement_tenths, error))
-    return FALSE;
-
-  /* A manual entry: no sensor, no id yet, trustworthy clock. */
-  session.id = 0;
-  session.from_sensor = FALSE;
-  session.address[0] = '\0';
-  session.epoch = 0;
-  session.seq = 0;
-  session.interrupted = FALSE;
-  session.clock_unsynced = FALSE;
-
   *out = session;
   return TRUE;
 }
@@ -529,61 +460,6 @@ lactd_live_to_variant (const lsp_live *live)
 
 /* ------------------------------------------------ addresses and paths */
 
-/* 17 characters: six hex pairs separated by sep. Writes the upper-case,
- * ':'-separated form to out when given. */
-static gboolean
-scan_address (const char *text, char sep, gboolean allow_lower,
-              char out[LACTD_ADDRESS_STRLEN])
-{
-  char address[LACTD_ADDRESS_STRLEN];
-
-  if (text == NULL || strlen (text) != 17)
-    return FALSE;
-  for (int i = 0; i < 17; i++)
-    {
-      char c = text[i];
-
-      if (i % 3 == 2)
-        {
-          if (c != sep)
-            return FALSE;
-          address[i] = ':';
-          continue;
-        }
-      if (!g_ascii_isxdigit (c))
-        return FALSE;
-      if (g_ascii_islower (c) && !allow_lower)
-        return FALSE;
-      address[i] = g_ascii_toupper (c);
-    }
-  address[17] = '\0';
-  if (out != NULL)
-    memcpy (out, address, sizeof address);
-  return TRUE;
-}
-
-gboolean
-lactd_address_is_valid (const char *address)
-{
-  return scan_address (address, ':', FALSE, NULL);
-}
-
-gboolean
-lactd_address_normalize (const char *address, char out[LACTD_ADDRESS_STRLEN],
-                         GError **error)
-{
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  if (!scan_address (address, ':', TRUE, out))
-    {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS,
-                   "'%s' is not a Bluetooth address XX:XX:XX:XX:XX:XX",
-                   address != NULL ? address : "(null)");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 char *
 lactd_sensor_object_path (const char *address)
 {
@@ -601,17 +477,28 @@ lactd_address_from_object_path (const char *object_path,
                                 char address_out[LACTD_ADDRESS_STRLEN],
                                 GError **error)
 {
+  const gsize prefix = strlen (LACTD_SENSOR_PATH_PREFIX);
+  char address[LACTD_ADDRESS_STRLEN] = "";
+
   g_return_val_if_fail (address_out != NULL, FALSE);
 
-  if (object_path == NULL ||
-      !g_str_has_prefix (object_path, LACTD_SENSOR_PATH_PREFIX) ||
-      !scan_address (object_path + strlen (LACTD_SENSOR_PATH_PREFIX), '_',
-                     FALSE, address_out))
+  /* The path's "_" separators become ":"; any ":" already there (no
+   * object path has one) is then one too many. */
+  if (object_path != NULL &&
+      g_str_has_prefix (object_path, LACTD_SENSOR_PATH_PREFIX) &&
+      strchr (object_path, ':') == NULL &&
+      strlen (object_path + prefix) == LACTD_ADDRESS_STRLEN - 1)
+    {
+      memcpy (address, object_path + prefix, LACTD_ADDRESS_STRLEN);
+      g_strdelimit (address, "_", ':');
+    }
+  if (!lactd_address_is_valid (address))
     {
       g_set_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND,
                    "'%s' is not a lactd sensor object path",
                    object_path != NULL ? object_path : "(null)");
       return FALSE;
     }
+  memcpy (address_out, address, sizeof address);
   return TRUE;
 }

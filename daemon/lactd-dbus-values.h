@@ -18,25 +18,11 @@
 
 G_BEGIN_DECLS
 
-/* ------------------------------------------------------------ limits */
+/* The limits and rules of the values below are the model's
+ * (lactd-model.h); this file only reads and writes their D-Bus forms. */
 
-#define LACTD_MIN_START            1577836800LL /* 2020-01-01T00:00:00Z */
-#define LACTD_MAX_START_AHEAD_S    60           /* AddSession start vs now */
-#define LACTD_MIN_UTC_OFFSET_MIN   (-720)
-#define LACTD_MAX_UTC_OFFSET_MIN   840
-#define LACTD_MAX_DURATION_S       14400u
-#define LACTD_MAX_VOLUME_ML        1000.0
-#define LACTD_MAX_SUMMARY_DAYS     3660u
-
-#define LACTD_ADDRESS_STRLEN       18  /* "XX:XX:XX:XX:XX:XX" + NUL */
 #define LACTD_DAY_STRLEN           11  /* "YYYY-MM-DD" + NUL */
-#define LACTD_HHMM_STRLEN          6   /* "HH:MM" + NUL */
 #define LACTD_SENSOR_PATH_PREFIX   "/org/lactd/sensor/"
-
-/* ----------------------------------------------------------- volumes */
-
-/* tenths / 10.0; only for a measured volume (not LACTD_VOLUME_NONE). */
-double lactd_tenths_to_ml (gint64 tenths);
 
 /* ---------------------------------------------------------- sessions */
 
@@ -107,21 +93,6 @@ GVariant *lactd_live_to_variant (const lsp_live *live);
 
 /* ------------------------------------------------------------- goals */
 
-typedef struct {
-  guint32 sessions_per_day;   /* 1-24 */
-  guint32 minutes_per_side;   /* 1-60 */
-  guint32 max_gap_minutes;    /* 1-1440 */
-  guint16 night_start_min;    /* minutes after local midnight, 0-1439 */
-  guint16 night_end_min;      /* != night_start_min; < start crosses midnight */
-  gboolean reminders;
-} LactdGoal;
-
-/* 8 sessions, 15 min per side, 180 min gap, night 01:00-05:00, reminders. */
-LactdGoal lactd_goal_defaults (void);
-/* Every field in range and night_start != night_end. */
-gboolean lactd_goal_validate (const LactdGoal *goal, GError **error);
-LactdNightWindow lactd_goal_night_window (const LactdGoal *goal);
-
 /* SetGoal: applies the changes dictionary (keys sessions_per_day u,
  * minutes_per_side u, max_gap_minutes u, night_start s, night_end s,
  * reminders b; any subset, each at most once) to current. *out is written
@@ -134,20 +105,6 @@ gboolean lactd_goal_changes_validate (const LactdGoal *current,
                                       GVariant *changes, GError **error);
 /* The Goal property: every key. */
 GVariant *lactd_goal_to_variant (const LactdGoal *goal);
-
-/* For the store's settings table: "sessions_per_day=8;minutes_per_side=15;
- * max_gap_minutes=180;night_start=01:00;night_end=05:00;reminders=true".
- * from_string: a missing key keeps its default and an unknown key is
- * ignored (a later version may add some); a malformed or out-of-range
- * value fails. */
-char *lactd_goal_to_string (const LactdGoal *goal);
-gboolean lactd_goal_from_string (const char *str, LactdGoal *out,
-                                 GError **error);
-
-/* Strict "HH:MM", 00:00-23:59, two digits each. */
-gboolean lactd_parse_hhmm (const char *str, guint16 *minutes_out,
-                           GError **error);
-void lactd_format_hhmm (guint16 minutes, char out[LACTD_HHMM_STRLEN]);
 
 /* ------------------------------------------------ progress and trend */
 
@@ -166,14 +123,6 @@ GVariant *lactd_trend_to_variant (const LactdTrendFigures *figures);
 
 /* ----------------------------------------------- addresses and paths */
 
-/* Exactly "XX:XX:XX:XX:XX:XX" with upper-case hex digits: the form the
- * API emits. */
-gboolean lactd_address_is_valid (const char *address);
-/* Input side (Pair): accepts upper or lower case hex and writes the
- * upper-case form; anything else is INVALID_ARGS. */
-gboolean lactd_address_normalize (const char *address,
-                                  char out[LACTD_ADDRESS_STRLEN],
-                                  GError **error);
 /* "/org/lactd/sensor/C0_FF_EE_00_00_01" for a valid address. */
 char *lactd_sensor_object_path (const char *address);
 /* The inverse, for Forget(o): NOT_FOUND for any path that is not a

@@ -6,7 +6,9 @@
 
 #include "lactd-error.h"
 
+#include "lactd-model.h"
 #include "lactd-store.h"
+#include "lactd-transport.h"
 
 static const GDBusErrorEntry lactd_error_entries[] = {
   { LACTD_ERROR_INVALID_ARGS, "org.lactd.Error.InvalidArgs" },
@@ -46,18 +48,57 @@ lactd_error_to_dbus_name (LactdError code)
   return NULL;
 }
 
+/* A new GError rather than an edited one: the old domain may carry
+ * extended private data that only its own free function understands. */
+static void
+replace_error (GError **error, LactdError code)
+{
+  GError *converted = g_error_new_literal (LACTD_ERROR, code,
+                                           (*error)->message);
+
+  g_clear_error (error);
+  *error = converted;
+}
+
+void
+lactd_error_from_model (GError **error)
+{
+  if (error != NULL && *error != NULL &&
+      (*error)->domain == LACTD_MODEL_ERROR)
+    replace_error (error, LACTD_ERROR_INVALID_ARGS);
+}
+
+void
+lactd_error_from_transport (GError **error)
+{
+  static const LactdError codes[] = {
+    [LACTD_TRANSPORT_ERROR_NO_ADAPTER] = LACTD_ERROR_NO_ADAPTER,
+    [LACTD_TRANSPORT_ERROR_BUSY] = LACTD_ERROR_BUSY,
+    [LACTD_TRANSPORT_ERROR_NOT_A_SENSOR] = LACTD_ERROR_INVALID_ARGS,
+    [LACTD_TRANSPORT_ERROR_PAIRING_FAILED] = LACTD_ERROR_PAIRING_FAILED,
+    [LACTD_TRANSPORT_ERROR_NOT_FOUND] = LACTD_ERROR_NOT_FOUND,
+  };
+
+  if (error == NULL || *error == NULL ||
+      (*error)->domain != LACTD_TRANSPORT_ERROR)
+    return;
+  replace_error (error, (guint) (*error)->code < G_N_ELEMENTS (codes)
+                        ? codes[(*error)->code] : LACTD_ERROR_PAIRING_FAILED);
+}
+
 void
 lactd_error_from_store (GError **error)
 {
   LactdError code;
-  GError *converted;
 
   if (error == NULL || *error == NULL)
     return;
   if ((*error)->domain == LACTD_ERROR)
     return;
 
-  if ((*error)->domain == LACTD_STORE_ERROR)
+  if ((*error)->domain == LACTD_MODEL_ERROR)
+    code = LACTD_ERROR_INVALID_ARGS;
+  else if ((*error)->domain == LACTD_STORE_ERROR)
     {
       switch ((LactdStoreError) (*error)->code)
         {
@@ -79,9 +120,5 @@ lactd_error_from_store (GError **error)
       code = LACTD_ERROR_STORAGE;
     }
 
-  /* A new GError rather than an edited one: the old domain may carry
-   * extended private data that only its own free function understands. */
-  converted = g_error_new_literal (LACTD_ERROR, code, (*error)->message);
-  g_clear_error (error);
-  *error = converted;
+  replace_error (error, code);
 }

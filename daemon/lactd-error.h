@@ -36,10 +36,19 @@ const char *lactd_error_to_dbus_name (LactdError code);
 
 /* Rewrites *error in place so that it can be returned over the bus,
  * keeping its message: LACTD_STORE_ERROR_STORAGE becomes
- * LACTD_ERROR_STORAGE, _INVALID becomes LACTD_ERROR_INVALID_ARGS and
- * _NOT_FOUND becomes LACTD_ERROR_NOT_FOUND. An error already in
- * LACTD_ERROR is left alone; any other domain (SQLite, I/O) becomes
- * LACTD_ERROR_STORAGE. Does nothing when error or *error is NULL. */
+ * LACTD_ERROR_STORAGE, _INVALID (and the model's LACTD_MODEL_ERROR)
+ * becomes LACTD_ERROR_INVALID_ARGS and _NOT_FOUND becomes
+ * LACTD_ERROR_NOT_FOUND. An error already in LACTD_ERROR is left alone;
+ * any other domain (SQLite, I/O) becomes LACTD_ERROR_STORAGE. Does nothing
+ * when error or *error is NULL. */
 void lactd_error_from_store (GError **error);
+/* LACTD_MODEL_ERROR (a value broke the model's rules) becomes
+ * LACTD_ERROR_INVALID_ARGS with its message; any other error is left
+ * alone. */
+void lactd_error_from_model (GError **error);
+/* LACTD_TRANSPORT_ERROR (lactd-transport.h) becomes the API's NoAdapter,
+ * Busy, InvalidArgs (not an LSP sensor), PairingFailed or NotFound with
+ * its message; any other error is left alone. */
+void lactd_error_from_transport (GError **error);
 
 G_END_DECLS

@@ -1,6 +1,9 @@
 /* lactd-history.c — org.lactd.History1: every argument validated before
  * the store is touched, every failure a named org.lactd.Error.
  *
+ * LactdHistory is the History1 skeleton, its handlers filled in
+ * iface_init.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lactd"
@@ -21,16 +24,22 @@
 #define TRIM_DELAY_SECONDS 2
 
 struct _LactdHistory {
-  GObject parent_instance;
+  LactdHistory1Skeleton parent_instance;
 
-  LactdStore *store;                 /* not owned */
-  LactdNightWindowFunc night_window;
-  gpointer night_window_data;
-  LactdHistory1 *iface;
+  LactdStore *store;                 /* borrowed: it outlives us */
+  LactdNightWindow night_window;     /* the goal's, for DailySummary */
   guint trim_id;                     /* heap trim after a big reply */
 };
 
-G_DEFINE_TYPE (LactdHistory, lactd_history, G_TYPE_OBJECT)
+static void lactd_history_iface_init (LactdHistory1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LactdHistory, lactd_history,
+                               LACTD_TYPE_HISTORY1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (LACTD_TYPE_HISTORY1,
+                                   lactd_history_iface_init))
+
+enum { PROP_0, PROP_STORE, PROP_NIGHT_WINDOW, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 enum { SIGNAL_SESSIONS_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -98,8 +107,9 @@ complete_sessions (GDBusMethodInvocation *invocation,
 
 static gboolean
 handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
-                      gint64 from, gint64 to, LactdHistory *self)
+                      gint64 from, gint64 to)
 {
+  LactdHistory *self = LACTD_HISTORY (iface);
   GError *error = NULL;
   LactdSessionsBuilder *builder;
   guint64 count = 0;
@@ -142,8 +152,9 @@ handle_list_sessions (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
 static gboolean
 handle_list_sessions_page (LactdHistory1 *iface,
                            GDBusMethodInvocation *invocation, gint64 before,
-                           guint count, LactdHistory *self)
+                           guint count)
 {
+  LactdHistory *self = LACTD_HISTORY (iface);
   GError *error = NULL;
   LactdSessionsBuilder *builder;
   gboolean read;
@@ -167,9 +178,9 @@ handle_list_sessions_page (LactdHistory1 *iface,
 
 static gboolean
 handle_daily_summary (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
-                      const char *first_day, const char *last_day,
-                      LactdHistory *self)
+                      const char *first_day, const char *last_day)
 {
+  LactdHistory *self = LACTD_HISTORY (iface);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) days = NULL;
   guint32 first, last;
@@ -181,7 +192,7 @@ handle_daily_summary (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  night = self->night_window (self->night_window_data);
+  night = self->night_window;
   days = lactd_store_daily_summary (self->store, first, last, &night, &error);
   if (days == NULL)
     {
@@ -195,8 +206,9 @@ handle_daily_summary (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
 
 static gboolean
 handle_add_session (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
-                    GVariant *dict, LactdHistory *self)
+                    GVariant *dict)
 {
+  LactdHistory *self = LACTD_HISTORY (iface);
   g_autoptr(GError) error = NULL;
   LactdSession session;
   gint64 now = now_seconds ();
@@ -222,9 +234,9 @@ handle_add_session (LactdHistory1 *iface, GDBusMethodInvocation *invocation,
 
 static gboolean
 handle_delete_session (LactdHistory1 *iface,
-                       GDBusMethodInvocation *invocation, guint64 id,
-                       LactdHistory *self)
+                       GDBusMethodInvocation *invocation, guint64 id)
 {
+  LactdHistory *self = LACTD_HISTORY (iface);
   g_autoptr(GError) error = NULL;
 
   if (!lactd_store_delete_session (self->store, id, &error))
@@ -239,19 +251,86 @@ handle_delete_session (LactdHistory1 *iface,
 }
 
 static void
+lactd_history_iface_init (LactdHistory1Iface *iface)
+{
+  iface->handle_list_sessions = handle_list_sessions;
+  iface->handle_list_sessions_page = handle_list_sessions_page;
+  iface->handle_daily_summary = handle_daily_summary;
+  iface->handle_add_session = handle_add_session;
+  iface->handle_delete_session = handle_delete_session;
+}
+
+/* ----------------------------------------------------------- GObject */
+
+static void
+lactd_history_set_property (GObject *object, guint prop_id,
+                            const GValue *value, GParamSpec *pspec)
+{
+  LactdHistory *self = LACTD_HISTORY (object);
+  const LactdNightWindow *night;
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_get_pointer (value);
+      break;
+    case PROP_NIGHT_WINDOW:
+      night = g_value_get_boxed (value);
+      if (night != NULL)
+        self->night_window = *night;
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lactd_history_get_property (GObject *object, guint prop_id, GValue *value,
+                            GParamSpec *pspec)
+{
+  LactdHistory *self = LACTD_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_pointer (value, self->store);
+      break;
+    case PROP_NIGHT_WINDOW:
+      g_value_set_boxed (value, &self->night_window);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lactd_history_dispose (GObject *object)
 {
   LactdHistory *self = LACTD_HISTORY (object);
 
   g_clear_handle_id (&self->trim_id, g_source_remove);
-  g_clear_object (&self->iface);
   G_OBJECT_CLASS (lactd_history_parent_class)->dispose (object);
 }
 
 static void
 lactd_history_class_init (LactdHistoryClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = lactd_history_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->set_property = lactd_history_set_property;
+  object_class->get_property = lactd_history_get_property;
+  object_class->dispose = lactd_history_dispose;
+
+  props[PROP_STORE] =
+    g_param_spec_pointer ("store", "Store", "The LactdStore (borrowed)",
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS);
+  props[PROP_NIGHT_WINDOW] =
+    g_param_spec_boxed ("night-window", "Night window",
+                        "The goal's night window, for DailySummary",
+                        LACTD_TYPE_NIGHT_WINDOW,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_SESSIONS_CHANGED] =
     g_signal_new ("sessions-changed", G_TYPE_FROM_CLASS (klass),
@@ -261,40 +340,32 @@ lactd_history_class_init (LactdHistoryClass *klass)
 static void
 lactd_history_init (LactdHistory *self)
 {
-  self->iface = lactd_history1_skeleton_new ();
-  g_signal_connect (self->iface, "handle-list-sessions",
-                    G_CALLBACK (handle_list_sessions), self);
-  g_signal_connect (self->iface, "handle-list-sessions-page",
-                    G_CALLBACK (handle_list_sessions_page), self);
-  g_signal_connect (self->iface, "handle-daily-summary",
-                    G_CALLBACK (handle_daily_summary), self);
-  g_signal_connect (self->iface, "handle-add-session",
-                    G_CALLBACK (handle_add_session), self);
-  g_signal_connect (self->iface, "handle-delete-session",
-                    G_CALLBACK (handle_delete_session), self);
+  LactdGoal defaults = lactd_goal_defaults ();
+
+  self->night_window = lactd_goal_night_window (&defaults);
 }
 
 LactdHistory *
-lactd_history_new (LactdStore *store, LactdNightWindowFunc night_window,
-                   gpointer night_window_data)
+lactd_history_new (LactdStore *store, const LactdNightWindow *night_window)
 {
-  LactdHistory *self = g_object_new (LACTD_TYPE_HISTORY, NULL);
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (night_window != NULL, NULL);
 
-  self->store = store;
-  self->night_window = night_window;
-  self->night_window_data = night_window_data;
-  return self;
+  return g_object_new (LACTD_TYPE_HISTORY, "store", store, "night-window",
+                       night_window, NULL);
 }
 
-LactdHistory1 *
-lactd_history_get_interface (LactdHistory *self)
+void
+lactd_history_set_night_window (LactdHistory *self,
+                                const LactdNightWindow *night_window)
 {
-  return self->iface;
+  g_return_if_fail (LACTD_IS_HISTORY (self));
+  g_object_set (self, "night-window", night_window, NULL);
 }
 
 void
 lactd_history_announce (LactdHistory *self, const LactdSession *session)
 {
-  lactd_history1_emit_session_added (self->iface,
+  lactd_history1_emit_session_added (LACTD_HISTORY1 (self),
                                      lactd_session_to_variant (session));
 }

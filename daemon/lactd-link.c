@@ -13,6 +13,7 @@ typedef struct {
   char *address;
   char *name;
   gboolean ready;
+  char *last_error;
 } LactdLinkPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (LactdLink, lactd_link, G_TYPE_OBJECT)
@@ -22,6 +23,7 @@ enum {
   PROP_ADDRESS,
   PROP_NAME,
   PROP_READY,
+  PROP_LAST_ERROR,
   N_PROPS
 };
 
@@ -85,6 +87,9 @@ lactd_link_get_property (GObject    *object,
     case PROP_READY:
       g_value_set_boolean (value, priv->ready);
       break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, priv->last_error);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -121,6 +126,7 @@ lactd_link_finalize (GObject *object)
 
   g_clear_pointer (&priv->address, g_free);
   g_clear_pointer (&priv->name, g_free);
+  g_clear_pointer (&priv->last_error, g_free);
 
   G_OBJECT_CLASS (lactd_link_parent_class)->finalize (object);
 }
@@ -167,6 +173,11 @@ lactd_link_class_init (LactdLinkClass *klass)
                           "Connected with services resolved", FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS);
+  props[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", "Last error",
+                         "What the user must know about the link", "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* One emission per notification: a specific marshaller keeps it off
@@ -184,6 +195,9 @@ lactd_link_class_init (LactdLinkClass *klass)
 static void
 lactd_link_init (LactdLink *self)
 {
+  LactdLinkPrivate *priv = lactd_link_get_instance_private (self);
+
+  priv->last_error = g_strdup ("");
 }
 
 const char *
@@ -244,6 +258,34 @@ lactd_link_set_name (LactdLink *self, const char *name)
   g_free (priv->name);
   priv->name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NAME]);
+}
+
+const char *
+lactd_link_get_last_error (LactdLink *self)
+{
+  LactdLinkPrivate *priv;
+
+  g_return_val_if_fail (LACTD_IS_LINK (self), NULL);
+  priv = lactd_link_get_instance_private (self);
+  return priv->last_error;
+}
+
+void
+lactd_link_set_last_error (LactdLink *self, const char *message)
+{
+  LactdLinkPrivate *priv;
+
+  g_return_if_fail (LACTD_IS_LINK (self));
+  priv = lactd_link_get_instance_private (self);
+  if (message == NULL)
+    message = "";
+  if (g_strcmp0 (priv->last_error, message) == 0)
+    return;
+  g_free (priv->last_error);
+  priv->last_error = g_strdup (message);
+  if (*message != '\0')
+    g_message ("%s: %s", priv->address ? priv->address : "?", message);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
 }
 
 void

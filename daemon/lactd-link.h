@@ -87,6 +87,10 @@ struct _LactdLinkClass {
  *   "address"  s  construct-only, "XX:XX:XX:XX:XX:XX"
  *   "name"     s  the sensor's advertised name
  *   "ready"    b  connected and services resolved: GATT may be used
+ *   "last-error" s "" or what the user must do about the link, e.g.
+ *                 after a lost bond "bond lost: run `lactctl forget
+ *                 ADDRESS` then `lactctl pair ADDRESS`" (Sensor1.LastError,
+ *                 where it wins over a sync error while it lasts)
  * Signals:
  *   "value-received" (LactdChar ch, GBytes *value): one per notification
  *   or indication, in the order the transport delivered them (which, per
@@ -96,6 +100,7 @@ struct _LactdLinkClass {
 const char *lactd_link_get_address (LactdLink *self);
 const char *lactd_link_get_name (LactdLink *self);
 gboolean lactd_link_get_ready (LactdLink *self);
+const char *lactd_link_get_last_error (LactdLink *self);
 
 void lactd_link_read_async (LactdLink *self, LactdChar ch,
                             GCancellable *cancellable,
@@ -119,6 +124,8 @@ void lactd_link_request_connect (LactdLink *self);
 /* For transports. */
 void lactd_link_set_ready (LactdLink *self, gboolean ready);
 void lactd_link_set_name (LactdLink *self, const char *name);
+/* NULL or "" clears it. */
+void lactd_link_set_last_error (LactdLink *self, const char *message);
 void lactd_link_emit_value (LactdLink *self, LactdChar ch, GBytes *value);
 
 G_END_DECLS

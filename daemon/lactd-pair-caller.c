@@ -14,7 +14,7 @@
 #include "lactd-error.h"
 
 struct _LactdPairCaller {
-  LactdBluez *bluez;
+  LactdTransport *transport;
   char *unique_name;
   guint watch_id;
 };
@@ -25,18 +25,18 @@ caller_vanished (GDBusConnection *bus, const char *name, gpointer data)
   LactdPairCaller *caller = data;
 
   g_message ("%s, which called Pair, left the bus", name);
-  lactd_bluez_refuse_confirmations (caller->bluez,
+  lactd_transport_refuse_confirmations (caller->transport,
                                     "the client that called Pair left the "
                                     "bus before confirming the passkey");
 }
 
 LactdPairCaller *
-lactd_pair_caller_new (GDBusConnection *bus, LactdBluez *bluez,
+lactd_pair_caller_new (GDBusConnection *bus, LactdTransport *transport,
                        const char *unique_name)
 {
   LactdPairCaller *caller = g_new0 (LactdPairCaller, 1);
 
-  caller->bluez = g_object_ref (bluez);
+  caller->transport = g_object_ref (transport);
   caller->unique_name = g_strdup (unique_name);
   if (unique_name != NULL)
     caller->watch_id = g_bus_watch_name_on_connection (
@@ -51,7 +51,7 @@ lactd_pair_caller_free (LactdPairCaller *caller)
   if (caller == NULL)
     return;
   g_clear_handle_id (&caller->watch_id, g_bus_unwatch_name);
-  g_clear_object (&caller->bluez);
+  g_clear_object (&caller->transport);
   g_free (caller->unique_name);
   g_free (caller);
 }
@@ -69,5 +69,9 @@ lactd_pair_caller_confirm (LactdPairCaller *caller, const char *sender,
                    "passkey of %s", address);
       return FALSE;
     }
-  return lactd_bluez_confirm_pairing (caller->bluez, address, accept, error);
+  if (lactd_transport_confirm_pairing (caller->transport, address, accept,
+                                       error))
+    return TRUE;
+  lactd_error_from_transport (error);
+  return FALSE;
 }

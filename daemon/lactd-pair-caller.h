@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "lactd-bluez.h"
+#include "lactd-transport.h"
 
 G_BEGIN_DECLS
 
@@ -15,14 +15,15 @@ typedef struct _LactdPairCaller LactdPairCaller;
 
 /* Watches unique_name on bus for the length of one pairing; when it
  * leaves the bus, the pairing's comparisons are rejected at once
- * (lactd_bluez_refuse_confirmations). */
+ * (lactd_transport_refuse_confirmations). */
 LactdPairCaller *lactd_pair_caller_new (GDBusConnection *bus,
-                                        LactdBluez *bluez,
+                                        LactdTransport *transport,
                                         const char *unique_name);
 void lactd_pair_caller_free (LactdPairCaller *caller);
 
 /* Manager1.ConfirmPairing from sender: LACTD_ERROR_NOT_AUTHORIZED unless
- * sender called Pair, else lactd_bluez_confirm_pairing()'s answer. */
+ * sender called Pair, else lactd_transport_confirm_pairing()'s answer
+ * (in LACTD_ERROR). */
 gboolean lactd_pair_caller_confirm (LactdPairCaller *caller,
                                     const char *sender, const char *address,
                                     gboolean accept, GError **error);

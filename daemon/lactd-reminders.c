@@ -13,7 +13,7 @@
 
 /* GDate julian day of 1970-01-01. */
 #define JULIAN_UNIX_EPOCH 719163
-/* utc_offset lies in -720..840 minutes and the daemon's own zone too, so a
+/* utc_offset lies in the model's range and the daemon's own zone too, so a
  * session in a local night window starts within this of its UTC span. */
 #define NIGHT_QUERY_SLACK (27 * 3600)
 

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "lactd-dbus-values.h"
+#include "lactd-model.h"
 #include "lactd-store.h"
 
 G_BEGIN_DECLS

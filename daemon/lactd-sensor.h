@@ -1,6 +1,9 @@
-/* lactd-sensor.h — one paired sensor on the bus: /org/lactd/sensor/<ID>
- * with org.lactd.Sensor1, fed by its sync engine, and the live-session
- * tracker behind Manager1's SessionStarted, Progress and SessionEnded.
+/* lactd-sensor.h — org.lactd.Sensor1 of one paired sensor, fed by its
+ * sync engine, and the live-session tracker behind Manager1's
+ * SessionStarted, Progress and SessionEnded.
+ *
+ * LactdSensor IS the Sensor1 skeleton; the manager exports it on
+ * /org/lactd/sensor/<ID> inside a LactdObjectSkeleton.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,23 +18,24 @@
 G_BEGIN_DECLS
 
 #define LACTD_TYPE_SENSOR (lactd_sensor_get_type ())
-G_DECLARE_FINAL_TYPE (LactdSensor, lactd_sensor, LACTD, SENSOR, GObject)
+G_DECLARE_FINAL_TYPE (LactdSensor, lactd_sensor, LACTD, SENSOR,
+                      LactdSensor1Skeleton)
 
-/* manager: where the live signals are emitted. Signals:
- *   "session-stored" (gpointer const LactdSession *): a new session
+/* Properties (construct-only):
+ *   "store"  gpointer   the LactdStore, borrowed: it must outlive the sensor
+ *   "link"   LactdLink
+ * Signals:
+ *   "session-stored" (LactdSession *): a new session from this sensor
  *   "live-active-changed" (gboolean active)
  *   "battery-changed" (guint percent, 0-100 or 255)
- *   "sync-failed" (const char *reason) */
-LactdSensor *lactd_sensor_new (LactdStore *store, LactdLink *link,
-                               LactdManager1 *manager);
+ *   "session-started" (guint seq), "progress" (GVariant *live a{sv}),
+ *   "session-ended" (guint seq): the live session, in the contract's terms
+ *     (a new sequence number ends the one shown; a lost link ends it too) */
+LactdSensor *lactd_sensor_new (LactdStore *store, LactdLink *link);
 
 const char *lactd_sensor_get_address (LactdSensor *self);
 const char *lactd_sensor_get_object_path (LactdSensor *self);
-LactdObjectSkeleton *lactd_sensor_get_object (LactdSensor *self);
 LactdLink *lactd_sensor_get_link (LactdSensor *self);
 gboolean lactd_sensor_get_live_active (LactdSensor *self);
-guint lactd_sensor_get_battery (LactdSensor *self);
-/* Updates the Sensor1 LastError shown to clients (e.g. a lost bond). */
-void lactd_sensor_set_link_error (LactdSensor *self, const char *message);
 
 G_END_DECLS

@@ -39,11 +39,11 @@ G_BEGIN_DECLS
   LACTD_SQL_LOCAL_MINUTE " < ?6) " \
   "ELSE (" LACTD_SQL_LOCAL_MINUTE " >= ?5 OR " \
   LACTD_SQL_LOCAL_MINUTE " < ?6) END)"
-/* Offsets lie in -720..840 minutes: a local day's sessions start within
- * this many seconds around its UTC midnights. */
-#define LACTD_OFFSET_SLACK_SECONDS (15 * 3600)
-/* A session lasts at most two full sides. */
-#define LACTD_MAX_SESSION_SECONDS (2 * 14400)
+/* A session's offset lies within the model's range: a local day's
+ * sessions start within this many seconds (the widest offset and an hour)
+ * around its UTC midnights. */
+#define LACTD_OFFSET_SLACK_SECONDS \
+  ((MAX (-LACTD_MIN_UTC_OFFSET_MIN, LACTD_MAX_UTC_OFFSET_MIN) + 60) * 60)
 
 #define LACTD_SESSION_COLUMNS \
   "id, source, address, epoch, seq, kind, start, utc_offset_min, " \
@@ -130,9 +130,6 @@ gboolean lactd_store_take_injected_fault (LactdStore *store,
 gboolean lactd_store_transaction_begin (LactdStore *store, GError **error);
 gboolean lactd_store_transaction_commit (LactdStore *store, GError **error);
 void lactd_store_transaction_rollback (LactdStore *store);
-
-/* lactd-store-sensors.c */
-gboolean lactd_store_address_is_valid (const char *address);
 
 /* lactd-store-sessions.c */
 void lactd_store_read_session (sqlite3_stmt *stmt, int first_column,

@@ -191,7 +191,7 @@ session_from_row (sqlite3_stmt *row, LactdSession *out)
     return FALSE;
   out->from_sensor = g_str_equal (source, "sensor");
   if (out->from_sensor &&
-      (address == NULL || !lactd_store_address_is_valid (address)))
+      (address == NULL || !lactd_address_is_valid (address)))
     return FALSE;
   if (out->from_sensor)
     g_strlcpy (out->address, address, sizeof out->address);

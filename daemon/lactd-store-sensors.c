@@ -11,23 +11,10 @@
 
 #include "lactd-store-private.h"
 
-gboolean
-lactd_store_address_is_valid (const char *address)
-{
-  if (address == NULL || strlen (address) != 17)
-    return FALSE;
-  for (guint i = 0; i < 17; i++)
-    {
-      if (i % 3 == 2 ? address[i] != ':' : !g_ascii_isxdigit (address[i]))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 check_address (const char *address, GError **error)
 {
-  if (!lactd_store_address_is_valid (address))
+  if (!lactd_address_is_valid (address))
     {
       g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
                    "Invalid Bluetooth address “%s”: expected "
@@ -64,9 +51,8 @@ lactd_store_remember_sensor (LactdStore *store, const char *address,
   if (!check_address (address, error))
     return FALSE;
   if (kind == NULL)
-    kind = "unknown";
-  if (g_strcmp0 (kind, "pump") != 0 && g_strcmp0 (kind, "sns") != 0 &&
-      g_strcmp0 (kind, "unknown") != 0)
+    kind = LACTD_SENSOR_KIND_UNKNOWN;
+  if (!lactd_sensor_kind_is_valid (kind))
     {
       g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
                    "Invalid sensor kind “%s”: expected pump, sns or unknown",

@@ -18,15 +18,9 @@
 
 #include "lactd-store-private.h"
 
-#define FIRST_VALID_START G_GINT64_CONSTANT (1577836800)  /* 2020-01-01 */
-#define MAX_DURATION 14400
-#define MAX_VOLUME_TENTHS 10000
-#define MIN_OFFSET_MIN (-720)
-#define MAX_OFFSET_MIN 840
-
 struct _LactdStoreBatch {
   LactdStore *store;
-  char address[18];
+  char address[LACTD_ADDRESS_STRLEN];
   guint32 epoch;
   gint64 stored_at;
   GHashTable *handled;       /* seq -> seq, numbers handled in this batch */
@@ -85,55 +79,21 @@ lactd_store_read_session (sqlite3_stmt *stmt, int first_column,
 
 /* -------------------------------------------------------- validation */
 
+/* A value that broke the model's rules is the store's INVALID, with the
+ * model's message. */
 static gboolean
-check_volume (const char *field, gint32 tenths, GError **error)
+invalid_from_model (GError **error)
 {
-  if (tenths == LACTD_VOLUME_NONE ||
-      (tenths >= 0 && tenths <= MAX_VOLUME_TENTHS))
-    return TRUE;
-  g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-               "Invalid %s %d: expected 0..%d tenths of a mL, or none",
-               field, tenths, MAX_VOLUME_TENTHS);
+  if (error != NULL && *error != NULL &&
+      (*error)->domain == LACTD_MODEL_ERROR)
+    {
+      GError *converted = g_error_new_literal (LACTD_STORE_ERROR,
+                                               LACTD_STORE_ERROR_INVALID,
+                                               (*error)->message);
+      g_clear_error (error);
+      *error = converted;
+    }
   return FALSE;
-}
-
-/* The rules every stored session obeys, whatever its source; they also
- * keep the queries' time windows (offset slack, 8 h at most) exact. */
-static gboolean
-check_session_values (const LactdSession *session, GError **error)
-{
-  if (lactd_session_kind_to_string (session->kind) == NULL)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-                   "Invalid kind %d: expected pump, sns, hand or breastfeed",
-                   (int) session->kind);
-      return FALSE;
-    }
-  if (session->utc_offset_min < MIN_OFFSET_MIN ||
-      session->utc_offset_min > MAX_OFFSET_MIN)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-                   "Invalid utc_offset %d min: expected %d..%d",
-                   session->utc_offset_min, MIN_OFFSET_MIN, MAX_OFFSET_MIN);
-      return FALSE;
-    }
-  if (session->duration_left > MAX_DURATION)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-                   "Invalid duration_left %u s: at most %d",
-                   session->duration_left, MAX_DURATION);
-      return FALSE;
-    }
-  if (session->duration_right > MAX_DURATION)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-                   "Invalid duration_right %u s: at most %d",
-                   session->duration_right, MAX_DURATION);
-      return FALSE;
-    }
-  return check_volume ("volume_left", session->volume_left_tenths, error) &&
-         check_volume ("volume_right", session->volume_right_tenths, error) &&
-         check_volume ("supplement", session->supplement_tenths, error);
 }
 
 /* --------------------------------------------------------- writing */
@@ -262,7 +222,7 @@ lactd_store_batch_begin (LactdStore *store, const char *address,
   LactdStoreBatch *batch;
 
   g_return_val_if_fail (store != NULL, NULL);
-  if (!lactd_store_address_is_valid (address))
+  if (!lactd_address_is_valid (address))
     {
       g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
                    "Invalid Bluetooth address “%s”",
@@ -359,8 +319,8 @@ lactd_store_batch_add_session (LactdStoreBatch *batch, LactdSession *session,
                    "Invalid seq 0: a record's number is at least 1");
       return FALSE;
     }
-  if (!check_session_values (session, error))
-    return FALSE;
+  if (!lactd_session_validate (session, error))
+    return invalid_from_model (error);
 
   session->from_sensor = TRUE;
   g_strlcpy (session->address, batch->address, sizeof session->address);
@@ -678,29 +638,8 @@ lactd_store_add_manual (LactdStore *store, LactdSession *session, gint64 now,
 
   g_return_val_if_fail (store != NULL && session != NULL, FALSE);
 
-  if (session->from_sensor)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-                   "Invalid source: a manual session cannot come from a "
-                   "sensor");
-      return FALSE;
-    }
-  if (session->start < FIRST_VALID_START)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-                   "Invalid start %" G_GINT64_FORMAT ": before 2020-01-01",
-                   session->start);
-      return FALSE;
-    }
-  if (session->start > now + 60)
-    {
-      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID,
-                   "Invalid start %" G_GINT64_FORMAT ": more than 60 s after "
-                   "now (%" G_GINT64_FORMAT ")", session->start, now);
-      return FALSE;
-    }
-  if (!check_session_values (session, error))
-    return FALSE;
+  if (!lactd_session_validate_manual (session, now, error))
+    return invalid_from_model (error);
 
   session->address[0] = '\0';
   session->epoch = 0;

@@ -173,106 +173,224 @@ lactd_store_upkeep_new (LactdStore *store, LactdManager1 *manager)
 /* How long --replace waits for the lactd it replaces to leave. */
 #define REPLACE_TIMEOUT_MS 10000
 
-static char *
-dup_name_owner (GDBusConnection *bus, const char *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  char *owner = NULL;
+/* One take-over, from the first refused open to the second open. */
+typedef struct {
+  char *path;
+  GDBusConnection *bus;
+  char *bus_name;
+  GError *locked;             /* the first open's answer */
+  char *owner;                /* unique name owning bus_name */
+  guint watch_id;
+  guint timeout_id;
+  GSource *cancelled;         /* the task's cancellable, as a source */
+} Replace;
 
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetNameOwner",
-                                       g_variant_new ("(s)", name),
-                                       G_VARIANT_TYPE ("(s)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(s)", &owner);
-  return owner;
+static void
+replace_free (Replace *replace)
+{
+  g_clear_handle_id (&replace->watch_id, g_bus_unwatch_name);
+  g_clear_handle_id (&replace->timeout_id, g_source_remove);
+  if (replace->cancelled != NULL)
+    g_source_destroy (replace->cancelled);
+  g_clear_pointer (&replace->cancelled, g_source_unref);
+  g_clear_error (&replace->locked);
+  g_clear_object (&replace->bus);
+  g_free (replace->path);
+  g_free (replace->bus_name);
+  g_free (replace->owner);
+  g_free (replace);
 }
 
+/* Opens the store again (the old lactd has left, or will not) and ends
+ * the task. */
+static void
+replace_finish (GTask *task)
+{
+  Replace *replace = g_task_get_task_data (task);
+  GError *error = NULL;
+  LactdStore *store;
+
+  g_clear_handle_id (&replace->watch_id, g_bus_unwatch_name);
+  g_clear_handle_id (&replace->timeout_id, g_source_remove);
+  if (replace->cancelled != NULL)
+    g_source_destroy (replace->cancelled);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  store = lactd_store_open (replace->path, &error);
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, (GDestroyNotify) lactd_store_free);
+}
+
+/* Not a lactd this one may replace: the first open's answer stands. */
+static void
+replace_refused (GTask *task)
+{
+  Replace *replace = g_task_get_task_data (task);
+
+  g_task_return_error (task, g_steal_pointer (&replace->locked));
+}
+
+/* The three ends of the wait (each holds a reference on the task that its
+ * destroy notify drops). */
 static void
 on_vanished (GDBusConnection *bus, const char *name, gpointer user_data)
 {
-  gboolean *gone = user_data;
+  GTask *task = user_data;
+
   g_debug ("%s has left the bus", name);
-  *gone = TRUE;
+  replace_finish (task);
 }
 
 static gboolean
 on_timeout (gpointer user_data)
 {
-  gboolean *timed_out = user_data;
-  *timed_out = TRUE;
+  GTask *task = user_data;
+  Replace *replace = g_task_get_task_data (task);
+
+  replace->timeout_id = 0;
+  g_message ("%s did not leave the bus within %u ms", replace->owner,
+             REPLACE_TIMEOUT_MS);
+  replace_finish (task);
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the default main context until unique_name has left bus, at most
- * timeout_ms. FALSE on timeout. */
 static gboolean
-wait_name_vanished (GDBusConnection *bus, const char *unique_name,
-                    guint timeout_ms)
+on_cancelled (GCancellable *cancellable, gpointer user_data)
 {
-  gboolean gone = FALSE, timed_out = FALSE;
-  guint watch_id, timeout_id;
+  GTask *task = user_data;
 
-  watch_id = g_bus_watch_name_on_connection (bus, unique_name,
-                                             G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                             NULL, on_vanished, &gone, NULL);
-  timeout_id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
-  while (!gone && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_bus_unwatch_name (watch_id);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return gone;
+  replace_finish (task);
+  return G_SOURCE_REMOVE;
 }
 
-/* The pid of a bus peer, as the bus knows it; 0 when it cannot say. */
-static guint32
-peer_pid (GDBusConnection *bus, const char *unique_name)
+/* Whichever comes first ends the wait; replace_finish() removes the
+ * others. */
+static void
+wait_for_owner_to_leave (GTask *task)
 {
+  Replace *replace = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  replace->watch_id = g_bus_watch_name_on_connection (
+      replace->bus, replace->owner, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+      on_vanished, g_object_ref (task), g_object_unref);
+  replace->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                            REPLACE_TIMEOUT_MS, on_timeout,
+                                            g_object_ref (task),
+                                            g_object_unref);
+  if (cancellable != NULL)
+    {
+      replace->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (replace->cancelled, G_SOURCE_FUNC (on_cancelled),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (replace->cancelled, g_task_get_context (task));
+    }
+}
+
+/* The pid of the name's owner, as the bus knows it: only the lactd that
+ * both owns the name here and holds the store is stopped. */
+static void
+got_owner_pid (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Replace *replace = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = NULL;
   guint32 pid = 0;
 
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus",
-                                       "GetConnectionUnixProcessID",
-                                       g_variant_new ("(s)", unique_name),
-                                       G_VARIANT_TYPE ("(u)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
+                                         NULL);
+  if (g_task_return_error_if_cancelled (task))
+    return;
   if (reply != NULL)
     g_variant_get (reply, "(u)", &pid);
-  return pid;
+  if (pid == 0 || pid != lactd_store_get_lock_holder (replace->path))
+    {
+      replace_refused (task);
+      return;
+    }
+  g_message ("%s: replacing it (%s on the bus)", replace->locked->message,
+             replace->owner);
+  if (kill ((pid_t) pid, SIGTERM) != 0)
+    {
+      g_message ("Cannot stop pid %u: %s", pid, g_strerror (errno));
+      replace_finish (task);
+      return;
+    }
+  wait_for_owner_to_leave (task);
+}
+
+static void
+got_owner (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Replace *replace = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
+                                         NULL);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (reply == NULL)
+    {
+      replace_refused (task);
+      return;
+    }
+  g_variant_get (reply, "(s)", &replace->owner);
+  g_dbus_connection_call (replace->bus, "org.freedesktop.DBus",
+                          "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "GetConnectionUnixProcessID",
+                          g_variant_new ("(s)", replace->owner),
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          cancellable, got_owner_pid,
+                          g_steal_pointer (&task));
+}
+
+void
+lactd_store_open_replacing_async (const char *path, GDBusConnection *bus,
+                                  const char *bus_name,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GError *error = NULL;
+  LactdStore *store;
+  Replace *replace;
+
+  g_task_set_source_tag (task, lactd_store_open_replacing_async);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  store = lactd_store_open (path, &error);
+  if (store != NULL)
+    {
+      g_task_return_pointer (task, store, (GDestroyNotify) lactd_store_free);
+      return;
+    }
+  if (bus == NULL ||
+      !g_error_matches (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_LOCKED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  replace = g_new0 (Replace, 1);
+  replace->path = g_strdup (path);
+  replace->bus = g_object_ref (bus);
+  replace->bus_name = g_strdup (bus_name);
+  replace->locked = error;
+  g_task_set_task_data (task, replace, (GDestroyNotify) replace_free);
+  g_dbus_connection_call (bus, "org.freedesktop.DBus",
+                          "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "GetNameOwner", g_variant_new ("(s)", bus_name),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          cancellable, got_owner, g_steal_pointer (&task));
 }
 
 LactdStore *
-lactd_store_open_replacing (const char *path, GDBusConnection *bus,
-                            const char *bus_name, GError **error)
+lactd_store_open_replacing_finish (GAsyncResult *result, GError **error)
 {
-  GError *local_error = NULL;
-  LactdStore *store = lactd_store_open (path, &local_error);
-  g_autofree char *owner = NULL;
-  guint32 pid = 0;
-
-  if (store == NULL && bus != NULL &&
-      g_error_matches (local_error, LACTD_STORE_ERROR,
-                       LACTD_STORE_ERROR_LOCKED) &&
-      (owner = dup_name_owner (bus, bus_name)) != NULL)
-    pid = peer_pid (bus, owner);
-  /* Only the lactd that both owns the name here and holds the store. */
-  if (pid == 0 || pid != lactd_store_get_lock_holder (path))
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, local_error);
-      return store;
-    }
-  g_message ("%s: replacing it (%s on the bus)", local_error->message, owner);
-  g_error_free (local_error);
-  if (kill ((pid_t) pid, SIGTERM) != 0)
-    g_message ("Cannot stop pid %u: %s", pid, g_strerror (errno));
-  else if (!wait_name_vanished (bus, owner, REPLACE_TIMEOUT_MS))
-    g_message ("%s did not leave the bus within %u ms", owner,
-               REPLACE_TIMEOUT_MS);
-  return lactd_store_open (path, error);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

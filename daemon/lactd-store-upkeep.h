@@ -34,8 +34,14 @@ void lactd_store_upkeep_stop (LactdStoreUpkeep *self);
  * the store (by the bus's own word on its pid): it is asked to stop
  * (SIGTERM, its clean shutdown) and, once it has left the bus (at most
  * 10 s), the store is opened again. The name is not touched, so no client
- * ever finds it owned by a half-started daemon. */
-LactdStore *lactd_store_open_replacing (const char *path, GDBusConnection *bus,
-                                        const char *bus_name, GError **error);
+ * ever finds it owned by a half-started daemon. Cancelling ends the wait
+ * at once (G_IO_ERROR_CANCELLED). */
+void lactd_store_open_replacing_async (const char *path, GDBusConnection *bus,
+                                       const char *bus_name,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+LactdStore *lactd_store_open_replacing_finish (GAsyncResult *result,
+                                               GError **error);
 
 G_END_DECLS

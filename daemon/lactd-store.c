@@ -628,63 +628,7 @@ lactd_store_set_setting (LactdStore *store, const char *key,
   return lactd_store_step_done (store, stmt, "writing a setting", error);
 }
 
-/* ------------------------------------------------------ session helpers */
-
-static const char *const session_kind_names[] = {
-  [LACTD_SESSION_KIND_PUMP] = "pump",
-  [LACTD_SESSION_KIND_SNS] = "sns",
-  [LACTD_SESSION_KIND_HAND] = "hand",
-  [LACTD_SESSION_KIND_BREASTFEED] = "breastfeed",
-};
-
-const char *
-lactd_session_kind_to_string (LactdSessionKind kind)
-{
-  if ((guint) kind >= G_N_ELEMENTS (session_kind_names))
-    return NULL;
-  return session_kind_names[kind];
-}
-
-gboolean
-lactd_session_kind_from_string (const char *str, LactdSessionKind *kind_out)
-{
-  if (str == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (session_kind_names); i++)
-    {
-      if (strcmp (str, session_kind_names[i]) == 0)
-        {
-          if (kind_out != NULL)
-            *kind_out = (LactdSessionKind) i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-gint64
-lactd_session_end (const LactdSession *session)
-{
-  g_return_val_if_fail (session != NULL, 0);
-  if (session->double_sided)
-    return session->start + MAX (session->duration_left,
-                                 session->duration_right);
-  return session->start + (gint64) session->duration_left +
-         (gint64) session->duration_right;
-}
-
-gint64
-lactd_session_expressed_tenths (const LactdSession *session)
-{
-  gint64 sum = 0;
-
-  g_return_val_if_fail (session != NULL, 0);
-  if (session->volume_left_tenths != LACTD_VOLUME_NONE)
-    sum += session->volume_left_tenths;
-  if (session->volume_right_tenths != LACTD_VOLUME_NONE)
-    sum += session->volume_right_tenths;
-  return sum;
-}
+/* ------------------------------------------------------------ rows */
 
 void
 lactd_sensor_row_free (LactdSensorRow *row)

@@ -4,15 +4,16 @@
  * by hand), rejected raw records, goals and reminder state. No SQL lives
  * outside lactd-store*.c.
  *
- * Volumes are kept as integer tenths of a millilitre so that sums are
- * exact; LACTD_VOLUME_NONE marks a volume that was not measured and is
- * never added to anything.
+ * Sessions, goals and their rules are the model's (lactd-model.h): the
+ * store checks every value it writes against them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
+
+#include "lactd-model.h"
 
 G_BEGIN_DECLS
 
@@ -26,46 +27,8 @@ typedef enum {
   LACTD_STORE_ERROR_LOCKED,       /* another process has the store open */
 } LactdStoreError;
 
-#define LACTD_VOLUME_NONE (-1)
-
-typedef enum {
-  LACTD_SESSION_KIND_PUMP = 0,
-  LACTD_SESSION_KIND_SNS = 1,
-  LACTD_SESSION_KIND_HAND = 2,
-  LACTD_SESSION_KIND_BREASTFEED = 3,
-} LactdSessionKind;
-
-/* "pump", "sns", "hand", "breastfeed"; NULL for an unknown value. */
-const char *lactd_session_kind_to_string (LactdSessionKind kind);
-gboolean lactd_session_kind_from_string (const char *str,
-                                         LactdSessionKind *kind_out);
-
 typedef struct {
-  guint64 id;                /* assigned by the store; 0 before */
-  gboolean from_sensor;      /* source "sensor" or "manual" */
-  char address[18];          /* "XX:XX:XX:XX:XX:XX", "" for manual */
-  guint32 epoch;             /* record epoch, 0 for manual */
-  guint32 seq;               /* 0 for manual */
-  LactdSessionKind kind;
-  gint64 start;              /* Unix seconds, UTC */
-  gint32 utc_offset_min;     /* local offset at start, minutes */
-  guint32 duration_left;     /* seconds */
-  guint32 duration_right;    /* seconds */
-  gboolean double_sided;
-  gboolean interrupted;
-  gboolean clock_unsynced;
-  gint32 volume_left_tenths;  /* 0.1 mL, or LACTD_VOLUME_NONE */
-  gint32 volume_right_tenths;
-  gint32 supplement_tenths;
-} LactdSession;
-
-/* start + max(left, right) when double-sided, else start + left + right. */
-gint64 lactd_session_end (const LactdSession *session);
-/* left + right tenths that were measured (an unmeasured side adds 0). */
-gint64 lactd_session_expressed_tenths (const LactdSession *session);
-
-typedef struct {
-  char address[18];
+  char address[LACTD_ADDRESS_STRLEN];
   char *name;
   char *kind;                /* "pump", "sns" or "unknown" */
   char *model;
@@ -255,9 +218,9 @@ guint32 lactd_store_batch_get_rejected_count (LactdStoreBatch *batch);
 
 /* ----------------------------------------------------------- manual */
 
-/* Validates as strictly as the codec: kind, start >= 2020-01-01 and at most
- * 60 s after now, utc offset -720..840 min, durations <= 14400 s, volumes
- * 0..10000 tenths or LACTD_VOLUME_NONE. Sets session->id. */
+/* Validates by the model's rules (lactd_session_validate_manual()): a
+ * broken one is LACTD_STORE_ERROR_INVALID with the model's message. Sets
+ * session->id. */
 gboolean lactd_store_add_manual (LactdStore *store, LactdSession *session,
                                  gint64 now, GError **error);
 gboolean lactd_store_delete_session (LactdStore *store, guint64 id,
@@ -308,14 +271,6 @@ typedef struct {
   gint64 expressed_tenths;
   gint64 supplement_tenths;
 } LactdDaySummary;
-
-/* A night window in minutes after local midnight; start > end crosses
- * midnight. A session is in it when its start, in local time by its own
- * utc_offset_min, falls in [start, end). */
-typedef struct {
-  guint16 start_min;
-  guint16 end_min;
-} LactdNightWindow;
 
 /* One entry per local calendar day from first_day to last_day inclusive
  * (GDate julian days), with zeros for empty days. A session belongs to

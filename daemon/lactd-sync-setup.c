@@ -47,7 +47,7 @@ apply_features (LactdSync *self, const lsp_features *features)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LactdSensorRow) row = NULL;
-  const char *kind = features->kind == LSP_SENSOR_KIND_SNS ? "sns" : "pump";
+  const char *kind = lactd_sensor_kind_from_lsp (features->kind);
 
   row = lactd_store_get_sensor (self->store, self->address, NULL);
   if (row == NULL || g_strcmp0 (row->kind, kind) != 0)

@@ -19,6 +19,14 @@ G_DEFINE_QUARK (lactd-sync-error-quark, lactd_sync_error)
 
 G_DEFINE_TYPE (LactdSync, lactd_sync, G_TYPE_OBJECT)
 
+static LactdLive *
+live_copy (const LactdLive *live)
+{
+  return g_memdup2 (live, sizeof *live);
+}
+
+G_DEFINE_BOXED_TYPE (LactdLive, lactd_live, live_copy, g_free)
+
 static GParamSpec *props[LACTD_SYNC_N_PROPS];
 
 enum {
@@ -709,13 +717,18 @@ lactd_sync_class_init (LactdSyncClass *klass)
     g_param_spec_boolean ("connected", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, LACTD_SYNC_N_PROPS, props);
 
+  /* Both payloads are only lent to the handlers (static scope: no copy
+   * per emission). */
   signals[SIGNAL_SESSION_STORED] =
     g_signal_new ("session-stored", G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                  G_TYPE_POINTER);
+                  LACTD_TYPE_SESSION | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[SIGNAL_LIVE] =
     g_signal_new ("live", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+                  NULL, NULL, g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1,
+                  LACTD_TYPE_LIVE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[SIGNAL_LIVE], G_TYPE_FROM_CLASS (klass),
+                              g_cclosure_marshal_VOID__BOXEDv);
   signals[SIGNAL_MALFORMED_PACKET] =
     g_signal_new ("malformed-packet", G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,

@@ -16,6 +16,7 @@
 
 #include "lactd-link.h"
 #include "lactd-store.h"
+#include "lsp.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,12 @@ typedef enum {
   LACTD_SYNC_ERROR_FAILED,         /* the sensor broke off or refused */
   LACTD_SYNC_ERROR_STORAGE,        /* the store could not commit */
 } LactdSyncError;
+
+/* A Live Progress packet as decoded (protocol/lsp.h), as a boxed type for
+ * the "live" signal. */
+typedef lsp_live LactdLive;
+#define LACTD_TYPE_LIVE (lactd_live_get_type ())
+GType lactd_live_get_type (void) G_GNUC_CONST;
 
 #define LACTD_TYPE_SYNC (lactd_sync_get_type ())
 G_DECLARE_FINAL_TYPE (LactdSync, lactd_sync, LACTD, SYNC, GObject)
@@ -44,8 +51,10 @@ G_DECLARE_FINAL_TYPE (LactdSync, lactd_sync, LACTD, SYNC, GObject)
  *   "last-sync"        x  Unix time of the last completed sync, 0 never
  *   "connected"        b  mirrors the link's "ready"
  * Signals:
- *   "session-stored" (const LactdSession *): once per newly stored session
- *   "live" (const lsp_live *): every valid Live Progress packet
+ *   "session-stored" (LactdSession *, LACTD_TYPE_SESSION): once per newly
+ *     stored session
+ *   "live" (LactdLive *, LACTD_TYPE_LIVE): every valid Live Progress
+ *     packet
  *   "malformed-packet" (LactdChar ch, const char *reason): an invalid
  *     packet other than a Session Record (those become rejected records)
  */

@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "lactd-sim"
 
 #include "lactd-sim-gatt.h"
+#include "lactd-bluez-xml.h"
 
 #include <string.h>
 
@@ -59,64 +60,10 @@ static const CharInfo char_infos[LSP_SIM_N_CHARS] = {
   { LSP_SIM_CHAR_FIRMWARE_REVISION, SVC_DEVICE_INFO, "firmware_revision", flags_read },
 };
 
-static const char introspection_xml[] =
-  "<node>"
-  " <interface name='org.freedesktop.DBus.ObjectManager'>"
-  "  <method name='GetManagedObjects'>"
-  "   <arg type='a{oa{sa{sv}}}' direction='out'/>"
-  "  </method>"
-  " </interface>"
-  " <interface name='org.bluez.GattService1'>"
-  "  <property name='UUID' type='s' access='read'/>"
-  "  <property name='Primary' type='b' access='read'/>"
-  " </interface>"
-  " <interface name='org.bluez.GattCharacteristic1'>"
-  "  <method name='ReadValue'>"
-  "   <arg type='a{sv}' direction='in'/><arg type='ay' direction='out'/>"
-  "  </method>"
-  "  <method name='WriteValue'>"
-  "   <arg type='ay' direction='in'/><arg type='a{sv}' direction='in'/>"
-  "  </method>"
-  "  <method name='StartNotify'/>"
-  "  <method name='StopNotify'/>"
-  "  <method name='Confirm'/>"
-  "  <property name='UUID' type='s' access='read'/>"
-  "  <property name='Service' type='o' access='read'/>"
-  "  <property name='Value' type='ay' access='read'/>"
-  "  <property name='Notifying' type='b' access='read'/>"
-  "  <property name='Flags' type='as' access='read'/>"
-  " </interface>"
-  " <interface name='org.bluez.LEAdvertisement1'>"
-  "  <method name='Release'/>"
-  "  <property name='Type' type='s' access='read'/>"
-  "  <property name='ServiceUUIDs' type='as' access='read'/>"
-  "  <property name='LocalName' type='s' access='read'/>"
-  "  <property name='Discoverable' type='b' access='read'/>"
-  " </interface>"
-  " <interface name='org.bluez.Agent1'>"
-  "  <method name='Release'/>"
-  "  <method name='RequestPinCode'><arg type='o' direction='in'/>"
-  "   <arg type='s' direction='out'/></method>"
-  "  <method name='DisplayPinCode'><arg type='o' direction='in'/>"
-  "   <arg type='s' direction='in'/></method>"
-  "  <method name='RequestPasskey'><arg type='o' direction='in'/>"
-  "   <arg type='u' direction='out'/></method>"
-  "  <method name='DisplayPasskey'><arg type='o' direction='in'/>"
-  "   <arg type='u' direction='in'/><arg type='q' direction='in'/></method>"
-  "  <method name='RequestConfirmation'><arg type='o' direction='in'/>"
-  "   <arg type='u' direction='in'/></method>"
-  "  <method name='RequestAuthorization'><arg type='o' direction='in'/></method>"
-  "  <method name='AuthorizeService'><arg type='o' direction='in'/>"
-  "   <arg type='s' direction='in'/></method>"
-  "  <method name='Cancel'/>"
-  " </interface>"
-  "</node>";
-
 struct _SimGatt {
   GDBusConnection *bus;
   LspSimSensor *sensor;
   char *local_name;
-  GDBusNodeInfo *node;
   GArray *registrations;         /* guint ids from register_object */
   gulong send_handler;
   /* What bluetoothd last asked for through StartNotify/StopNotify; the
@@ -534,11 +481,12 @@ static const GDBusInterfaceVTable vtable = {
 };
 
 static gboolean
-export (SimGatt *self, const char *path, const char *iface, GError **error)
+export (SimGatt *self, const char *path, const GDBusInterfaceInfo *iface,
+        GError **error)
 {
-  GDBusInterfaceInfo *info = g_dbus_node_info_lookup_interface (self->node, iface);
-  guint id = g_dbus_connection_register_object (self->bus, path, info, &vtable,
-                                                self, NULL, error);
+  guint id = g_dbus_connection_register_object (self->bus, path,
+                                                (GDBusInterfaceInfo *) iface,
+                                                &vtable, self, NULL, error);
 
   if (id == 0)
     return FALSE;
@@ -558,26 +506,26 @@ sim_gatt_new (GDBusConnection *bus, LspSimSensor *sensor, const char *local_name
   self->changed = changed;
   self->changed_data = user_data;
   self->registrations = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->node = g_dbus_node_info_new_for_xml (introspection_xml, error);
-  if (self->node == NULL)
-    return NULL;
-
-  if (!export (self, SIM_APP_PATH, "org.freedesktop.DBus.ObjectManager", error) ||
-      !export (self, SIM_ADV_PATH, "org.bluez.LEAdvertisement1", error) ||
-      !export (self, SIM_AGENT_PATH, "org.bluez.Agent1", error))
+  /* The interfaces as data/bluez/ describes them. */
+  if (!export (self, SIM_APP_PATH, &lactd_bluez_object_manager_interface,
+               error) ||
+      !export (self, SIM_ADV_PATH, &lactd_bluez_le_advertisement1_interface,
+               error) ||
+      !export (self, SIM_AGENT_PATH, &lactd_bluez_agent1_interface, error))
     return NULL;
   for (guint s = 0; s < N_SVCS; s++)
     {
       g_autofree char *path = service_path ((SimService) s);
 
-      if (!export (self, path, "org.bluez.GattService1", error))
+      if (!export (self, path, &lactd_bluez_gatt_service1_interface, error))
         return NULL;
     }
   for (guint c = 0; c < LSP_SIM_N_CHARS; c++)
     {
       g_autofree char *path = char_path ((LspSimChar) c);
 
-      if (!export (self, path, "org.bluez.GattCharacteristic1", error))
+      if (!export (self, path, &lactd_bluez_gatt_characteristic1_interface,
+                   error))
         return NULL;
     }
   self->send_handler = g_signal_connect (sensor, "send", G_CALLBACK (on_sensor_send), self);
@@ -597,7 +545,6 @@ sim_gatt_free (SimGatt *self)
   g_clear_pointer (&self->registrations, g_array_unref);
   for (guint c = 0; c < LSP_SIM_N_CHARS; c++)
     g_clear_pointer (&self->values[c], g_bytes_unref);
-  g_clear_pointer (&self->node, g_dbus_node_info_unref);
   g_clear_object (&self->sensor);
   g_clear_object (&self->bus);
   g_free (self->local_name);

@@ -7,7 +7,6 @@
  */
 #include <string.h>
 
-#include "lactd-error.h"
 #include "lactd-text.h"
 #include "lsp.h"
 #include "test-bluez.h"
@@ -116,7 +115,7 @@ test_discover (Fixture *f, gconstpointer data)
   g_assert_cmpuint (found->len, ==, 2);
   for (guint i = 0; i < found->len; i++)
     {
-      LactdBluezFound *s = found->pdata[i];
+      LactdFoundSensor *s = found->pdata[i];
       g_assert_cmpint (s->rssi, <, 0);
       if (g_str_equal (s->address, PUMP))
         {
@@ -137,7 +136,8 @@ test_discover (Fixture *f, gconstpointer data)
   memset (&a, 0, sizeof a);
   lactd_bluez_discover_async (f->bluez, 1, NULL, discover_done, &a);
   g_assert_true (wait_for (async_done, &a, 3000));
-  g_assert_error (a.error, LACTD_ERROR, LACTD_ERROR_NO_ADAPTER);
+  g_assert_error (a.error, LACTD_TRANSPORT_ERROR,
+                  LACTD_TRANSPORT_ERROR_NO_ADAPTER);
   g_clear_error (&a.error);
 }
 
@@ -156,7 +156,8 @@ on_passkey (LactdBluez *bluez, const char *address, guint passkey,
     {
       /* Nothing is pending for another address. */
       g_assert_false (lactd_bluez_confirm_pairing (bluez, SNS, TRUE, &error));
-      g_assert_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND);
+      g_assert_error (error, LACTD_TRANSPORT_ERROR,
+                      LACTD_TRANSPORT_ERROR_NOT_FOUND);
       g_clear_error (&error);
       g_assert_true (lactd_bluez_confirm_pairing (bluez, address, !f->decline,
                                                   &error));
@@ -177,7 +178,7 @@ test_pair (Fixture *f, gconstpointer data)
   lactd_bluez_pair_async (f->bluez, PUMP, NULL, pair_done, &a);
   lactd_bluez_pair_async (f->bluez, PUMP, NULL, pair_done, &b);
   g_assert_true (wait_for (async_done, &b, 1000));
-  g_assert_error (b.error, LACTD_ERROR, LACTD_ERROR_BUSY);
+  g_assert_error (b.error, LACTD_TRANSPORT_ERROR, LACTD_TRANSPORT_ERROR_BUSY);
   g_clear_error (&b.error);
   g_assert_true (wait_for (async_done, &a, 15000));
   g_assert_no_error (a.error);
@@ -205,7 +206,8 @@ test_pair_keyboard (Fixture *f, gconstpointer data)
 
   add_sensor (f, PUMP, "pump", "keyboard", 0);
   pair (f, PUMP, &error);
-  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_PAIRING_FAILED);
+  g_assert_error (error, LACTD_TRANSPORT_ERROR,
+                  LACTD_TRANSPORT_ERROR_PAIRING_FAILED);
   g_assert_nonnull (strstr (error->message, "passkey"));
 }
 
@@ -219,7 +221,8 @@ test_pair_declined (Fixture *f, gconstpointer data)
   g_signal_connect (f->bluez, "pairing-passkey", G_CALLBACK (on_passkey), f);
   f->decline = TRUE;
   pair (f, PUMP, &error);
-  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_PAIRING_FAILED);
+  g_assert_error (error, LACTD_TRANSPORT_ERROR,
+                  LACTD_TRANSPORT_ERROR_PAIRING_FAILED);
   g_assert_nonnull (strstr (error->message, "declined"));
   paired = g_dbus_connection_call_sync (
       f->bus, "org.bluez", DEV_PUMP, "org.freedesktop.DBus.Properties", "Get",
@@ -233,7 +236,8 @@ test_pair_declined (Fixture *f, gconstpointer data)
   /* No comparison is pending any more. */
   g_clear_error (&error);
   g_assert_false (lactd_bluez_confirm_pairing (f->bluez, PUMP, TRUE, &error));
-  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND);
+  g_assert_error (error, LACTD_TRANSPORT_ERROR,
+                  LACTD_TRANSPORT_ERROR_NOT_FOUND);
 }
 
 static void
@@ -250,7 +254,8 @@ test_pair_not_lsp (Fixture *f, gconstpointer data)
                 g_variant_new ("(sss@a{sv})", PUMP, "Headphones", "pump",
                                g_variant_dict_end (&d)));
   pair (f, PUMP, &error);
-  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS);
+  g_assert_error (error, LACTD_TRANSPORT_ERROR,
+                  LACTD_TRANSPORT_ERROR_NOT_A_SENSOR);
   g_assert_nonnull (strstr (error->message, "LSP service"));
 }
 
@@ -450,7 +455,7 @@ test_bond_lost (Fixture *f, gconstpointer data)
                              &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_assert_true (notified);
-  g_assert_cmpstr (lactd_bluez_link_get_last_error (LACTD_BLUEZ_LINK (link)),
+  g_assert_cmpstr (lactd_link_get_last_error (link),
                    ==, "bond lost: run `lactctl forget " PUMP
                        "` then `lactctl pair " PUMP "`");
 }
@@ -511,7 +516,7 @@ test_late_gatt (Fixture *f, gconstpointer data)
   pair (f, PUMP, &error);
   g_assert_no_error (error);
   link = ready_link (f, PUMP);
-  g_assert_cmpstr (lactd_bluez_link_get_last_error (LACTD_BLUEZ_LINK (link)),
+  g_assert_cmpstr (lactd_link_get_last_error (link),
                    ==, "");
 }
 
@@ -602,6 +607,7 @@ add_tests (void)
   ADD ("resume", test_resume, NULL);
 #undef ADD
   add_fault_tests ();
+  add_lifetime_tests ();
 }
 
 int
@@ -616,7 +622,6 @@ main (int argc, char **argv)
   /* The private bus plays the system bus for LactdBluez and the fake. */
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (dbus),
             TRUE);
-  lactd_error_quark ();
   add_tests ();
   g_test_add_func ("/bluez/clean-name", test_clean_name);
   ret = g_test_run ();

@@ -74,3 +74,5 @@ void setup (Fixture *f, gconstpointer data);
 void teardown (Fixture *f, gconstpointer data);
 /* test-bluez-faults.c */
 void add_fault_tests (void);
+/* test-bluez-lifetimes.c */
+void add_lifetime_tests (void);

@@ -83,6 +83,16 @@ class SystemdUnitsTest(unittest.TestCase):
         for option in ('NoNewPrivileges', 'RestrictRealtime', 'LockPersonality',
                        'MemoryDenyWriteExecute', 'RestrictSUIDSGID'):
             self.assertEqual(service[option], 'yes', option)
+        # The file-system sandbox: read-only but the store's directory
+        # (created outside the sandbox first) and a private /tmp. The VM
+        # tier shows it at work (tests/e2e/systemd-scenarios.sh, sandbox).
+        self.assertEqual(service['PrivateUsers'], 'yes')
+        self.assertEqual(service['ProtectSystem'], 'strict')
+        # strict alone leaves /home writable (systemd.exec(5)).
+        self.assertEqual(service['ProtectHome'], 'read-only')
+        self.assertEqual(service['PrivateTmp'], 'yes')
+        self.assertEqual(service['ReadWritePaths'], '%h/.local/share/lactd')
+        self.assertEqual(service['ExecStartPre'], '+/bin/mkdir -p %h/.local/share/lactd')
         self.assertNotRegex(text, r'@[a-z_]+@', 'unsubstituted variable')
         # The daemon of this build, or before its target exists any
         # executable of the build: verify checks the path exists.

@@ -336,7 +336,7 @@ test_goal_from_string_invalid (void)
       back.sessions_per_day = 3;
       before.sessions_per_day = 3;
       g_assert_false (lactd_goal_from_string (cases[i].text, &back, &error));
-      g_assert_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS);
+      g_assert_error (error, LACTD_MODEL_ERROR, LACTD_MODEL_ERROR_INVALID);
       g_assert_cmpstr (error->message, ==, cases[i].message);
       assert_goal_equal (&back, &before);
     }
@@ -350,7 +350,7 @@ test_goal_validate (void)
 
   goal.night_end_min = 24 * 60;
   g_assert_false (lactd_goal_validate (&goal, &error));
-  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS);
+  g_assert_error (error, LACTD_MODEL_ERROR, LACTD_MODEL_ERROR_INVALID);
 }
 
 static void
@@ -483,7 +483,7 @@ test_address_normalize (void)
   g_assert_cmpstr (out, ==, "C0:FF:EE:00:00:01");
 
   g_assert_false (lactd_address_normalize ("C0:FF:EE:00:00", out, &error));
-  g_assert_error (error, LACTD_ERROR, LACTD_ERROR_INVALID_ARGS);
+  g_assert_error (error, LACTD_MODEL_ERROR, LACTD_MODEL_ERROR_INVALID);
   g_assert_cmpstr (error->message, ==,
                    "'C0:FF:EE:00:00' is not a Bluetooth address "
                    "XX:XX:XX:XX:XX:XX");

@@ -6,7 +6,8 @@
 # guest's log and one line per scenario, and exits 0 only if every
 # scenario passed (77: the VM cannot run here, so meson skips).
 #
-# Environment: E2E_SCENARIOS (space-separated, default all), E2E_TIMEOUT
+# Environment: E2E_SCENARIOS (space-separated, default all), E2E_STAGE2
+# (the guest's PID 1 after the initramfs, default stage2.sh), E2E_TIMEOUT
 # (seconds, default 900), E2E_BENCH=1 (also the sync-rate benchmark;
 # E2E_BENCH_RECORDS records, default 1000, E2E_BENCH_ROUNDS pairs of runs,
 # default 1),
@@ -62,7 +63,7 @@ timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
   -accel tcg,thread=multi,tb-size=256 -smp 2 -cpu max -m 512 \
   -nographic -no-reboot -nic none \
   -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$initrd" \
-  -append "console=ttyS0 panic=-1 quiet loglevel=4 LACTD_STAGE2=$here/stage2.sh" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=4 LACTD_STAGE2=${E2E_STAGE2:-$here/stage2.sh}" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs local,path="$out",mount_tag=results,security_model=none \
   </dev/null >"$out/console.log" 2>&1

@@ -17,125 +17,30 @@
 #include <glib-unix.h>
 
 #include "fake-bluetoothd.h"
+#include "fake-control-xml.h"
+#include "lactd-bluez-xml.h"
 
-static const char introspection_xml[] =
-  "<node>"
-  " <interface name='org.freedesktop.DBus.ObjectManager'>"
-  "  <method name='GetManagedObjects'>"
-  "   <arg name='objects' type='a{oa{sa{sv}}}' direction='out'/>"
-  "  </method>"
-  "  <signal name='InterfacesAdded'><arg type='o'/><arg type='a{sa{sv}}'/></signal>"
-  "  <signal name='InterfacesRemoved'><arg type='o'/><arg type='as'/></signal>"
-  " </interface>"
-  " <interface name='org.bluez.AgentManager1'>"
-  "  <method name='RegisterAgent'><arg type='o' direction='in'/><arg type='s' direction='in'/></method>"
-  "  <method name='UnregisterAgent'><arg type='o' direction='in'/></method>"
-  "  <method name='RequestDefaultAgent'><arg type='o' direction='in'/></method>"
-  " </interface>"
-  " <interface name='org.bluez.Adapter1'>"
-  "  <method name='StartDiscovery'/>"
-  "  <method name='StopDiscovery'/>"
-  "  <method name='RemoveDevice'><arg type='o' direction='in'/></method>"
-  "  <method name='SetDiscoveryFilter'><arg type='a{sv}' direction='in'/></method>"
-  "  <method name='GetDiscoveryFilters'><arg type='as' direction='out'/></method>"
-  "  <property name='Address' type='s' access='read'/>"
-  "  <property name='AddressType' type='s' access='read'/>"
-  "  <property name='Name' type='s' access='read'/>"
-  "  <property name='Alias' type='s' access='readwrite'/>"
-  "  <property name='Powered' type='b' access='readwrite'/>"
-  "  <property name='Discoverable' type='b' access='readwrite'/>"
-  "  <property name='Pairable' type='b' access='readwrite'/>"
-  "  <property name='Discovering' type='b' access='read'/>"
-  "  <property name='UUIDs' type='as' access='read'/>"
-  " </interface>"
-  " <interface name='org.bluez.GattManager1'>"
-  "  <method name='RegisterApplication'><arg type='o' direction='in'/><arg type='a{sv}' direction='in'/></method>"
-  "  <method name='UnregisterApplication'><arg type='o' direction='in'/></method>"
-  " </interface>"
-  " <interface name='org.bluez.Device1'>"
-  "  <method name='Connect'/>"
-  "  <method name='Disconnect'/>"
-  "  <method name='Pair'/>"
-  "  <method name='CancelPairing'/>"
-  "  <property name='Address' type='s' access='read'/>"
-  "  <property name='AddressType' type='s' access='read'/>"
-  "  <property name='Name' type='s' access='read'/>"
-  "  <property name='Alias' type='s' access='readwrite'/>"
-  "  <property name='Paired' type='b' access='read'/>"
-  "  <property name='Bonded' type='b' access='read'/>"
-  "  <property name='Trusted' type='b' access='readwrite'/>"
-  "  <property name='Blocked' type='b' access='readwrite'/>"
-  "  <property name='Connected' type='b' access='read'/>"
-  "  <property name='ServicesResolved' type='b' access='read'/>"
-  "  <property name='UUIDs' type='as' access='read'/>"
-  "  <property name='RSSI' type='n' access='read'/>"
-  "  <property name='Adapter' type='o' access='read'/>"
-  " </interface>"
-  " <interface name='org.bluez.GattService1'>"
-  "  <property name='UUID' type='s' access='read'/>"
-  "  <property name='Primary' type='b' access='read'/>"
-  "  <property name='Device' type='o' access='read'/>"
-  "  <property name='Handle' type='q' access='read'/>"
-  " </interface>"
-  " <interface name='org.bluez.GattCharacteristic1'>"
-  "  <method name='ReadValue'><arg type='a{sv}' direction='in'/><arg type='ay' direction='out'/></method>"
-  "  <method name='WriteValue'><arg type='ay' direction='in'/><arg type='a{sv}' direction='in'/></method>"
-  "  <method name='StartNotify'/>"
-  "  <method name='StopNotify'/>"
-  "  <property name='UUID' type='s' access='read'/>"
-  "  <property name='Service' type='o' access='read'/>"
-  "  <property name='Value' type='ay' access='read'/>"
-  "  <property name='Notifying' type='b' access='read'/>"
-  "  <property name='Flags' type='as' access='read'/>"
-  "  <property name='Handle' type='q' access='read'/>"
-  " </interface>"
-  " <interface name='org.bluez.GattDescriptor1'>"
-  "  <method name='ReadValue'><arg type='a{sv}' direction='in'/><arg type='ay' direction='out'/></method>"
-  "  <property name='UUID' type='s' access='read'/>"
-  "  <property name='Characteristic' type='o' access='read'/>"
-  "  <property name='Value' type='ay' access='read'/>"
-  "  <property name='Handle' type='q' access='read'/>"
-  " </interface>"
-  " <interface name='org.lactd.FakeBluez1'>"
-  "  <method name='AddAdapter'><arg name='id' type='s' direction='in'/><arg name='powered' type='b' direction='in'/></method>"
-  "  <method name='RemoveAdapter'><arg name='id' type='s' direction='in'/></method>"
-  "  <method name='SetPowered'><arg name='id' type='s' direction='in'/><arg name='powered' type='b' direction='in'/></method>"
-  "  <method name='AddSensor'><arg name='address' type='s' direction='in'/><arg name='name' type='s' direction='in'/>"
-  "   <arg name='kind' type='s' direction='in'/><arg name='options' type='a{sv}' direction='in'/></method>"
-  "  <method name='SetInRange'><arg name='address' type='s' direction='in'/><arg name='in_range' type='b' direction='in'/></method>"
-  "  <method name='DropLink'><arg name='address' type='s' direction='in'/></method>"
-  "  <method name='DropAfterRecords'><arg name='address' type='s' direction='in'/><arg name='k' type='u' direction='in'/></method>"
-  "  <method name='InjectFault'><arg name='address' type='s' direction='in'/><arg name='event' type='s' direction='in'/>"
-  "   <arg name='n' type='u' direction='in'/><arg name='action' type='s' direction='in'/>"
-  "   <arg name='delay_ms' type='u' direction='in'/></method>"
-  "  <method name='ClearFault'><arg name='address' type='s' direction='in'/></method>"
-  "  <method name='DropAfterResolved'><arg name='address' type='s' direction='in'/><arg name='n' type='u' direction='in'/></method>"
-  "  <method name='HangCalls'><arg name='address' type='s' direction='in'/><arg name='method' type='s' direction='in'/>"
-  "   <arg name='n' type='u' direction='in'/></method>"
-  "  <method name='BreakAtt'><arg name='address' type='s' direction='in'/></method>"
-  "  <method name='LinkUpSilently'><arg name='address' type='s' direction='in'/></method>"
-  "  <method name='DropLinkSilently'><arg name='address' type='s' direction='in'/></method>"
-  "  <method name='HangObjectManager'><arg name='n' type='u' direction='in'/></method>"
-  "  <method name='ForgetBond'><arg name='address' type='s' direction='in'/></method>"
-  "  <method name='ResetEpoch'><arg name='address' type='s' direction='in'/><arg name='epoch' type='u' direction='in'/>"
-  "   <arg name='backlog' type='u' direction='in'/></method>"
-  "  <method name='AddRecords'><arg name='address' type='s' direction='in'/><arg name='n' type='u' direction='in'/></method>"
-  "  <method name='StartSession'><arg name='address' type='s' direction='in'/><arg name='seconds' type='u' direction='in'/>"
-  "   <arg name='seq' type='u' direction='out'/></method>"
-  "  <method name='InjectMalformed'><arg name='address' type='s' direction='in'/><arg name='kind' type='s' direction='in'/>"
-  "   <arg name='count' type='u' direction='in'/></method>"
-  "  <method name='NotifyRaw'><arg name='address' type='s' direction='in'/><arg name='characteristic' type='s' direction='in'/>"
-  "   <arg name='value' type='ay' direction='in'/><arg name='count' type='u' direction='in'/><arg name='sent' type='b' direction='out'/></method>"
-  "  <method name='GetSensor'><arg name='address' type='s' direction='in'/><arg name='state' type='a{sv}' direction='out'/></method>"
-  "  <method name='GetApplications'><arg name='apps' type='a(sas)' direction='out'/></method>"
-  "  <method name='GetAgents'><arg name='agents' type='a(sss)' direction='out'/></method>"
-  " </interface>"
-  "</node>";
+/* bluetoothd's interfaces as data/bluez/ describes them (the daemon and
+ * lactd-sim export theirs from the same files), and the control one. */
+static const GDBusInterfaceInfo *const interfaces[] = {
+  &lactd_bluez_object_manager_interface,
+  &lactd_bluez_agent_manager1_interface,
+  &lactd_bluez_adapter1_interface,
+  &lactd_bluez_gatt_manager1_interface,
+  &lactd_bluez_device1_interface,
+  &lactd_bluez_gatt_service1_interface,
+  &lactd_bluez_gatt_characteristic1_interface,
+  &lactd_bluez_gatt_descriptor1_interface,
+  &fake_control_interface,
+};
 
 GDBusInterfaceInfo *
-fake_bluez_iface_info (FakeBluez *fb, const char *name)
+fake_bluez_iface_info (const char *name)
 {
-  return g_dbus_node_info_lookup_interface (fb->introspection, name);
+  for (guint i = 0; i < G_N_ELEMENTS (interfaces); i++)
+    if (g_str_equal (interfaces[i]->name, name))
+      return (GDBusInterfaceInfo *) interfaces[i];
+  g_error ("no interface %s in data/bluez/", name);
 }
 
 void
@@ -271,7 +176,7 @@ fobj_export (FObj *obj)
       g_autoptr(GError) error = NULL;
       guint id = g_dbus_connection_register_object (
           fb->bus, obj->path,
-          fake_bluez_iface_info (fb, obj->iface_names->pdata[i]),
+          fake_bluez_iface_info (obj->iface_names->pdata[i]),
           &fobj_vtable, obj, NULL, &error);
       if (id == 0)
         g_error ("registering %s: %s", obj->path, error->message);
@@ -729,6 +634,7 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = NULL;
   g_autofree char *state = NULL;
   int autoconnect_ms = 300;
+  int hang_objects = 0;
   FakeBluez fb = { 0 };
   FObj *root;
   GOptionEntry entries[] = {
@@ -736,6 +642,9 @@ main (int argc, char **argv)
       "Save and restore adapters, bonds and sensors in FILE", "FILE" },
     { "autoconnect-ms", 0, 0, G_OPTION_ARG_INT, &autoconnect_ms,
       "Try to auto-connect bonded sensors every MS ms (default 300)", "MS" },
+    { "hang-object-manager", 0, 0, G_OPTION_ARG_INT, &hang_objects,
+      "Leave the first N GetManagedObjects unanswered (HangObjectManager "
+      "from the start)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
 
@@ -755,8 +664,6 @@ main (int argc, char **argv)
     }
   g_dbus_connection_set_exit_on_close (fb.bus, FALSE);
   g_signal_connect (fb.bus, "closed", G_CALLBACK (bus_closed), NULL);
-  fb.introspection = g_dbus_node_info_new_for_xml (introspection_xml, &error);
-  g_assert_no_error (error);
   fb.objects = g_hash_table_new (g_str_hash, g_str_equal);
   fb.adapters = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) fake_adapter_free);
@@ -769,16 +676,17 @@ main (int argc, char **argv)
                                         (GDestroyNotify) g_strfreev);
   fb.state_file = g_steal_pointer (&state);
   fb.loop = g_main_loop_new (NULL, FALSE);
+  fb.hang_objects = (guint) MAX (hang_objects, 0);
 
   root = fobj_new (&fb, "/", NULL, root_method, NULL);
   /* "/" is not an object of the tree itself (no InterfacesAdded). */
   g_dbus_connection_register_object (
       fb.bus, "/",
-      fake_bluez_iface_info (&fb, "org.freedesktop.DBus.ObjectManager"),
+      fake_bluez_iface_info ("org.freedesktop.DBus.ObjectManager"),
       &fobj_vtable, root, NULL, &error);
   g_assert_no_error (error);
   fb.control_reg = g_dbus_connection_register_object (
-      fb.bus, "/", fake_bluez_iface_info (&fb, "org.lactd.FakeBluez1"),
+      fb.bus, "/", fake_bluez_iface_info ("org.lactd.FakeBluez1"),
       &fobj_vtable, root, NULL, &error);
   g_assert_no_error (error);
   {

@@ -201,7 +201,6 @@ typedef struct {
 
 struct _FakeBluez {
   GDBusConnection *bus;
-  GDBusNodeInfo *introspection;
   GHashTable *objects;      /* path → FObj* (not owned) */
   GHashTable *adapters;     /* id → FAdapter* */
   GHashTable *sensors;      /* address → FSensor* */
@@ -220,7 +219,7 @@ struct _FakeBluez {
   GPtrArray *hung;          /* such calls, never answered */
 };
 
-GDBusInterfaceInfo *fake_bluez_iface_info (FakeBluez *fb, const char *name);
+GDBusInterfaceInfo *fake_bluez_iface_info (const char *name);
 void fake_bluez_save (FakeBluez *fb);
 gboolean fake_str_array_has (GPtrArray *array, const char *s);
 gboolean fake_str_array_remove (GPtrArray *array, const char *s);

@@ -30,9 +30,14 @@
  *                                   ServicesResolved, before any GATT call
  *   HangCalls(s, s method, u n)     the next n calls of method ("Connect",
  *                                   "ReadValue", "WriteValue",
- *                                   "StartNotify") are never answered; a
- *                                   Connect stays pending (no link) until a
- *                                   Disconnect cancels it, as bluetoothd's
+ *                                   "StartNotify", "Pair", "Disconnect")
+ *                                   are never answered; a Connect stays
+ *                                   pending (no link) until a Disconnect
+ *                                   cancels it, as bluetoothd's
+ *   AnswerHungCalls(s) -> u n       the calls left unanswered are answered
+ *                                   now (org.bluez.Error.Failed "answered
+ *                                   late"): a reply that reaches a client
+ *                                   after it dropped the call
  *   LinkUpSilently(s)               the link comes up and resolves without
  *                                   PropertiesChanged (a client's cache
  *                                   goes stale)
@@ -70,7 +75,7 @@
  *                                   being notified: the ground truth of
  *                                   a loss), faults_fired, fault_armed,
  *                                   procedure_running
- *                                   hung_calls (GATT calls left unanswered),
+ *                                   hung_calls (calls left unanswered),
  *                                   drop_after_resolved (drops still to do)
  *   HangObjectManager(u n)          the next n GetManagedObjects calls are
  *                                   never answered
@@ -333,6 +338,16 @@ fake_control_call (FakeBluez *fb, const char *method, GVariant *params,
     g_variant_get (params, "(&su)", NULL, &s->drop_after);
   else if (g_str_equal (method, "DropAfterResolved"))
     g_variant_get (params, "(&su)", NULL, &s->drop_after_resolved);
+  else if (g_str_equal (method, "AnswerHungCalls"))
+    {
+      guint n = s->hung->len;
+
+      for (guint i = 0; i < n; i++)
+        fake_bluez_emit_error (g_object_ref (s->hung->pdata[i]),
+                               "org.bluez.Error.Failed", "answered late");
+      g_ptr_array_set_size (s->hung, 0);
+      reply = g_variant_new ("(u)", n);
+    }
   else if (g_str_equal (method, "HangCalls"))
     {
       const char *name;

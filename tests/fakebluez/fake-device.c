@@ -377,6 +377,8 @@ device_method (FObj *obj, const char *iface, const char *method,
     }
   else if (g_str_equal (method, "Disconnect"))
     {
+      if (fake_sensor_hangs (dev->sensor, "Disconnect", inv, TRUE))
+        return;
       if (dev->connect_pending)
         {
           g_clear_handle_id (&dev->connect_source, g_source_remove);
@@ -395,6 +397,8 @@ device_method (FObj *obj, const char *iface, const char *method,
     {
       PairData *pd;
 
+      if (fake_sensor_hangs (dev->sensor, "Pair", inv, TRUE))
+        return;
       if (dev->paired)
         {
           fake_bluez_emit_error (inv, "org.bluez.Error.AlreadyExists",

@@ -119,9 +119,10 @@ goals_fixture_resume (GoalsFixture *f)
       f->store = lactd_store_open (f->path, &error);
       g_assert_no_error (error);
     }
-  f->goals = lactd_goals_new (f->store, f->clock, &error);
+  f->tracker = lactd_goal_tracker_new (f->store, f->clock, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (f->goals);
+  g_assert_nonnull (f->tracker);
+  f->goals = lactd_goals_new (f->tracker);
   g_signal_connect (f->goals, "reminder-due", G_CALLBACK (reminder_due_cb), f);
   g_signal_connect (f->goals, "notify::progress", G_CALLBACK (notify_cb),
                     &f->progress_changes);
@@ -129,7 +130,7 @@ goals_fixture_resume (GoalsFixture *f)
                     &f->trend_changes);
   g_signal_connect (f->goals, "notify::next-due", G_CALLBACK (notify_cb),
                     &f->next_due_changes);
-  lactd_goals_start (f->goals);
+  lactd_goal_tracker_start (f->tracker);
 }
 
 void
@@ -146,6 +147,7 @@ goals_fixture_stop (GoalsFixture *f)
   if (f->goals != NULL)
     g_signal_handlers_disconnect_by_data (f->goals, f);
   g_clear_object (&f->goals);
+  g_clear_object (&f->tracker);
   g_clear_pointer (&f->store, lactd_store_free);
 }
 
@@ -177,7 +179,7 @@ store_session (GoalsFixture *f, LactdSession *s)
                                          &error));
   g_assert_no_error (error);
   if (f->goals != NULL)
-    lactd_goals_session_stored (f->goals);
+    lactd_goal_tracker_session_stored (f->tracker);
   return lactd_session_end (s);
 }
 
@@ -271,7 +273,7 @@ goals_fixture_add_sensor_session (GoalsFixture *f, guint32 seq, gint64 start,
   g_assert_true (lactd_store_batch_commit (batch, &ack, &error));
   g_assert_no_error (error);
   if (f->goals != NULL)
-    lactd_goals_session_stored (f->goals);
+    lactd_goal_tracker_session_stored (f->tracker);
 }
 
 void

@@ -1,5 +1,6 @@
 /* goals-test-util.h — a fake clock, a real store in a temporary
- * directory and a LactdGoals on top, recording every ReminderDue.
+ * directory, a LactdGoalTracker on it and the LactdGoals (Goals1) on top,
+ * recording every ReminderDue.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +24,7 @@ typedef struct {
   char *path;
   LactdStore *store;
   LactdClock *clock;
+  LactdGoalTracker *tracker;
   LactdGoals *goals;
   GPtrArray *reminders;       /* Reminder*, in emission order */
   guint progress_changes;     /* notify::progress */

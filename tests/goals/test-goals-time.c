@@ -347,7 +347,7 @@ test_timezone_change (GoalsFixture *f, gconstpointer data)
   /* Back to a zone where that night is over: nothing more. */
   lactd_fake_clock_set_timezone (goals_fixture_clock (f), "Asia/Tokyo");
   g_assert_cmpuint (goals_fixture_count (f, "night"), ==, 1);
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
 }
 
 static void
@@ -386,7 +386,7 @@ test_jump_forward (GoalsFixture *f, gconstpointer data)
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
   g_assert_cmpint (goals_fixture_last (f)->due, ==, end + 180 * MINS);
   g_assert_cmpint (progress_int (f, "sessions"), ==, 0);
-  lactd_goals_refresh (f->goals);
+  lactd_goal_tracker_refresh (f->tracker);
   g_assert_cmpuint (goals_fixture_count (f, NULL), ==, 1);
   g_assert_cmpint (lactd_clock_get_armed (f->clock), >, goals_fixture_now (f));
 
@@ -411,10 +411,10 @@ test_jump_back (GoalsFixture *f, gconstpointer data)
   /* Back before the due: nothing pending yet, NextDue unchanged. */
   lactd_fake_clock_jump (goals_fixture_clock (f), due - H);
   g_assert_cmpint (next_due (f), ==, due);
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
   lactd_fake_clock_advance_to (goals_fixture_clock (f), due + H);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
-  g_assert_true (lactd_goals_has_pending (f->goals));
+  g_assert_true (lactd_goal_tracker_has_pending (f->tracker));
 
   /* Before the session itself: no repeat either, and Progress follows. */
   lactd_fake_clock_jump (goals_fixture_clock (f), t0 - 2 * H);
@@ -444,9 +444,9 @@ test_resume (GoalsFixture *f, gconstpointer data)
   lactd_clock_disarm (f->clock);
   lactd_fake_clock_advance_to (goals_fixture_clock (f), end + 200 * MINS);
   g_assert_cmpuint (goals_fixture_count (f, NULL), ==, 0);
-  lactd_goals_resume (f->goals);
+  lactd_goal_tracker_resume (f->tracker);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
-  lactd_goals_resume (f->goals);
+  lactd_goal_tracker_resume (f->tracker);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
 }
 
@@ -466,8 +466,8 @@ test_one_wakeup (GoalsFixture *f, gconstpointer data)
 
   /* Re-evaluating without a change does not even re-program it. */
   arms = lactd_fake_clock_get_arm_count (goals_fixture_clock (f));
-  lactd_goals_refresh (f->goals);
-  lactd_goals_refresh (f->goals);
+  lactd_goal_tracker_refresh (f->tracker);
+  lactd_goal_tracker_refresh (f->tracker);
   g_assert_cmpuint (lactd_fake_clock_get_arm_count (goals_fixture_clock (f)),
                     ==, arms);
 

@@ -142,7 +142,7 @@ test_progress_window (GoalsFixture *f, gconstpointer data)
 
   /* Nothing changes without a change: no PropertiesChanged. */
   changes = f->progress_changes;
-  lactd_goals_refresh (f->goals);
+  lactd_goal_tracker_refresh (f->tracker);
   g_assert_cmpuint (f->progress_changes, ==, changes);
 
   lactd_fake_clock_advance_to (goals_fixture_clock (f), old_start + 24 * H - 1);
@@ -173,24 +173,24 @@ test_session_reminder_once (GoalsFixture *f, gconstpointer data)
 
   lactd_fake_clock_advance_to (goals_fixture_clock (f), due - 1);
   g_assert_cmpuint (goals_fixture_count (f, NULL), ==, 0);
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
   lactd_fake_clock_advance (goals_fixture_clock (f), 1);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
   r = goals_fixture_last (f);
   g_assert_cmpint (r->due, ==, due);
   g_assert_cmpint (r->at, ==, due);
   g_assert_cmpstr (r->message, ==, "Time to pump: last session ended 3 h ago");
-  g_assert_true (lactd_goals_has_pending (f->goals));
+  g_assert_true (lactd_goal_tracker_has_pending (f->tracker));
 
   /* Never again for this due time, however long it stays pending. */
   lactd_fake_clock_advance (goals_fixture_clock (f), 10 * H);
-  lactd_goals_refresh (f->goals);
+  lactd_goal_tracker_refresh (f->tracker);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
   g_assert_cmpint (next_due (f), ==, due);
 
   /* A session starts: no longer pending; a new due. */
   end = goals_fixture_add (f, goals_fixture_now (f), 300, 300, -1, -1, -1);
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
   g_assert_cmpint (next_due (f), ==, end + 180 * MINS);
 }
 
@@ -204,14 +204,14 @@ test_live_suppresses (GoalsFixture *f, gconstpointer data)
   due = end + 180 * MINS;
   lactd_fake_clock_advance_to (goals_fixture_clock (f), due - 5 * MINS);
   live_start = goals_fixture_now (f);
-  lactd_goals_set_live_active (f->goals, TRUE);
+  lactd_goal_tracker_set_live_active (f->tracker, TRUE);
   g_assert_cmpint (next_due (f), ==, 0);
   g_assert_cmpint (progress_int (f, "next_due"), ==, 0);
   lactd_fake_clock_advance (goals_fixture_clock (f), 20 * MINS);
   g_assert_cmpuint (goals_fixture_count (f, NULL), ==, 0);
 
   /* SessionEnded comes before the record: the live end counts. */
-  lactd_goals_set_live_active (f->goals, FALSE);
+  lactd_goal_tracker_set_live_active (f->tracker, FALSE);
   g_assert_cmpuint (goals_fixture_count (f, NULL), ==, 0);
   g_assert_cmpint (next_due (f), ==, goals_fixture_now (f) + 180 * MINS);
   end = goals_fixture_add (f, live_start, 600, 600, -1, -1, -1);
@@ -221,9 +221,9 @@ test_live_suppresses (GoalsFixture *f, gconstpointer data)
   /* A pending reminder ends when a live session begins. */
   lactd_fake_clock_advance (goals_fixture_clock (f), 4 * H);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
-  g_assert_true (lactd_goals_has_pending (f->goals));
-  lactd_goals_set_live_active (f->goals, TRUE);
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_true (lactd_goal_tracker_has_pending (f->tracker));
+  lactd_goal_tracker_set_live_active (f->tracker, TRUE);
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
 }
 
 static void
@@ -253,13 +253,13 @@ test_night_reminder (GoalsFixture *f, gconstpointer data)
   g_assert_cmpint (r->due, ==, t_utc (2025, 6, 11, 3, 0));
   g_assert_cmpstr (r->message, ==,
                    "No night session yet: prolactin is highest now");
-  g_assert_true (lactd_goals_has_pending (f->goals));
+  g_assert_true (lactd_goal_tracker_has_pending (f->tracker));
   g_assert_false (progress_bool (f, "night_done"));
 
   /* A session in the window: no longer pending, night done. */
   lactd_fake_clock_advance (goals_fixture_clock (f), 20 * MINS);
   goals_fixture_add (f, goals_fixture_now (f), 600, 600, -1, -1, -1);
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
   g_assert_true (progress_bool (f, "night_done"));
   lactd_fake_clock_advance_to (goals_fixture_clock (f),
                                t_utc (2025, 6, 11, 23, 0));
@@ -339,33 +339,33 @@ test_battery (GoalsFixture *f, gconstpointer data)
   const char *addr = "C0:FF:EE:00:00:01";
 
   goals_fixture_start (f, T0, "UTC");
-  lactd_goals_battery_level (f->goals, addr, 50);
-  lactd_goals_battery_level (f->goals, addr, 255);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 50);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 255);
   g_assert_cmpuint (goals_fixture_count (f, NULL), ==, 0);
-  lactd_goals_battery_level (f->goals, addr, 15);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 15);
   g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 1);
   g_assert_cmpstr (goals_fixture_last (f)->message, ==,
                    "Sensor C0:FF:EE:00:00:01 battery at 15 %");
   g_assert_cmpint (goals_fixture_last (f)->due, ==, T0);
-  lactd_goals_battery_level (f->goals, addr, 12);
-  lactd_goals_battery_level (f->goals, addr, 15);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 12);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 15);
   g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 1);
   /* Not a pending reminder. */
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
 
   /* Another sensor is its own. */
-  lactd_goals_battery_level (f->goals, "C0:FF:EE:00:00:02", 5);
+  lactd_goal_tracker_battery_level (f->tracker, "C0:FF:EE:00:00:02", 5);
   g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 2);
 
   /* A restart does not repeat it. */
   goals_fixture_restart (f);
-  lactd_goals_battery_level (f->goals, addr, 11);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 11);
   g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 2);
 
   /* Recovered (charged), then falling again: once more. */
-  lactd_goals_battery_level (f->goals, addr, 16);
-  lactd_goals_battery_level (f->goals, addr, 90);
-  lactd_goals_battery_level (f->goals, addr, 14);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 16);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 90);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 14);
   g_assert_cmpuint (goals_fixture_count (f, "battery"), ==, 3);
   g_assert_cmpstr (goals_fixture_last (f)->message, ==,
                    "Sensor C0:FF:EE:00:00:01 battery at 14 %");
@@ -381,7 +381,7 @@ battery_levels (GoalsFixture *f, const char *addr, const guint8 *levels,
   for (guint r = 0; r < rounds; r++)
     for (guint i = 0; i < n_levels; i++)
       {
-        lactd_goals_battery_level (f->goals, addr, levels[i]);
+        lactd_goal_tracker_battery_level (f->tracker, addr, levels[i]);
         writes += goals_fixture_store_written (f) ? 1 : 0;
       }
   return writes;
@@ -396,7 +396,7 @@ test_battery_jitter (GoalsFixture *f, gconstpointer data)
   guint writes;
 
   goals_fixture_start (f, T0, "UTC");
-  lactd_goals_battery_level (f->goals, addr, 40);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 40);
   (void) goals_fixture_store_written (f);
 
   /* 30 alternations 15 <-> 16: one reminder, one write (the low mark). */
@@ -415,9 +415,9 @@ test_battery_jitter (GoalsFixture *f, gconstpointer data)
 
   /* Above 25 %: re-armed (one write), persisted across a restart, and the
    * next fall reminds once more. */
-  lactd_goals_battery_level (f->goals, addr, 26);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 26);
   g_assert_true (goals_fixture_store_written (f));
-  lactd_goals_battery_level (f->goals, addr, 30);
+  lactd_goal_tracker_battery_level (f->tracker, addr, 30);
   g_assert_false (goals_fixture_store_written (f));
   goals_fixture_restart (f);
   (void) goals_fixture_store_written (f);
@@ -469,7 +469,7 @@ test_snooze (GoalsFixture *f, gconstpointer data)
   until = goals_fixture_now (f) + 10 * MINS;
   g_assert_cmpint (next_due (f), ==, until);
   g_assert_cmpint (lactd_clock_get_armed (f->clock), ==, until);
-  g_assert_true (lactd_goals_has_pending (f->goals));
+  g_assert_true (lactd_goal_tracker_has_pending (f->tracker));
 
   lactd_fake_clock_advance_to (goals_fixture_clock (f), until - 1);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
@@ -509,7 +509,7 @@ test_dismiss (GoalsFixture *f, gconstpointer data)
   g_assert_true (lactd_goals_dismiss (f->goals, &error));
   g_assert_cmpint (next_due (f), ==, 0);
   g_assert_cmpint (progress_int (f, "next_due"), ==, 0);
-  g_assert_false (lactd_goals_has_pending (f->goals));
+  g_assert_false (lactd_goal_tracker_has_pending (f->tracker));
   g_assert_false (lactd_goals_snooze (f->goals, 5, &error));
   g_assert_error (error, LACTD_ERROR, LACTD_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -537,7 +537,7 @@ test_restart_no_repeat (GoalsFixture *f, gconstpointer data)
   goals_fixture_restart (f);
   lactd_fake_clock_advance (goals_fixture_clock (f), 2 * H);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
-  g_assert_true (lactd_goals_has_pending (f->goals));
+  g_assert_true (lactd_goal_tracker_has_pending (f->tracker));
 }
 
 static void
@@ -575,20 +575,20 @@ static void
 test_not_before_start (GoalsFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(LactdGoals) goals = NULL;
+  g_autoptr(LactdGoalTracker) tracker = NULL;
   gint64 end;
 
-  /* lactd_goals_new() alone emits nothing (the bus name is not owned
-   * yet) and records nothing as emitted. */
+  /* lactd_goal_tracker_new() alone emits nothing (the bus name is not
+   * owned yet) and records nothing as emitted. */
   goals_fixture_start (f, T0, "UTC");
   end = goals_fixture_add (f, T0 - 30 * MINS, 600, 600, -1, -1, -1);
   goals_fixture_stop (f);
   lactd_fake_clock_advance_to (goals_fixture_clock (f), end + 200 * MINS);
   f->store = lactd_store_open (f->path, &error);
   g_assert_no_error (error);
-  goals = lactd_goals_new (f->store, f->clock, &error);
+  tracker = lactd_goal_tracker_new (f->store, f->clock, &error);
   g_assert_no_error (error);
-  g_clear_object (&goals);
+  g_clear_object (&tracker);
   g_clear_pointer (&f->store, lactd_store_free);
   goals_fixture_resume (f);
   g_assert_cmpuint (goals_fixture_count (f, "session"), ==, 1);
@@ -601,7 +601,7 @@ test_reminders_off (GoalsFixture *f, gconstpointer data)
   goals_fixture_set_goal (f, "reminders", g_variant_new_boolean (FALSE));
   goals_fixture_add (f, t_utc (2025, 6, 10, 21, 0), 600, 600, -1, -1, -1);
   g_assert_cmpint (next_due (f), ==, 0);
-  lactd_goals_battery_level (f->goals, "C0:FF:EE:00:00:01", 3);
+  lactd_goal_tracker_battery_level (f->tracker, "C0:FF:EE:00:00:01", 3);
   lactd_fake_clock_advance (goals_fixture_clock (f), 12 * H);
   g_assert_cmpuint (goals_fixture_count (f, NULL), ==, 0);
   /* Still one wake-up (midnight, the window, aging), never none. */
@@ -719,7 +719,7 @@ test_clock_unsynced (GoalsFixture *f, gconstpointer data)
   g_assert_false (progress_bool (f, "night_done"));
   g_assert_cmpint (progress_int (f, "sessions"), ==, 1);
   g_assert_cmpint (next_due (f), ==, due);
-  g_assert_true (lactd_goals_has_pending (f->goals));
+  g_assert_true (lactd_goal_tracker_has_pending (f->tracker));
   lactd_fake_clock_advance_to (goals_fixture_clock (f),
                                t_utc (2025, 6, 11, 3, 0));
   g_assert_cmpuint (goals_fixture_count (f, "night"), ==, 1);

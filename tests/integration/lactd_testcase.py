@@ -25,8 +25,10 @@ from gi.repository import Gio, GLib  # noqa: E402
 
 BUS_NAME = "org.lactd"
 MAIN_PATH = "/org/lactd"
+# A sanitizer report, or a GLib critical (a programming error, which the
+# daemon outside tests does not abort on).
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-                     "runtime error:")
+                     "runtime error:", "-CRITICAL **")
 
 
 def lactd_bin():

@@ -295,6 +295,17 @@ class ApiTest(LactdTestCase):
         self.assertAlmostEqual(days[1]["expressed_ml"], 2.5 + 1.5 + 2.5)
         self.assertAlmostEqual(days[1]["supplement_ml"], 40.0)
         self.assertEqual(days[2]["night_sessions"], 1)
+        # Night sessions follow the goal's window, at once and after a
+        # restart (the stored goal).
+        self.call("Goals1", "SetGoal", "a{sv}",
+                  {"night_start": v("s", "13:00"), "night_end": v("s", "15:00")})
+        for restart in (False, True):
+            if restart:
+                self.stop_daemon()
+                self.start_daemon()
+            days = self.call("History1", "DailySummary", "ss", "2024-03-10",
+                             "2024-03-11")
+            self.assertEqual([d["night_sessions"] for d in days], [1, 0])
 
         for first, last in [("2024-3-10", "2024-03-11"), ("2024-03-11", "2024-03-10"),
                             ("2023-02-29", "2023-03-01"), ("", "2024-01-01"),
@@ -383,6 +394,54 @@ class ApiTest(LactdTestCase):
             second.wait(timeout=20)
             second_log.close()
         self.assertEqual(second.returncode, 0)
+        self.daemon = None
+        self._log_file.close()
+
+    def name_owner_changes(self, name):
+        """NameOwnerChanged signals seen so far for name, once the bus has
+        sent everything up to now."""
+        self.name_has_owner(name)
+        ctx = GLib.main_context_default()
+        while ctx.iteration(False):
+            pass
+        return [s for s in self.signals_named("NameOwnerChanged")
+                if s[3][0] == name]
+
+    def test_sigterm_during_startup(self):
+        """A SIGTERM while start-up waits (here, --replace waiting up to
+        10 s for the lactd it replaces, which is stopped) ends lactd at
+        once, with status 0, before it ever asks for the name."""
+        import signal
+        import subprocess
+        first = self.start_daemon()
+        os.kill(first.pid, signal.SIGSTOP)
+        second_log = os.path.join(self.tmpdir, "second.log")
+        try:
+            changes = len(self.name_owner_changes("org.lactd"))
+            with open(second_log, "wb") as log:
+                second = subprocess.Popen(
+                    [os.environ["LACTD_BIN"], "--db", self.db, "--replace", "-v"],
+                    stdout=log, stderr=subprocess.STDOUT)
+
+            def second_text():
+                with open(second_log, errors="replace") as log:
+                    return log.read()
+
+            self.assert_eventually(lambda: "replacing it" in second_text(),
+                                   timeout=20)
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=30)
+            text = second_text()
+            self.assertEqual(second.returncode, 0, text)
+            self.assertIn("Start-up interrupted", text)
+            self.assertNotIn("did not leave the bus", text)
+            self.assertNotIn("Owning", text)
+            self.assertEqual(len(self.name_owner_changes("org.lactd")), changes)
+        finally:
+            os.kill(first.pid, signal.SIGCONT)
+        # The first one got the replacing lactd's SIGTERM while stopped.
+        first.wait(timeout=30)
+        self.assertEqual(first.returncode, 0)
         self.daemon = None
         self._log_file.close()
 

@@ -549,6 +549,34 @@ class BluezTest(BluezTestCase):
         self.wait_synced(PUMP, seq)
         self.assert_unique_seqs(PUMP, seq)
 
+    def test_sigterm_while_waiting_for_bluez(self):
+        """bluetoothd owns org.bluez but does not answer (stopped): start-up
+        waits up to 2 s for it inside the main loop, and a SIGTERM then
+        ends lactd at once, cleanly, without ever asking for the name."""
+        self.fake.send_signal(signal.SIGSTOP)
+        try:
+            self.start_daemon(wait=False)
+            self.assert_eventually(lambda: "BlueZ is running" in self.read_log(),
+                                   timeout=20)
+            self.daemon.send_signal(signal.SIGTERM)
+            self.daemon.wait(timeout=30)
+        finally:
+            self.fake.send_signal(signal.SIGCONT)
+        log = self.read_log()
+        self.assertEqual(self.daemon.returncode, 0, log)
+        self.assertIn("Start-up interrupted", log)
+        self.assertNotIn("did not answer within 2 s", log)
+        self.name_has_owner("org.lactd")
+        ctx = GLib.main_context_default()
+        while ctx.iteration(False):
+            pass
+        self.assertEqual([s for s in self.signals_named("NameOwnerChanged")
+                          if s[3][0] == "org.lactd"], [])
+        with open(self.db + ".lock") as f:
+            self.assertEqual(f.read(), "clean\n")
+        self.daemon = None
+        self._log_file.close()
+
     def test_adapter_power_cycle(self):
         self.add_sensor(PUMP, backlog=5)
         self.start_daemon()

@@ -111,6 +111,42 @@ class SimulatedSensorTest(LactdTestCase):
         self.assertEqual(len(self.call("History1", "ListSessions", "xx", 0, 0)), 20)
         self.assertEqual(self.sensor()["SyncState"], "idle")
 
+    def test_discover_pair_forget(self):
+        """The simulated transport answers Manager1 like a real one: the
+        sensor is always in range and pairable, nothing else is."""
+        self.start_daemon("--simulate=backlog:3")
+        self.assert_eventually(lambda: self.sensor()["Kind"] == "pump"
+                               and self.sensor()["SyncState"] == "idle"
+                               and self.sensor()["LastSync"] > 0, timeout=30)
+        self.assertEqual(self.call("Manager1", "Discover", "u", 1),
+                         [("5E:00:00:5E:00:01", "lactd simulated sensor",
+                           "pump", "", -40)])
+        self.assertEqual(self.call("Manager1", "Pair", "s", "5e:00:00:5e:00:01"),
+                         SIM_PATH)
+        self.assert_dbus_error("org.lactd.Error.PairingFailed", self.call,
+                               "Manager1", "Pair", "s", "C0:FF:EE:00:00:01")
+        self.assert_dbus_error("org.lactd.Error.NotFound", self.call,
+                               "Manager1", "ConfirmPairing", "sb",
+                               "5E:00:00:5E:00:01", True)
+
+        self.call("Manager1", "Forget", "o", SIM_PATH)
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+        self.assertEqual(len(self.call("History1", "ListSessions", "xx", 0, 0)), 3)
+        # Still in range, no longer known: its kind is unknown again.
+        self.assertEqual(self.call("Manager1", "Discover", "u", 1),
+                         [("5E:00:00:5E:00:01", "lactd simulated sensor",
+                           "unknown", "", -40)])
+        self.assertEqual(self.call("Manager1", "Pair", "s", "5E:00:00:5E:00:01"),
+                         SIM_PATH)
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [SIM_PATH])
+        self.assert_eventually(lambda: self.sensor()["Connected"], timeout=30)
+
+    def test_real_daemon_refuses_the_simulated_address(self):
+        self.start_daemon()
+        self.assert_dbus_error("org.lactd.Error.InvalidArgs", self.call,
+                               "Manager1", "Pair", "s", "5E:00:00:5E:00:01")
+        self.assertEqual(self.get_property("Manager1", "Sensors"), [])
+
     def test_simulated_sensor_not_shown_without_simulate(self):
         self.start_daemon("--simulate=backlog:5")
         self.assert_eventually(

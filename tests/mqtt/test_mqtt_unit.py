@@ -2,7 +2,8 @@
 '''lactd-mqtt.service: `systemd-analyze --user verify` on the built unit
 (ExecStart pointed at this build's binary), and what the issue asks of it:
 Wants/After lactd.service, Restart=on-failure without restarting on a
-configuration error, the lockdown of lactd.service plus the network.
+configuration error, the lockdown and file-system sandbox of lactd.service
+plus the network.
 
 SPDX-License-Identifier: GPL-3.0-or-later
 '''
@@ -53,6 +54,13 @@ class UnitTest(unittest.TestCase):
                     'SystemCallArchitectures', 'SystemCallFilter',
                     'SystemCallErrorNumber', 'UMask'):
             self.assertEqual(service[key], daemon[key], key)
+        # lactd.service's file-system sandbox, writable only where the mark
+        # lives by default (not %S: systemd 252 makes it XDG_CONFIG_HOME in
+        # a user manager), the directory made outside the sandbox first.
+        for key in ('PrivateUsers', 'ProtectSystem', 'ProtectHome', 'PrivateTmp'):
+            self.assertEqual(service[key], daemon[key], key)
+        self.assertEqual(service['ReadWritePaths'], '%h/.local/state/lactd')
+        self.assertEqual(service['ExecStartPre'], '+/bin/mkdir -p %h/.local/state/lactd')
         self.assertEqual(unit['Install']['WantedBy'], 'default.target')
 
     def test_systemd_analyze_verify(self):

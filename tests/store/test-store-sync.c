@@ -454,6 +454,16 @@ test_sensors (StoreFixture *f, gconstpointer data)
                                                "toaster", &error));
   g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  /* Addresses are upper case everywhere but in what a person types (the
+   * model's rule): a lower-case one would be a second sensor row. */
+  g_assert_false (lactd_store_remember_sensor (f->store, "c0:ff:ee:00:00:03",
+                                               "x", "pump", &error));
+  g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (lactd_store_batch_begin (f->store, "c0:ff:ee:00:00:01", 1,
+                                          &error));
+  g_assert_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
 
   g_assert_true (lactd_store_update_sensor_info (f->store, TEST_SENSOR,
                                                  "LP-1", "1.2.3", &error));
