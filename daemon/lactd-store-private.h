@@ -122,6 +122,11 @@ gboolean lactd_store_exec (LactdStore *store, const char *sql,
  * resets it. */
 gboolean lactd_store_step_done (LactdStore *store, sqlite3_stmt *stmt,
                                 const char *what, GError **error);
+/* Takes one injected failure of `fault`, if any is pending: TRUE with
+ * error set (tests only). */
+gboolean lactd_store_take_injected_fault (LactdStore *store,
+                                          LactdStoreFault fault,
+                                          const char *what, GError **error);
 gboolean lactd_store_transaction_begin (LactdStore *store, GError **error);
 gboolean lactd_store_transaction_commit (LactdStore *store, GError **error);
 void lactd_store_transaction_rollback (LactdStore *store);

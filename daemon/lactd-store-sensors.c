@@ -265,10 +265,9 @@ lactd_store_set_acknowledged (LactdStore *store, const char *address,
                                 error);
 }
 
-/* Takes one injected failure of `fault`, if any is pending. */
-static gboolean
-take_injected_fault (LactdStore *store, LactdStoreFault fault,
-                     const char *what, GError **error)
+gboolean
+lactd_store_take_injected_fault (LactdStore *store, LactdStoreFault fault,
+                                 const char *what, GError **error)
 {
   if (store->injected_faults[fault] == 0)
     return FALSE;
@@ -309,7 +308,7 @@ epoch_query (LactdStore *store, LactdStoreStmt which, LactdStoreFault fault,
 {
   sqlite3_stmt *stmt;
 
-  if (take_injected_fault (store, fault, what, error))
+  if (lactd_store_take_injected_fault (store, fault, what, error))
     return NULL;
   stmt = lactd_store_stmt (store, which, error);
   if (stmt == NULL)

@@ -577,6 +577,8 @@ lactd_store_batch_commit (LactdStoreBatch *batch, guint32 *ack_seq,
     *ack_seq = 0;
 
   if (!batch_check_usable (batch, &local_error) ||
+      lactd_store_take_injected_fault (store, LACTD_STORE_FAULT_BATCH_COMMIT,
+                                       "committing a batch", &local_error) ||
       !compute_ack (batch, &ack, &local_error))
     {
       lactd_store_transaction_rollback (store);

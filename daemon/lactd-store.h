@@ -330,12 +330,14 @@ gboolean lactd_store_checkpoint (LactdStore *store, GError **error);
 gboolean lactd_store_set_max_page_count (LactdStore *store,
                                          guint32 max_pages, GError **error);
 
-/* For tests: the next n reads of one kind on the acknowledgement path fail
- * with LACTD_STORE_ERROR_STORAGE, as on a failing disk. */
+/* For tests: the next n reads of one kind on the acknowledgement path (or
+ * the next n batch commits, rolled back) fail with
+ * LACTD_STORE_ERROR_STORAGE, as on a failing disk. */
 typedef enum {
   LACTD_STORE_FAULT_READ_ACKNOWLEDGED,   /* lactd_store_get_acknowledged */
   LACTD_STORE_FAULT_READ_HIGHEST,        /* lactd_store_highest_seq */
   LACTD_STORE_FAULT_COUNT_UNHANDLED,     /* lactd_store_count_unhandled */
+  LACTD_STORE_FAULT_BATCH_COMMIT,        /* lactd_store_batch_commit */
   LACTD_STORE_N_FAULTS
 } LactdStoreFault;
 void lactd_store_inject_fault (LactdStore *store, LactdStoreFault fault,

@@ -12,8 +12,18 @@
 
 G_BEGIN_DECLS
 
-/* Records are committed in batches of about this many. */
+/* Records are committed in batches of at most this many. */
 #define LACTD_SYNC_BATCH_RECORDS 256
+/* A report's records are committed at the latest this long after the
+ * first of a batch arrived, while the report is still coming: what is
+ * left after its last record is at most this much of it. */
+#define LACTD_SYNC_REPORT_FLUSH_MS 250
+/* Stored sessions are announced this many per main loop dispatch, at idle
+ * priority. */
+#define LACTD_SYNC_ANNOUNCE_CHUNK 16
+/* During a report its stored sessions are announced once it is over, or
+ * once this many wait (bounds what they hold: ~400 kB). */
+#define LACTD_SYNC_ANNOUNCE_HOLD_MAX 4096
 /* Records that come outside a report are committed after this pause. */
 #define LACTD_SYNC_LOOSE_FLUSH_MS 100
 /* Records that arrive before the record epoch is known are buffered up to
@@ -109,11 +119,16 @@ struct _LactdSync {
   gboolean abort_needed;         /* a procedure timed out: abort it first */
   gboolean busy_aborted;         /* this run aborted a leftover procedure */
   gint64 last_activity;          /* monotonic, for the procedure timeout */
+  gint64 last_record_time;       /* monotonic, the report's last record */
+  gint64 report_time;            /* monotonic, the report request */
+  gint64 report_cpu;             /* process CPU µs then (debug line) */
   guint straggler_timeout;
   guint procedure_ms;
   guint straggler_ms;
 
   GArray *pending;               /* PendingRecord, not yet committed */
+  GArray *unannounced;           /* LactdSession committed, not announced */
+  guint announce_source;
   GTimeZone *local_tz;           /* for records of unknown offset */
   guint flush_source;
 
@@ -168,7 +183,15 @@ void lactd_sync_handle_record (LactdSync *self, GBytes *value);
 gboolean lactd_sync_report_arrived (LactdSync *self);
 /* The summary line of rejected records counted but not logged, if any. */
 void lactd_sync_log_rejected_summary (LactdSync *self);
+/* Commits the pending records in one batch; the sessions it newly stored
+ * are queued for announcing (::session-stored): see
+ * lactd_sync_schedule_announce(). */
 gboolean lactd_sync_flush (LactdSync *self, GError **error);
+/* Starts announcing the queued sessions from an idle source, unless a
+ * report is arriving and fewer than LACTD_SYNC_ANNOUNCE_HOLD_MAX wait. */
+void lactd_sync_schedule_announce (LactdSync *self);
+/* Announces every queued session now (a run's end, dispose). */
+void lactd_sync_announce_all (LactdSync *self);
 void lactd_sync_pending_clear (gpointer data);
 
 enum {

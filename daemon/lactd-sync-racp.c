@@ -15,6 +15,20 @@
 
 #include "lactd-sync-private.h"
 
+#include <time.h>
+
+/* The process's CPU time (every thread), µs: for the debug line that says
+ * what a report cost. */
+static gint64
+process_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static const char *
 phase_name (SyncPhase phase)
 {
@@ -327,7 +341,8 @@ plan_acknowledgement (LactdSync *self, GError **error)
   return TRUE;
 }
 
-/* Step 4: commit, decide, then acknowledge with a delete. */
+/* Step 4: commit, decide, then acknowledge with a delete. Most of the
+ * report was committed while it arrived; what is left is one batch. */
 void
 lactd_sync_report_complete (LactdSync *self)
 {
@@ -335,6 +350,15 @@ lactd_sync_report_complete (LactdSync *self)
 
   g_clear_handle_id (&self->straggler_timeout, g_source_remove);
   g_clear_handle_id (&self->procedure_timeout, g_source_remove);
+  if (self->received > 0)
+    g_debug ("%s: report over: %u record packets in %" G_GINT64_FORMAT
+             " ms (CPU %" G_GINT64_FORMAT " ms), the last %" G_GINT64_FORMAT
+             " ms ago; %u records left to commit, %u sessions to announce",
+             self->address, self->received,
+             (g_get_monotonic_time () - self->report_time) / 1000,
+             (process_cpu_us () - self->report_cpu) / 1000,
+             (g_get_monotonic_time () - self->last_record_time) / 1000,
+             self->pending->len, self->unannounced->len);
   if (!lactd_sync_flush (self, &error))
     {
       lactd_sync_run_failed (self, LACTD_SYNC_ERROR_STORAGE,
@@ -357,6 +381,8 @@ lactd_sync_report_complete (LactdSync *self)
     }
   racp_write (self, SYNC_PHASE_DELETE, LSP_RACP_DELETE,
               LSP_RACP_OP_LESS_EQUAL, self->ack);
+  /* Below the delete's own traffic: it goes out first. */
+  lactd_sync_schedule_announce (self);
 }
 
 /* The delete took effect: remember it, and report numbers the sensor
@@ -410,10 +436,12 @@ lactd_sync_handle_racp (LactdSync *self, const lsp_racp_indication *indication)
             {
               self->phase = SYNC_PHASE_NONE;
               lactd_sync_run_finished (self);
+              return;
             }
-          else
-            racp_write (self, SYNC_PHASE_REPORT, LSP_RACP_REPORT,
-                        LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
+          self->report_time = g_get_monotonic_time ();
+          self->report_cpu = process_cpu_us ();
+          racp_write (self, SYNC_PHASE_REPORT, LSP_RACP_REPORT,
+                      LSP_RACP_OP_GREATER_EQUAL, self->last + 1);
           return;
         }
       if (response && indication->request_opcode == LSP_RACP_REPORT_COUNT)

@@ -93,14 +93,86 @@ add_rejected (LactdStoreBatch *batch, const PendingRecord *pending,
                                          message, error);
 }
 
-/* Commits every pending record in one batch. On failure nothing of it is
- * kept and the records stay pending (not handled, so not acknowledged). */
+/* ------------------------------------------------------ announcing */
+
+/* Emits ::session-stored for the first n queued sessions. They leave the
+ * queue first, so a handler that announces (or commits) meanwhile sees a
+ * consistent one; an emptied queue gives its memory back. */
+static void
+announce_first (LactdSync *self, guint n)
+{
+  g_autoptr(GArray) sessions = NULL;
+
+  if (n == self->unannounced->len)
+    {
+      sessions = g_steal_pointer (&self->unannounced);
+      self->unannounced = g_array_new (FALSE, FALSE, sizeof (LactdSession));
+    }
+  else
+    {
+      sessions = g_array_sized_new (FALSE, FALSE, sizeof (LactdSession), n);
+      g_array_append_vals (sessions, self->unannounced->data, n);
+      g_array_remove_range (self->unannounced, 0, n);
+    }
+  for (guint i = 0; i < n; i++)
+    lactd_sync_emit_session_stored (self, &g_array_index (sessions, LactdSession, i));
+  if (n > 0 && self->unannounced->len == 0)
+    g_debug ("%s: every stored session announced", self->address);
+}
+
+/* A few at a time, below every notification and timer: the signals (and
+ * whatever their handlers do) never hold up the records still arriving,
+ * their commits or the delete. */
+static gboolean
+announce_cb (gpointer user_data)
+{
+  LactdSync *self = user_data;
+
+  announce_first (self, MIN (self->unannounced->len, LACTD_SYNC_ANNOUNCE_CHUNK));
+  if (self->unannounced->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->announce_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+lactd_sync_schedule_announce (LactdSync *self)
+{
+  gboolean in_report = self->phase == SYNC_PHASE_REPORT ||
+                       self->phase == SYNC_PHASE_STRAGGLERS;
+
+  /* A report's sessions wait until it is over and the delete is on its
+   * way: announcing costs lactd more than receiving and storing (a
+   * SessionAdded is ~240k instructions in GLib), and on a loaded machine
+   * that CPU slows the report itself. The goals then react once to the
+   * whole burst. */
+  if (self->announce_source != 0 || self->unannounced->len == 0 ||
+      (in_report && self->unannounced->len < LACTD_SYNC_ANNOUNCE_HOLD_MAX))
+    return;
+  self->announce_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                           announce_cb, self, NULL);
+}
+
+void
+lactd_sync_announce_all (LactdSync *self)
+{
+  g_clear_handle_id (&self->announce_source, g_source_remove);
+  if (self->unannounced->len > 0)
+    announce_first (self, self->unannounced->len);
+}
+
+/* ------------------------------------------------------------ batches */
+
+/* Commits every pending record in one batch and queues the sessions it
+ * newly stored for announcing. On failure nothing of it is kept and the
+ * records stay pending (not handled, so not acknowledged). */
 gboolean
 lactd_sync_flush (LactdSync *self, GError **error)
 {
-  g_autoptr(GArray) stored = NULL;
+  GArray *stored = self->unannounced;
   LactdStoreBatch *batch;
   guint32 store_ack = 0;
+  guint n_before = stored->len;
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
   if (self->pending->len == 0)
@@ -111,7 +183,6 @@ lactd_sync_flush (LactdSync *self, GError **error)
   if (batch == NULL)
     return FALSE;
 
-  stored = g_array_new (FALSE, FALSE, sizeof (LactdSession));
   for (guint i = 0; i < self->pending->len; i++)
     {
       PendingRecord *pending = &g_array_index (self->pending, PendingRecord, i);
@@ -155,15 +226,19 @@ lactd_sync_flush (LactdSync *self, GError **error)
       if (!ok)
         {
           lactd_store_batch_abort (batch);
+          g_array_set_size (stored, n_before);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
     }
   if (!lactd_store_batch_commit (batch, &store_ack, error))
-    return FALSE;
+    {
+      g_array_set_size (stored, n_before);
+      return FALSE;
+    }
 
   g_debug ("%s: committed %u records (%u new sessions)", self->address,
-           self->pending->len, stored->len);
+           self->pending->len, stored->len - n_before);
   for (guint i = 0; i < self->pending->len; i++)
     {
       PendingRecord *pending = &g_array_index (self->pending, PendingRecord, i);
@@ -177,10 +252,11 @@ lactd_sync_flush (LactdSync *self, GError **error)
   g_array_set_size (self->pending, 0);
 
   lactd_sync_refresh_counters (self);
-  for (guint i = 0; i < stored->len; i++)
-    lactd_sync_emit_session_stored (self, &g_array_index (stored, LactdSession, i));
+  lactd_sync_schedule_announce (self);
   return TRUE;
 }
+
+static gboolean commit_full_batch (LactdSync *self);
 
 static gboolean
 flush_cb (gpointer user_data)
@@ -189,7 +265,11 @@ flush_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->flush_source = 0;
-  if (!lactd_sync_flush (self, &error))
+  /* A report's batch that cannot be committed ends the run, as a full
+   * one does. */
+  if (self->phase == SYNC_PHASE_REPORT || self->phase == SYNC_PHASE_STRAGGLERS)
+    commit_full_batch (self);
+  else if (!lactd_sync_flush (self, &error))
     g_warning ("%s: could not commit records: %s", self->address,
                error->message);
   return G_SOURCE_REMOVE;
@@ -334,6 +414,7 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
     {
       self->received++;
       self->last_activity = g_get_monotonic_time ();
+      self->last_record_time = self->last_activity;
       pending.in_procedure = note_seen (self, pending.seq);
     }
   g_array_append_val (self->pending, pending);
@@ -343,10 +424,14 @@ lactd_sync_handle_record (LactdSync *self, GBytes *value)
       if (!commit_full_batch (self))
         return;
     }
-  else if (!in_report && self->flush_source == 0)
+  else if (self->flush_source == 0)
     {
-      self->flush_source = g_timeout_add (LACTD_SYNC_LOOSE_FLUSH_MS, flush_cb,
-                                          self);
+      /* A report's records are committed while it is still arriving, so
+       * that after its last record only a small batch is left to commit
+       * before the delete. */
+      self->flush_source = g_timeout_add (in_report ? LACTD_SYNC_REPORT_FLUSH_MS
+                                                    : LACTD_SYNC_LOOSE_FLUSH_MS,
+                                          flush_cb, self);
     }
 
   if (self->phase == SYNC_PHASE_STRAGGLERS && lactd_sync_report_arrived (self))

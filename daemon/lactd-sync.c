@@ -171,6 +171,8 @@ lactd_sync_run_succeeded (LactdSync *self)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GError) error = NULL;
 
+  /* Whoever waits for the sync's end sees every session it stored. */
+  lactd_sync_announce_all (self);
   if (!lactd_store_set_last_sync (self->store, self->address, now, &error))
     g_warning ("%s: could not record the sync time: %s", self->address,
                error->message);
@@ -248,6 +250,7 @@ lactd_sync_run_failed (LactdSync *self, LactdSyncError code,
   else if (!lactd_sync_flush (self, &flush_error))
     g_warning ("%s: could not commit the records handled so far: %s",
                self->address, flush_error->message);
+  lactd_sync_announce_all (self);
   /* A report the sensor is still sending would only pile up records that
    * this run can no longer acknowledge. */
   if (reporting && self->connected)
@@ -641,6 +644,7 @@ lactd_sync_dispose (GObject *object)
 
       if (!lactd_sync_flush (self, &error))
         g_warning ("%s: %s", self->address, error->message);
+      lactd_sync_announce_all (self);
     }
   if (self->waiters != NULL && self->waiters->len > 0)
     {
@@ -666,6 +670,7 @@ lactd_sync_finalize (GObject *object)
   g_clear_pointer (&self->seen, g_hash_table_unref);
   g_free (self->fault);
   g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->unannounced, g_array_unref);
   g_clear_pointer (&self->local_tz, g_time_zone_unref);
   g_free (self->address);
   g_free (self->state);
@@ -752,6 +757,7 @@ lactd_sync_init (LactdSync *self)
   self->seen = g_hash_table_new (NULL, NULL);
   self->pending = g_array_new (FALSE, TRUE, sizeof (PendingRecord));
   g_array_set_clear_func (self->pending, lactd_sync_pending_clear);
+  self->unannounced = g_array_new (FALSE, FALSE, sizeof (LactdSession));
 }
 
 LactdSync *

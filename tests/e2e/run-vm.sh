@@ -8,7 +8,9 @@
 #
 # Environment: E2E_SCENARIOS (space-separated, default all), E2E_STAGE2
 # (the guest's PID 1 after the initramfs, default stage2.sh), E2E_TIMEOUT
-# (seconds, default 900), E2E_BENCH=1 (also the sync-rate benchmark),
+# (seconds, default 900), E2E_BENCH=1 (also the sync-rate benchmark;
+# E2E_BENCH_RECORDS records, default 1000, E2E_BENCH_ROUNDS pairs of runs,
+# default 1),
 # E2E_CHURN (faults in the link-churn scenario, default 12),
 # LACTD_E2E_CACHE (kernel cache, default ~/.cache/lactd-e2e). A failed run
 # is never run again: its failure is the verdict.
@@ -52,6 +54,7 @@ E2E_SCENARIOS='${E2E_SCENARIOS:-}'
 E2E_BENCH='${E2E_BENCH:-0}'
 E2E_GUEST_TIMEOUT='$((timeout_s - 60))'
 E2E_BENCH_RECORDS='${E2E_BENCH_RECORDS:-1000}'
+E2E_BENCH_ROUNDS='${E2E_BENCH_ROUNDS:-1}'
 E2E_CHURN='${E2E_CHURN:-12}'
 ENV
 

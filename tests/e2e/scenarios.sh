@@ -399,60 +399,200 @@ sc_bluetoothd_restart() {
 
 # ------------------------------------------------------------ benchmark
 
-# records/s lactd syncs (RACP report write → delete after commit, seen by
-# the sensor) against a bare GATT client receiving the same report.
-bench_sync_rate() {
-  local n=${E2E_BENCH_RECORDS:-1000} bare_rate bare_secs d_secs d_rate
-  ((PAIRED)) || { echo "BENCH skipped: not paired" >>/e2e/bench.txt; return; }
-  stop_lactd
-  # The link lactd left up would race the restarted peripheral's first
-  # connection: take it down first.
-  busctl --system call org.bluez "/org/bluez/hci1/dev_${SENSOR//:/_}" \
-    org.bluez.Device1 Disconnect >/dev/null 2>&1 || true
-  stop_sim
-  # A new epoch holding n records (SIGHUP erases, SIGUSR2 adds n).
-  start_sim --scenario backlog:0 --add-count "$n" || return
+# records/s lactd syncs against bare GATT clients receiving the same
+# report on the same link, all timed at the sensor from the same start:
+# lactd-sim accepting the RACP report write (report_start). The ends:
+# - minimal-gatt-client (C, decodes and stores nothing, the floor): its
+#   last notification (Unix time in the guest, the sim's clock), and the
+#   delete ("<= highest seen") it writes at once, seen by the sensor;
+# - lactd: the delete after its durable commit, seen by the sensor;
+# - gatt-client.py (the reference before 2026-12): its own write call to
+#   its last notification, kept for comparison with the older figures.
+# The headline ratio is lactd's delete against the floor's last
+# notification (the issue's definition: lactd's whole tail counts
+# against it); the ratio of the deletes has the same ends on both sides.
+MINIMAL_CLIENT=$E2E_BUILD/bench/minimal-gatt-client
+
+# bench_seed N: a new epoch holding N records (SIGHUP erases, SIGUSR2
+# adds N).
+bench_seed() {
   kill -HUP "$SIM_PID"; nap 1; kill -USR2 "$SIM_PID"
-  wait_for 10 sim_is records "$n"
-  # The bare client reports every record but deletes none: lactd then
-  # syncs the same n records.
+  wait_for 10 sim_is records "$1"
+}
+# sim_deleted_after T N: the sensor saw a delete of N after Unix time T.
+sim_deleted_after() {
+  local d
+  d=$(sim_get delete_at) && [[ "$d" > "$1" ]] && sim_is delete_upto "$2"
+}
+# cpu_ms PID: the process's CPU time so far (utime + stime), ms.
+cpu_ms() {
+  local stat
+  read -r stat </proc/"$1"/stat 2>/dev/null || { echo 0; return; }
+  awk -v s="${stat##*) }" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN{ split(s, f, " "); printf "%d", (f[12] + f[13]) * 1000 / hz }'
+}
+rate() {  # rate N FROM TO: N/(TO-FROM), and the seconds
+  awk -v n="$1" -v a="$2" -v b="$3" \
+    'BEGIN{ s = b - a; if (a > 0 && s > 0) printf "%.1f records/s (%.3f s)", n / s, s; else print "? records/s" }'
+}
+ratio() {  # ratio FROM_A TO_A FROM_B TO_B: (TO_B-FROM_B)/(TO_A-FROM_A), a rate ratio
+  awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" \
+    'BEGIN{ if (a > 0 && c > 0 && b > a && d > c) printf "%.2f", (d - c) / (b - a); else print "?" }'
+}
+
+# log_at FILE PATTERN REF: the Unix time of the last line of FILE that
+# matches PATTERN (GLib's local HH:MM:SS.mmm stamp, on REF's day), minus
+# the N of a "the last N ms ago" in it; "" when none.
+log_at() {
+  local line ago
+  line=$(grep -a -- "$2" "$1" | tail -n1)
+  [[ -n "$line" ]] || return 0
+  ago=$(sed -n 's/.*the last \([0-9]*\) ms ago.*/\1/p' <<<"$line")
+  awk -v t="$line" -v ref="$3" -v tz="$(date +%z)" -v ago="${ago:-0}" 'BEGIN{
+    if (!match(t, /[0-9][0-9]:[0-9][0-9]:[0-9][0-9][.][0-9][0-9][0-9]/)) exit
+    split(substr(t, RSTART, RLENGTH), a, ":")
+    off = (substr(tz, 1, 1) == "-" ? -1 : 1) * (substr(tz, 2, 2) * 3600 + substr(tz, 4, 2) * 60)
+    at = int((ref + off) / 86400) * 86400 - off + a[1] * 3600 + a[2] * 60 + a[3] - ago / 1000
+    if (at < ref - 43200) at += 86400
+    printf "%.3f", at }'
+}
+since() {  # since FROM AT: "+S" seconds, "?" when AT is unknown
+  awk -v a="$1" -v b="$2" 'BEGIN{ if (a > 0 && b > 0) printf "+%.3f", b - a; else print "?" }'
+}
+
+# bench_bare N ROUND: gatt-client.py brings the link up (in round 1 it
+# also reports every record, deleting none, for the older reference
+# figure); then the C floor reports and deletes on that link. Sets M_*
+# (and PY_* in round 1); 1 when it could not run.
+bench_bare() {
+  local n=$1 round=$2 dev=/org/bluez/hci1/dev_${SENSOR//:/_} try opts="" want=rate prev
+  ((round > 1)) && { opts=--no-report; want=count; }
+  bench_seed "$n"
   # Bounded: on the emulated air a restarted peripheral sometimes refuses
   # every connection (ECONNREFUSED) for minutes; the scenarios have passed
   # by now, so a benchmark that cannot run must not hold the VM.
   # A link can still drop right after connecting: up to three tries.
-  local try
   for try in 1 2 3; do
-    $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 60 --disconnect \
+    $GATT_CLIENT --adapter hci1 --address "$SENSOR" --timeout 60 $opts \
       >/tmp/bench-bare.txt 2>>/e2e/gatt-client.log
-    grep -q '^rate=' /tmp/bench-bare.txt && break
+    grep -q "^$want=" /tmp/bench-bare.txt && break
     log "bench bare, try $try: $(tr '\n' ' ' </tmp/bench-bare.txt)"
+    # A link BlueZ calls connected may refuse every GATT call ("Not
+    # connected") after a disconnect and a quick reconnect: start over.
+    busctl --system call org.bluez "$dev" org.bluez.Device1 Disconnect >/dev/null 2>&1 || true
     nap 3
   done
-  bare_rate=$(sed -n 's/^rate=//p' /tmp/bench-bare.txt)
-  bare_secs=$(sed -n 's/^seconds=//p' /tmp/bench-bare.txt)
   log "bench bare: $(tr '\n' ' ' </tmp/bench-bare.txt)"
-  if [[ -z "$bare_rate" ]]; then
-    echo "BENCH e2e-sync-rate: not measured: the bare client got no report (see gatt-client.log)" |
-      tee -a /e2e/bench.txt
-    return
+  grep -q "^$want=" /tmp/bench-bare.txt || return 1
+  if ((round == 1)); then
+    PY_RATE=$(sed -n 's/^rate=//p' /tmp/bench-bare.txt)
+    PY_SECS=$(sed -n 's/^seconds=//p' /tmp/bench-bare.txt)
   fi
+  prev=$(sim_get delete_at) || prev=0
+  "$MINIMAL_CLIENT" --records "$n" --timeout 60 --delete --device "$dev" \
+    >/tmp/bench-minimal.txt 2>>/e2e/gatt-client.log
+  log "bench minimal: $(cat /tmp/bench-minimal.txt)"
+  wait_for 10 sim_deleted_after "$prev" "$n"
+  M_START=$(sim_get report_start)
+  M_DEL=$(sim_get delete_at)
+  M_SENT=$(sim_get last_record)
+  M_LAST=$(sed -n 's/.* last_at=\([0-9.]*\).*/\1/p' /tmp/bench-minimal.txt)
+  M_CPU=$(sed -n 's/.* cpu_total_us=\([0-9]*\)[0-9][0-9][0-9] .*/\1/p' /tmp/bench-minimal.txt)
+  M_RCPU=$(sed -n 's/.* cpu_us=\([0-9]*\)[0-9][0-9][0-9] .*/\1/p' /tmp/bench-minimal.txt)
+  busctl --system call org.bluez "$dev" org.bluez.Device1 Disconnect >/dev/null 2>&1 || true
+  [[ -n "$M_LAST" ]]
+}
+
+# bench_lactd N: lactd started on a fresh epoch of N records, until its
+# delete reaches the sensor. Sets L_*; 1 when it did not sync.
+bench_lactd() {
+  local n=$1 dev=/org/bluez/hci1/dev_${SENSOR//:/_} prev cpu0
+  bench_seed "$n"
+  prev=$(sim_get delete_at) || prev=0
   start_lactd
+  cpu0=$(cpu_ms "$LACTD_PID")
   # The rate is timed from the report request, so who brings the link up
   # does not matter: help lactd if it does not connect by itself.
-  local assisted=""
+  L_ASSISTED=""
   if ! wait_for 30 sim_is connected 1; then
-    assisted=" (link brought up by a manual Device1.Connect)"
+    L_ASSISTED=" (link brought up by a manual Device1.Connect)"
     manual_connect_diag >/dev/null
   fi
-  wait_for 120 sim_ge highest_deleted "$n"
-  d_secs=$(awk -v a="$(sim_get report_start)" -v b="$(sim_get delete_at)" 'BEGIN{printf "%.3f", b - a}')
-  d_rate=$(awk -v n="$n" -v s="$d_secs" 'BEGIN{ if (s > 0) printf "%.1f", n / s; else print "nan"}')
+  if ! wait_for 120 sim_deleted_after "$prev" "$n"; then
+    stop_lactd
+    return 1
+  fi
+  L_START=$(sim_get report_start)
+  L_DEL=$(sim_get delete_at)
+  L_SENT=$(sim_get last_record)
+  # lactd's own view, from its log (-v): when it handled the report's last
+  # record, and when its last SessionAdded went out (by the run's end).
+  wait_for 10 lactd_sync_done_after "$L_DEL"
+  L_CPU=$(( $(cpu_ms "$LACTD_PID") - cpu0 ))
+  L_LAST=$(log_at /e2e/lactd.log ": report over: " "$L_START")
+  L_ANN=$(log_at /e2e/lactd.log "every stored session announced" "$L_START")
+  L_RCPU=$(grep -a ": report over: " /e2e/lactd.log | tail -n1 | sed -n 's/.*(CPU \([0-9]*\) ms).*/\1/p')
+  stop_lactd
+  busctl --system call org.bluez "$dev" org.bluez.Device1 Disconnect >/dev/null 2>&1 || true
+}
+# lactd_sync_done_after T: lactd's run ended (every session announced)
+# after Unix time T.
+lactd_sync_done_after() {
+  local at
+  at=$(log_at /e2e/lactd.log ": sync done" "$1") && [[ -n "$at" ]] &&
+    awk -v a="$at" -v t="$1" 'BEGIN{ exit !(a + 0.001 >= t) }'
+}
+
+# E2E_BENCH_ROUNDS pairs (default 1), the order alternating (bare first in
+# odd rounds), each on a fresh epoch of the same N records; one line per
+# round, then the median and the spread of the ratios.
+bench_sync_rate() {
+  local n=${E2E_BENCH_RECORDS:-1000} rounds=${E2E_BENCH_ROUNDS:-1} r order ok
+  local dev=/org/bluez/hci1/dev_${SENSOR//:/_} ratios="" dratios=""
+  ((PAIRED)) || { echo "BENCH skipped: not paired" >>/e2e/bench.txt; return; }
+  stop_lactd
+  # The link lactd left up would race the restarted peripheral's first
+  # connection: take it down first.
+  busctl --system call org.bluez "$dev" org.bluez.Device1 Disconnect >/dev/null 2>&1 || true
+  stop_sim
+  start_sim --scenario backlog:0 --add-count "$n" || return
+  echo "BENCH e2e-sync-rate: $n records over real bluetoothd (btvirt, qemu TCG), $rounds rounds; every time at the sensor from its report request" |
+    tee -a /e2e/bench.txt
+  for ((r = 1; r <= rounds; r++)); do
+    if ((r % 2)); then
+      order="bare first"
+      bench_bare "$n" "$r" && bench_lactd "$n"
+    else
+      order="lactd first"
+      bench_lactd "$n" && bench_bare "$n" "$r"
+    fi
+    ok=$?
+    if ((ok != 0)); then
+      echo "BENCH round $r: not measured (see guest.log, gatt-client.log)" | tee -a /e2e/bench.txt
+      continue
+    fi
+    ratios+=" $(ratio "$L_START" "$L_DEL" "$M_START" "$M_LAST")"
+    dratios+=" $(ratio "$L_START" "$L_DEL" "$M_START" "$M_DEL")"
+    {
+      echo "BENCH round $r ($order): bare C $(rate "$n" "$M_START" "$M_LAST") to its last notification, $(rate "$n" "$M_START" "$M_DEL") to its delete, CPU ${M_CPU} ms; lactd $(rate "$n" "$L_START" "$L_DEL") to its delete$L_ASSISTED, CPU ${L_CPU} ms; ratio ${ratios##* } (delete to delete ${dratios##* })"
+      echo "BENCH round $r timeline: bare: sensor sent its last record $(since "$M_START" "$M_SENT"), the client got it $(since "$M_START" "$M_LAST"), delete $(since "$M_START" "$M_DEL"); lactd: sent $(since "$L_START" "$L_SENT"), handled $(since "$L_START" "$L_LAST"), delete $(since "$L_START" "$L_DEL"), last SessionAdded $(since "$L_START" "$L_ANN"); CPU until the last record: bare ${M_RCPU:-?} ms (from its first call), lactd ${L_RCPU:-?} ms (from its report request)"
+    } | tee -a /e2e/bench.txt
+    if ((r == 1)) && [[ -n "$PY_RATE" ]]; then
+      echo "BENCH round 1 gatt-client.py: ${PY_RATE} records/s (${PY_SECS} s, its write → its last notification); lactd/gatt-client.py $(awk -v a="$L_START" -v b="$L_DEL" -v n="$n" -v p="$PY_RATE" 'BEGIN{ if (b > a && p > 0) printf "%.2f", n / (b - a) / p; else print "?" }')" |
+        tee -a /e2e/bench.txt
+    fi
+  done
   {
-    echo "BENCH e2e-sync-rate: $n records over real bluetoothd (btvirt, qemu TCG)"
-    echo "BENCH bare GATT client: ${bare_rate:-?} records/s (${bare_secs:-?} s, report → last notification)"
-    echo "BENCH lactd sync:       $d_rate records/s ($d_secs s, report request → delete after commit)$assisted"
-    awk -v a="${d_rate:-0}" -v b="${bare_rate:-0}" 'BEGIN{ if (b > 0) printf "BENCH ratio lactd/bare: %.2f\n", a / b}'
+    echo "BENCH ratio lactd/bare: $(median_spread $ratios) (lactd's delete against the floor's last notification)"
+    echo "BENCH ratio lactd/bare, delete to delete: $(median_spread $dratios)"
   } | tee -a /e2e/bench.txt
+}
+# median_spread X...: "median M, min-max A-B over K" of numbers ("?" skipped).
+median_spread() {
+  printf '%s\n' "$@" | grep -v '?' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) { print "?"; exit }
+      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "median %.2f, %.2f-%.2f over %d", m, v[1], v[NR], NR }'
 }
 
 run_scenarios() {
