@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lactd-error.h"
-
 /* GDate julian day of 1970-01-01. */
 #define JULIAN_UNIX_EPOCH 719163
 /* utc_offset lies in the model's range and the daemon's own zone too, so a
@@ -219,7 +217,7 @@ parse_time (const char *key, const char *value, gint64 *out, GError **error)
 
   if (!g_ascii_string_to_signed (value, 10, 0, G_MAXINT64, out, &local_error))
     {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_STORAGE,
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
                    "Stored reminder state: bad %s: %s", key,
                    local_error->message);
       return FALSE;
@@ -234,7 +232,7 @@ parse_snooze (const char *value, LactdReminderState *state, GError **error)
 
   if (g_strv_length (parts) != 4)
     {
-      g_set_error (error, LACTD_ERROR, LACTD_ERROR_STORAGE,
+      g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
                    "Stored reminder state: bad snooze \"%s\"", value);
       return FALSE;
     }
@@ -270,7 +268,7 @@ lactd_reminder_state_parse (const char *str, LactdReminderState *state,
         continue;
       if (eq == NULL)
         {
-          g_set_error (error, LACTD_ERROR, LACTD_ERROR_STORAGE,
+          g_set_error (error, LACTD_STORE_ERROR, LACTD_STORE_ERROR_STORAGE,
                        "Stored reminder state: bad field \"%s\"", fields[i]);
           lactd_reminder_state_clear (&parsed);
           return FALSE;
