@@ -399,7 +399,8 @@ lactctl_cmd_forget (LactctlApp *app, int argc, char **argv)
 {
   g_autoptr(GOptionContext) context =
     lactctl_option_context_new (app, "ADDRESS",
-                                "Disconnects and forgets a paired sensor. Its stored sessions stay.",
+                                "Disconnects and forgets a paired sensor. "
+                                "Its stored sessions stay.",
                                 NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;

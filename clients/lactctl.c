@@ -26,13 +26,16 @@ typedef struct {
 } LactctlCommand;
 
 static const LactctlCommand commands[] = {
-  { "status",   lactctl_cmd_status,   "Daemon, Bluetooth, sensors, live session, last 24 h and next due (default)" },
+  { "status",   lactctl_cmd_status,
+    "Daemon, Bluetooth, sensors, live session, last 24 h and next due (default)" },
   { "sensors",  lactctl_cmd_sensors,  "List the paired sensors" },
   { "discover", lactctl_cmd_discover, "Scan for sensors nearby" },
-  { "pair",     lactctl_cmd_pair,     "Pair a sensor once (shows its passkey, asks to compare it)" },
+  { "pair",     lactctl_cmd_pair,
+    "Pair a sensor once (shows its passkey, asks to compare it)" },
   { "forget",   lactctl_cmd_forget,   "Forget a paired sensor (its sessions stay)" },
   { "sync",     lactctl_cmd_sync,     "Sync the connected sensors now" },
-  { "watch",    lactctl_cmd_watch,    "Print every change until interrupted (also for status bars)" },
+  { "watch",    lactctl_cmd_watch,
+    "Print every change until interrupted (also for status bars)" },
   { "history",  lactctl_cmd_history,  "List the stored sessions" },
   { "summary",  lactctl_cmd_summary,  "Daily totals" },
   { "add",      lactctl_cmd_add,      "Add a session by hand" },

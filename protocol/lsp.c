@@ -748,7 +748,8 @@ static const struct {
   { LSP_ERR_RECORD_START_TOO_EARLY, "RECORD_START_TOO_EARLY",
     "session record: start is before 2020-01-01 and the clock is marked synced" },
   { LSP_ERR_RECORD_START_IN_FUTURE, "RECORD_START_IN_FUTURE",
-    "session record: start is more than one day after the host's clock and the clock is marked synced" },
+    "session record: start is more than one day after the host's clock "
+    "and the clock is marked synced" },
   { LSP_ERR_RECORD_UTC_OFFSET, "RECORD_UTC_OFFSET",
     "session record: UTC offset is outside -48..56 quarter hours and not -128" },
   { LSP_ERR_RECORD_KIND, "RECORD_KIND",

@@ -353,6 +353,7 @@ list_page_new (LactdAppHistory *self)
 {
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkAdjustment *adjustment;
 
   self->list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
@@ -370,10 +371,9 @@ list_page_new (LactdAppHistory *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), clamp);
-  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled)),
-                           "value-changed", G_CALLBACK (on_scrolled), self, 0);
-  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled)),
-                           "changed", G_CALLBACK (on_scrolled), self, 0);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled));
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scrolled), self, 0);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_scrolled), self, 0);
   return self->scrolled;
 }
 

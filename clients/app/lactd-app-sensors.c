@@ -99,7 +99,8 @@ sensor_subtitle (LactdAppSensors *self, LactdSensor1 *sensor)
 static void
 show_sensor (LactdAppSensors *self, LactdSensor1 *sensor)
 {
-  GtkWidget *row = g_hash_table_lookup (self->rows, g_dbus_proxy_get_object_path (G_DBUS_PROXY (sensor)));
+  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (sensor));
+  GtkWidget *row = g_hash_table_lookup (self->rows, path);
   const char *name = lactd_sensor1_get_name (sensor);
   g_autofree char *subtitle = sensor_subtitle (self, sensor);
 

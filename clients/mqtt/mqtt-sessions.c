@@ -160,8 +160,9 @@ lactd_mqtt_sessions_flush (LactdMqttSessions *self)
 void
 lactd_mqtt_sessions_added (LactdMqttSessions *self, GVariant *session)
 {
-  /* A signal is only sent for a session just stored, so even an id at or
-   * below the mark (one the store reused after a deletion) is new. */
+  /* A signal is only sent for a session just stored: it is queued without
+   * comparing its id with the mark (the store never reuses an id, and a
+   * scan that already queued it is replaced by the same session). */
   queue_session (self, session);
   lactd_mqtt_sessions_flush (self);
 }

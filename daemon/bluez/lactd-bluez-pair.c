@@ -117,12 +117,30 @@ typedef struct {
    * ends, so that no late reply reaches a pairing that is over or freed. */
   GCancellable *cancellable;
   GSource *caller_cancelled;  /* the caller's cancellable ends it */
+  gboolean pair_sent;         /* Device1.Pair is out, not yet answered */
 } PairData;
+
+/* A pairing that ends before BlueZ answered its Pair (its caller left,
+ * lactd stops) cancels BlueZ's too: else bluetoothd keeps bonding for up
+ * to 90 s and answers the next Pair of that device "In Progress". */
+static void
+cancel_bluez_pairing (PairData *pd)
+{
+  if (!pd->pair_sent)
+    return;
+  pd->pair_sent = FALSE;
+  g_message ("cancelling BlueZ's pairing of %s", pd->address);
+  g_dbus_connection_call (lactd_bluez_get_connection (pd->pairing->bluez),
+                          BLUEZ_NAME, pd->path, BLUEZ_DEVICE, "CancelPairing",
+                          NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL,
+                          NULL);
+}
 
 /* Everything of a pairing that could still call back. */
 static void
 pair_data_stop (PairData *pd)
 {
+  cancel_bluez_pairing (pd);
   g_clear_pointer (&pd->scan, lactd_bluez_scan_free);
   g_clear_handle_id (&pd->timeout_id, g_source_remove);
   g_cancellable_cancel (pd->cancellable);
@@ -250,6 +268,7 @@ pair_replied (GObject *source, GAsyncResult *res, gpointer data)
       cancelled)
     return;   /* the pairing is over, maybe freed with its LactdBluez */
   pd = g_task_get_task_data (pairing->pair_task);
+  pd->pair_sent = FALSE;
   if (error == NULL ||
       lactd_bluez_is_error (error, "org.bluez.Error.AlreadyExists"))
     pd->step = STEP_TRUST;
@@ -364,6 +383,7 @@ pair_advance (LactdBluezPairing *pairing)
         }
       pd->step = STEP_BUSY;
       g_message ("pairing %s", pd->address);
+      pd->pair_sent = TRUE;
       g_dbus_connection_call (bus, BLUEZ_NAME, pd->path, BLUEZ_DEVICE, "Pair",
                               NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
                               PAIR_TIMEOUT_MS, pd->cancellable, pair_replied,

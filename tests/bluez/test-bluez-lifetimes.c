@@ -1,5 +1,6 @@
 /* test-bluez-lifetimes.c — BlueZ calls still pending when their receiver
- * goes: a 90 s Pair whose caller leaves, a Connect or a GATT call under a
+ * goes: a 90 s Pair whose caller leaves (and BlueZ's pairing cancelled
+ * with it), a Connect or a GATT call under a
  * link that is dropped, a Forget whose caller leaves. The receiver ends at
  * once (not when bluetoothd answers), is freed, and the late answer that
  * bluetoothd sends afterwards (the fake's AnswerHungCalls) lands nowhere:
@@ -102,6 +103,53 @@ test_pair_outlived (Fixture *f, gconstpointer data)
   g_clear_error (&a.error);
   drop_and_wait_freed (g_steal_pointer (&f->bluez));
   answer_late (f, 1);
+}
+
+typedef struct {
+  Fixture *f;
+  const char *key;
+  guint n;
+} CountWait;
+
+static gboolean
+sensor_count_reached (gpointer data)
+{
+  CountWait *w = data;
+
+  return sensor_u (w->f, PUMP, w->key) >= w->n;
+}
+
+/* Manager1's caller leaves while BlueZ is still connecting for a Pair:
+ * lactd cancels BlueZ's pairing too (Device1.CancelPairing), so no bond
+ * is made behind the user's back and the next Pair does not meet "In
+ * Progress". */
+static void
+test_pair_cancelled_cancels_bluez (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CountWait sent = { f, "pair_calls", 1 };
+  CountWait cancelled = { f, "pairs_cancelled", 1 };
+  GVariantDict d;
+  Async a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "connect_delay_ms", "u", 1500);
+  control_void (f, "AddSensor",
+                g_variant_new ("(sss@a{sv})", PUMP, "Pump", "pump",
+                               g_variant_dict_end (&d)));
+  lactd_bluez_pair_async (f->bluez, PUMP, cancellable, pair_done, &a);
+  g_assert_true (wait_for (sensor_count_reached, &sent, 10000));
+  g_cancellable_cancel (cancellable);
+  g_assert_true (wait_for (async_done, &a, 2000));
+  g_assert_error (a.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (wait_for (sensor_count_reached, &cancelled, 5000));
+  g_assert_false (device_paired (f));
+
+  pair (f, PUMP, &error);
+  g_assert_no_error (error);
+  g_assert_true (device_paired (f));
+  g_assert_cmpuint (sensor_u (f, PUMP, "pair_calls"), ==, 2);
 }
 
 /* A paired, ready link to the pump, with calls that never time out. */
@@ -215,6 +263,7 @@ add_lifetime_tests (void)
 #define ADD(name, fn) \
   g_test_add ("/bluez/lifetimes/" name, Fixture, NULL, setup, fn, teardown)
   ADD ("pair-outlived", test_pair_outlived);
+  ADD ("pair-cancelled-cancels-bluez", test_pair_cancelled_cancels_bluez);
   ADD ("link-dropped-during-connect", test_link_dropped_during_connect);
   ADD ("link-dropped-during-read", test_link_dropped_during_read);
   ADD ("forget-outlived", test_forget_outlived);

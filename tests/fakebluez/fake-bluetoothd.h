@@ -115,6 +115,8 @@ struct _FSensor {
   /* Runtime (not persisted). */
   FDevice *connected_via;   /* the device whose link is up, if any */
   guint connect_attempts;
+  guint pair_calls;         /* Device1.Pair calls received */
+  guint pairs_cancelled;    /* pairings ended by Device1.CancelPairing */
   guint records_sent;
   guint drop_after;         /* 0: off; else drop after that many records */
   guint drop_count;         /* records sent in the current report */

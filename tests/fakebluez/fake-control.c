@@ -76,7 +76,9 @@
  *                                   a loss), faults_fired, fault_armed,
  *                                   procedure_running
  *                                   hung_calls (calls left unanswered),
- *                                   drop_after_resolved (drops still to do)
+ *                                   drop_after_resolved (drops still to do),
+ *                                   pair_calls, pairs_cancelled (by
+ *                                   CancelPairing)
  *   HangObjectManager(u n)          the next n GetManagedObjects calls are
  *                                   never answered
  *   GetApplications() -> a(sas)     (adapter, GattProfile1 UUIDs)

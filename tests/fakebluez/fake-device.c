@@ -172,13 +172,15 @@ fake_device_autoconnect (FDevice *dev)
 
 /* ----------------------------------------------------------- pairing */
 
-/* A Pair: while its agent request is out, dev->pairing points here. */
+/* A Pair: dev->pairing points here from the Pair until it is answered
+ * (connecting, then the agent's request, when agent_sender is set). */
 typedef struct _FPairing {
   FDevice *dev;
   GDBusMethodInvocation *inv;
   char *agent_sender;
   char *agent_path;
-  gboolean answered;        /* Pair already failed (CancelPairing) */
+  gboolean answered;        /* Pair already failed (CancelPairing) while
+                             * the agent's request was out */
 } PairData;
 
 static void
@@ -276,6 +278,7 @@ pair_connected_cb (gpointer data)
   if (!s->in_range || !dev->adapter->powered
       || (s->connected_via != NULL && s->connected_via != dev))
     {
+      dev->pairing = NULL;
       pair_finish (dev, pd->inv, "org.bluez.Error.ConnectionAttemptFailed",
                    "Page Timeout");
       pair_data_free (pd);
@@ -304,6 +307,7 @@ pair_connected_cb (gpointer data)
     }
   if (method == NULL)
     {
+      dev->pairing = NULL;
       pair_finish (dev, pd->inv, NULL, NULL);
       pair_data_free (pd);
       return G_SOURCE_REMOVE;
@@ -313,6 +317,7 @@ pair_connected_cb (gpointer data)
                               &agent_sender, &agent_path))
     {
       g_variant_unref (g_variant_ref_sink (params));
+      dev->pairing = NULL;
       pair_finish (dev, pd->inv, "org.bluez.Error.AuthenticationFailed",
                    "Authentication Failed");
       pair_data_free (pd);
@@ -320,7 +325,6 @@ pair_connected_cb (gpointer data)
     }
   pd->agent_sender = g_strdup (agent_sender);
   pd->agent_path = g_strdup (agent_path);
-  dev->pairing = pd;
   g_dbus_connection_call (dev->fb->bus, agent_sender, agent_path,
                           "org.bluez.Agent1", method, params, reply_type,
                           G_DBUS_CALL_FLAGS_NONE, AGENT_TIMEOUT_MS, NULL,
@@ -337,6 +341,18 @@ cancel_pairing (FDevice *dev, GDBusMethodInvocation *inv)
     {
       fake_bluez_emit_error (inv, "org.bluez.Error.DoesNotExist",
                              "Does Not Exist");
+      return;
+    }
+  g_message ("%s: pairing cancelled", dev->sensor->address);
+  dev->sensor->pairs_cancelled++;
+  if (pd->agent_sender == NULL)
+    {
+      /* Still connecting, as bluetoothd's bonding before the agent. */
+      g_clear_handle_id (&dev->connect_source, g_source_remove);
+      pair_finish (dev, pd->inv, "org.bluez.Error.AuthenticationCanceled",
+                   "Authentication Canceled");
+      pair_data_free (pd);
+      g_dbus_method_invocation_return_value (inv, NULL);
       return;
     }
   /* The agent's late answer frees pd. */
@@ -397,6 +413,7 @@ device_method (FObj *obj, const char *iface, const char *method,
     {
       PairData *pd;
 
+      dev->sensor->pair_calls++;
       if (fake_sensor_hangs (dev->sensor, "Pair", inv, TRUE))
         return;
       if (dev->paired)
@@ -421,6 +438,7 @@ device_method (FObj *obj, const char *iface, const char *method,
       pd = g_new0 (PairData, 1);
       pd->dev = dev;
       pd->inv = inv;
+      dev->pairing = pd;
       dev->connect_source = g_timeout_add (
           dev->connected ? 1
           : dev->sensor->in_range ? dev->sensor->connect_delay_ms
@@ -498,9 +516,14 @@ fake_device_free (FDevice *dev)
   if (dev->pairing != NULL)
     {
       PairData *pd = g_steal_pointer (&dev->pairing);
-      pd->answered = TRUE;
       fake_bluez_emit_error (pd->inv, "org.bluez.Error.DoesNotExist",
                              "Does Not Exist");
+      /* Connecting: nothing else holds it; else the agent's answer frees
+       * it. */
+      if (pd->agent_sender == NULL)
+        pair_data_free (pd);
+      else
+        pd->answered = TRUE;
     }
   if (dev->connect_pending)
     {

@@ -517,6 +517,8 @@ fake_sensor_describe (FSensor *s)
   g_variant_dict_insert (&d, "highest_delete", "u", s->highest_delete);
   g_variant_dict_insert (&d, "deletes", "u", s->deletes);
   g_variant_dict_insert (&d, "connect_attempts", "u", s->connect_attempts);
+  g_variant_dict_insert (&d, "pair_calls", "u", s->pair_calls);
+  g_variant_dict_insert (&d, "pairs_cancelled", "u", s->pairs_cancelled);
   g_variant_dict_insert (&d, "records_sent", "u", s->records_sent);
   g_variant_dict_insert (&d, "connected", "b", s->connected_via != NULL);
   g_variant_dict_insert (&d, "in_range", "b", s->in_range);

@@ -75,8 +75,12 @@ test_dropped_links (void)
        * drops after a random while (during step 1, the count, the report
        * or the delete), or nothing happens. */
       if (i % 4 == 0 || i % 4 == 2)
-        lsp_sim_sensor_stop_after (f.sensor,
-                                   (guint) g_test_rand_int_range (1, (gint32) lsp_sim_sensor_get_n_records (f.sensor) + 1));
+        {
+          gint32 n = (gint32) lsp_sim_sensor_get_n_records (f.sensor);
+
+          lsp_sim_sensor_stop_after (f.sensor,
+                                     (guint) g_test_rand_int_range (1, n + 1));
+        }
       lactd_sim_link_set_connected (f.link, TRUE);
       g_assert_true (sync_wait_until (&f, sync_cond_connected, NULL, 5000));
       if (i % 4 == 1)
