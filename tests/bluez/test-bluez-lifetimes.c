@@ -143,6 +143,7 @@ test_pair_cancelled_cancels_bluez (Fixture *f, gconstpointer data)
   g_cancellable_cancel (cancellable);
   g_assert_true (wait_for (async_done, &a, 2000));
   g_assert_error (a.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&a.error);
   g_assert_true (wait_for (sensor_count_reached, &cancelled, 5000));
   g_assert_false (device_paired (f));
 

@@ -111,8 +111,8 @@ test_volumes_one_rule (void)
       else
         g_assert_true (ml[i] < 0.0 || ml[i] > LACTD_MAX_VOLUME_ML);
     }
-  g_assert_false (lactd_volume_from_ml ("v", NAN, &tenths, NULL));
-  g_assert_false (lactd_volume_from_ml ("v", INFINITY, &tenths, NULL));
+  g_assert_false (lactd_volume_from_ml ("v", (double) NAN, &tenths, NULL));
+  g_assert_false (lactd_volume_from_ml ("v", (double) INFINITY, &tenths, NULL));
   g_assert_true (lactd_check_volume_tenths ("v", LACTD_VOLUME_NONE, NULL));
   g_assert_false (lactd_check_volume_tenths ("v", -2, NULL));
 }
