@@ -66,14 +66,18 @@ class GoalsTest(AppTestCase):
     def test_chart_descriptions(self):
         self.start_daemon()
         now = int(time.time())
+        # Ten minutes ago, but never before today's local midnight: the
+        # session must fall on today's bar at any time of day.
+        midnight = int(time.mktime(time.localtime(now)[:3] + (0, 0, 0, 0, 0, -1)))
+        start = max(now - 600, midnight)
         self.call('History1', 'AddSession', 'a{sv}',
-                  {'kind': v('s', 'pump'), 'start': v('x', now - 600),
+                  {'kind': v('s', 'pump'), 'start': v('x', start),
                    'duration_left': v('u', 300), 'volume_left_ml': v('d', 12.5),
                    'supplement_ml': v('d', 40.0)})
         self.start_app()
         self.show_view('Trends')
         self.click(self.find(None, self.labelled('7 days')))
-        today = spoken_day(now)
+        today = spoken_day(start)
         sessions = self.find('image', 'Sessions per day')
         self.wait_for(lambda: sessions.description.startswith(
             'Sessions per day over 7 days, target 8 a day:'))

@@ -10,6 +10,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 import argparse
+import os
 import struct
 import sys
 import time
@@ -22,12 +23,12 @@ RECORD = "f4680003-3aa1-4859-ac7b-48a5f3f7ceae"
 RACP = "f4680004-3aa1-4859-ac7b-48a5f3f7ceae"
 FEATURES = "f4680006-3aa1-4859-ac7b-48a5f3f7ceae"
 AGENT_PATH = "/org/lactd/e2e/agent"
-AGENT_XML = """<node><interface name='org.bluez.Agent1'>
-<method name='Release'/>
-<method name='RequestConfirmation'><arg type='o'/><arg type='u'/></method>
-<method name='RequestAuthorization'><arg type='o'/></method>
-<method name='AuthorizeService'><arg type='o'/><arg type='s'/></method>
-<method name='Cancel'/></interface></node>"""
+# Agent1 as lactd exports it: the one copy in data/bluez/.
+AGENT_XML = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "..", "..", "data", "bluez", "org.bluez.Agent1.xml")
+# What a NoInputNoOutput agent answers; any other request is refused.
+AGENT_ACCEPTS = ("Release", "RequestConfirmation", "RequestAuthorization",
+                 "AuthorizeService", "Cancel")
 
 
 def log(*a):
@@ -46,7 +47,8 @@ class Client:
         self.bus.signal_subscribe(BLUEZ, "org.freedesktop.DBus.Properties",
                                   "PropertiesChanged", None, None,
                                   Gio.DBusSignalFlags.NONE, self.on_props)
-        node = Gio.DBusNodeInfo.new_for_xml(AGENT_XML)
+        with open(AGENT_XML) as f:
+            node = Gio.DBusNodeInfo.new_for_xml(f.read())
         self.bus.register_object(AGENT_PATH, node.interfaces[0],
                                  self.on_agent_call, None, None)
         am = "org.bluez.AgentManager1"
@@ -55,7 +57,11 @@ class Client:
 
     def on_agent_call(self, bus, sender, path, iface, method, params, inv):
         log("agent:", method)
-        inv.return_value(None)
+        if method in AGENT_ACCEPTS:
+            inv.return_value(None)
+        else:
+            inv.return_dbus_error("org.bluez.Error.Rejected",
+                                  method + " is not for a NoInputNoOutput agent")
 
     def call(self, path, iface, method, params=None, timeout=30000):
         return self.bus.call_sync(BLUEZ, path, iface, method, params, None,

@@ -447,7 +447,10 @@ class GoalsTest(LactdTestCase):
             and self.get_property("Goals1", "NextDue") == due
             and self.get_property("Goals1", "Trend") == trend, timeout=5)
         self.assertEqual(progress["sessions"], 1)
-        today = datetime.date.fromtimestamp(now - 3600).isoformat()
+        # The day the record started by its own offset (+60 min), as
+        # DailySummary counts it, whatever this machine's zone.
+        record_zone = datetime.timezone(datetime.timedelta(minutes=60))
+        today = datetime.datetime.fromtimestamp(now - 3600, record_zone).date().isoformat()
         summary = self.call("History1", "DailySummary", "ss", today, today)
         self.assertEqual(summary[0]["sessions"], 1)
         self.assertAlmostEqual(summary[0]["expressed_ml"], 218.5)
