@@ -29,36 +29,8 @@ for f in "$lactd" "$bridge"; do
 done
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/lactd-mqtt-idle-XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$out"
-}
-trap cleanup EXIT
-
-start_bus() {
-  local lines
-  lines=$(dbus-daemon --session --fork --print-address=1 --print-pid=1 2>/dev/null)
-  pids+=("$(echo "$lines" | sed -n 2p)")
-  bus_address=$(echo "$lines" | sed -n 1p)
-}
-
-ctxt() {
-  for t in /proc/"$1"/task/*; do
-    awk -v t="${t##*/}" '/^(non)?voluntary_ctxt_switches/ { n += $2 }
-                         END { print t, n + 0 }' "$t/status" 2>/dev/null || true
-  done
-}
-
-ctxt_delta() {
-  awk 'NR == FNR { a[$1] = $2; next }
-       ($1 in a) { d += $2 - a[$1]; seen[$1] = 1; next } { born++ }
-       END { for (t in a) if (!(t in seen)) gone++
-             printf "%d%s%s", d, born ? " +" born " new thr" : "",
-                    gone ? " " gone " thr gone" : "" }' "$1" "$2"
-}
+. "$(dirname "$0")/bench-lib.sh"
+bench_workdir mqtt-idle
 
 # Per thread: "name switches" over the window.
 ctxt_by_thread() {

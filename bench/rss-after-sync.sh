@@ -21,18 +21,11 @@ rest=${3:-20}
 lactd="$builddir/daemon/lactd"
 [ -x "$lactd" ] || { echo "rss-after-sync.sh: no $lactd (build first)" >&2; exit 2; }
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/lactd-rss-XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$out"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/bench-lib.sh"
+bench_workdir rss
 
-lines=$(dbus-daemon --session --fork --print-address=1 --print-pid=1)
-pids+=("$(echo "$lines" | sed -n 2p)")
-export DBUS_SESSION_BUS_ADDRESS=$(echo "$lines" | sed -n 1p)
+start_bus
+export DBUS_SESSION_BUS_ADDRESS=$bus_address
 
 G_SLICE=always-malloc "$lactd" --simulate=backlog:"$n" --db="$out/lactd.db" \
   >"$out/lactd.log" 2>&1 &
